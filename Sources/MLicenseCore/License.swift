@@ -1,0 +1,212 @@
+/// The broad kind of a license, which decides which rule speaks when a derivative breaks it.
+public enum LicenseFamily: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Anything goes, keep notices (Apache, MIT, BSD, CC0, MG0, OpenMDW, …).
+    case permissive
+    /// Anything that keeps attribution (CC BY, MG-BY, ODC-By, …).
+    case attribution
+    /// ShareAlike / copyleft: derivatives keep the license (CC BY-SA, GPL family, MG-BY-SA, …).
+    case copyleft
+    /// Non-commercial Creative Commons and similar (CC BY-NC, CC BY-NC-SA).
+    case nonCommercial
+    /// No derivatives may be shared (CC BY-ND, CC BY-NC-ND, MG-BY-ND, MG-BY-NC-ND).
+    case noDerivatives
+    /// Responsible AI licenses whose use restrictions must travel (OpenRAIL family, DeepSeek).
+    case rail
+    /// Meta's Llama community licenses.
+    case llama
+    /// Google's Gemma terms.
+    case gemma
+    /// Other vendor model licenses that derivatives must keep (Qwen, Falcon, Stability, NVIDIA, …).
+    case vendor
+    /// The ModelGo licenses' restricted options (MG-BY-NC, MG-BY-RAI, MG-BY-NC-RAI).
+    case modelgo
+    /// `unknown` / `other`: no terms known.
+    case special
+}
+
+/// What a derivative (finetune, quantized copy, merge, adapter) of a base under this license may be
+/// published under.
+public enum DerivativePolicy: Sendable, Hashable {
+    /// Any license (notices kept).
+    case any
+    /// Only the listed license ids (the base's own license, ShareAlike versions, …).
+    case only([String])
+    /// Nothing: modified material may not be shared (ND).
+    case none
+}
+
+/// The terms of a license that decide what a derivative must do.
+public struct LicenseTerms: Sendable, Hashable {
+    /// Which kind of license this is.
+    public var family: LicenseFamily
+    /// What a derivative may be licensed under.
+    public var derivatives: DerivativePolicy
+    /// Whether commercial use is forbidden (NC, research-only).
+    public var nonCommercial: Bool
+    /// Whether the license carries use restrictions that must travel with derivatives (RAIL, Gemma,
+    /// Llama acceptable-use policy, …).
+    public var useRestrictions: Bool
+    /// The Llama family whose exclusivity clause (1.b.v) forbids improving models outside it:
+    /// `llama2` or `llama3`; nil when the license has no such clause.
+    public var exclusiveFamily: String?
+    /// The family of models the license belongs to for exclusivity checks (`llama2`, `llama3`),
+    /// including licenses without the clause (Llama 3.1 is inside the Llama 3 family).
+    public var llamaFamily: String?
+    /// The text a derivative's name must begin with ("Llama 3", "Llama"), when required.
+    public var namePrefix: String?
+    /// The NOTICE text derivatives must ship, when required.
+    public var notice: String?
+    /// The "Built with …" line derivatives must display, when required.
+    public var builtWith: String?
+    /// Whether recipients must be given a copy of the license.
+    public var copyRequired: Bool
+    /// Whether the license was written for models (rather than software or content).
+    public var writtenForModels: Bool
+
+    /// Creates terms.
+    public init(
+        family: LicenseFamily,
+        derivatives: DerivativePolicy,
+        nonCommercial: Bool = false,
+        useRestrictions: Bool = false,
+        exclusiveFamily: String? = nil,
+        llamaFamily: String? = nil,
+        namePrefix: String? = nil,
+        notice: String? = nil,
+        builtWith: String? = nil,
+        copyRequired: Bool = false,
+        writtenForModels: Bool = false
+    ) {
+        self.family = family
+        self.derivatives = derivatives
+        self.nonCommercial = nonCommercial
+        self.useRestrictions = useRestrictions
+        self.exclusiveFamily = exclusiveFamily
+        self.llamaFamily = llamaFamily
+        self.namePrefix = namePrefix
+        self.notice = notice
+        self.builtWith = builtWith
+        self.copyRequired = copyRequired
+        self.writtenForModels = writtenForModels
+    }
+}
+
+/// One license mlicense knows, with where its terms come from.
+public struct LicenseRecord: Sendable, Hashable, Identifiable {
+    /// The canonical id: the Hub id (`apache-2.0`, `llama3.1`) or, for licenses the Hub does not
+    /// list, the `license_name` used with `license: other` (`qwen`, `mrl`, `mg-by-nc`).
+    public var id: String
+    /// Whether `id` is a Hub license id (else it is written as `license: other` + `license_name`).
+    public var isHubID: Bool
+    /// The full name.
+    public var name: String
+    /// The SPDX id, when there is one.
+    public var spdx: String?
+    /// Other spellings that mean this license (SPDX ids, `llama-3.1`, `llama-2-community-license`, …),
+    /// matched case-insensitively.
+    public var aliases: [String]
+    /// A URL of the license text.
+    public var url: String?
+    /// The terms.
+    public var terms: LicenseTerms
+    /// Where the facts come from (URL or document and section).
+    public var source: String
+
+    /// Creates a record.
+    public init(id: String, isHubID: Bool, name: String, spdx: String? = nil, aliases: [String] = [],
+                url: String? = nil, terms: LicenseTerms, source: String) {
+        self.id = id
+        self.isHubID = isHubID
+        self.name = name
+        self.spdx = spdx
+        self.aliases = aliases
+        self.url = url
+        self.terms = terms
+        self.source = source
+    }
+}
+
+/// Where a base model's registry entry says its license is.
+public struct BaseModelEntry: Sendable, Hashable {
+    /// The Hub id, `org/name`, as the Hub spells it.
+    public var id: String
+    /// The license id (a ``LicenseRecord/id``).
+    public var license: String
+    /// For a re-upload of another model's weights (`unsloth/…`, `NousResearch/Llama-2-…`): the
+    /// original's Hub id.
+    public var reuploadOf: String?
+    /// Where the fact comes from (the model card's URL, a LICENSE file).
+    public var source: String
+
+    /// Creates an entry.
+    public init(id: String, license: String, reuploadOf: String? = nil, source: String) {
+        self.id = id
+        self.license = license
+        self.reuploadOf = reuploadOf
+        self.source = source
+    }
+}
+
+/// The licenses mlicense knows and the base models whose licenses it knows.
+public struct LicenseKnowledge: Sendable {
+    /// Every license record, in a stable order.
+    public let licenses: [LicenseRecord]
+    /// Every registry entry, in a stable order.
+    public let baseModels: [BaseModelEntry]
+    private let byID: [String: Int]
+    private let byAlias: [String: Int]
+    private let modelsByID: [String: Int]
+
+    /// Builds the lookup tables. Ids and aliases are matched case-insensitively; model ids too (the
+    /// Hub treats `meta-llama/Llama-3.1-8B` and `meta-llama/llama-3.1-8b` as the same repository).
+    public init(licenses: [LicenseRecord], baseModels: [BaseModelEntry]) {
+        self.licenses = licenses
+        self.baseModels = baseModels
+        var byID: [String: Int] = [:]
+        var byAlias: [String: Int] = [:]
+        for (i, r) in licenses.enumerated() {
+            byID[r.id.lowercased()] = byID[r.id.lowercased()] ?? i
+            for a in r.aliases { byAlias[Self.normalise(a)] = byAlias[Self.normalise(a)] ?? i }
+            if let spdx = r.spdx { byAlias[Self.normalise(spdx)] = byAlias[Self.normalise(spdx)] ?? i }
+        }
+        self.byID = byID
+        self.byAlias = byAlias
+        var models: [String: Int] = [:]
+        for (i, m) in baseModels.enumerated() { models[m.id.lowercased()] = models[m.id.lowercased()] ?? i }
+        self.modelsByID = models
+    }
+
+    /// An empty knowledge base.
+    public static let empty = LicenseKnowledge(licenses: [], baseModels: [])
+
+    /// Folds case, spaces and underscores so `Apache 2.0`, `apache_2.0` and `APACHE-2.0` meet.
+    public static func normalise(_ s: String) -> String {
+        String(s.lowercased().map { $0 == " " || $0 == "_" ? "-" : $0 })
+            .trimmingCharacters(in: " \t")
+    }
+
+    /// The record whose canonical id is exactly `id` (case-insensitive), or nil.
+    public func license(id: String) -> LicenseRecord? {
+        byID[id.lowercased()].map { licenses[$0] }
+    }
+
+    /// The record `text` names: a canonical id, else an alias or SPDX id. Nil when unknown.
+    public func license(named text: String) -> LicenseRecord? {
+        if let r = license(id: text) { return r }
+        return byAlias[Self.normalise(text)].map { licenses[$0] }
+    }
+
+    /// The registry entry of the model `id` (case-insensitive), or nil.
+    public func baseModel(_ id: String) -> BaseModelEntry? {
+        modelsByID[id.lowercased()].map { baseModels[$0] }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,200 @@
+/// Where the files of a snapshot come from.
+public enum SnapshotSource: Sendable, Hashable, CustomStringConvertible {
+    /// The git index (the staged content), read from the named index file.
+    case index(path: String)
+    /// A commit's tree.
+    case commit(id: String)
+    /// The git work tree.
+    case worktree
+    /// A folder outside git.
+    case directory
+
+    public var description: String {
+        switch self {
+        case .index: return "index"
+        case .commit(let id): return "commit \(id.prefix(12))"
+        case .worktree: return "work tree"
+        case .directory: return "directory"
+        }
+    }
+}
+
+/// A Git LFS pointer: the blob stands for a large object stored elsewhere.
+public struct LFSPointer: Sendable, Hashable {
+    /// The object id, `sha256:<64 hex>`.
+    public var oid: String
+    /// The size of the real object in bytes.
+    public var size: UInt64
+
+    /// Creates a pointer.
+    public init(oid: String, size: UInt64) {
+        self.oid = oid
+        self.size = size
+    }
+
+    /// The 64 hex digits of the oid.
+    public var sha256: String { oid.hasPrefix("sha256:") ? String(oid.dropFirst(7)) : oid }
+
+    /// Parses an LFS pointer (git-lfs `docs/spec.md`): a blob smaller than 1024 bytes whose first
+    /// line is `version https://git-lfs.github.com/spec/v1` (or the old hawser URL), with `oid` and
+    /// `size` lines. Returns nil for anything else.
+    public static func parse(_ bytes: some Collection<UInt8>) -> LFSPointer? {
+        guard bytes.count < 1024 else { return nil }
+        guard let text = String(validating: Array(bytes), as: UTF8.self) else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        guard let first = lines.first,
+              first == "version https://git-lfs.github.com/spec/v1" || first == "version https://hawser.github.com/spec/v1"
+        else { return nil }
+        var oid: String?
+        var size: UInt64?
+        for line in lines.dropFirst() {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2 else { return nil }
+            switch parts[0] {
+            case "oid":
+                let value = String(parts[1])
+                let hex = value.dropFirst("sha256:".count)
+                guard value.hasPrefix("sha256:"), hex.count == 64,
+                      hex.allSatisfy({ $0.isHexDigit }) else { return nil }
+                oid = value
+            case "size":
+                guard let n = UInt64(parts[1]) else { return nil }
+                size = n
+            default:
+                continue
+            }
+        }
+        guard let oid, let size else { return nil }
+        return LFSPointer(oid: oid, size: size)
+    }
+}
+
+/// What a snapshot holds of one file.
+public enum SnapshotContent: Sendable, Hashable {
+    /// The whole file.
+    case full([UInt8])
+    /// Only the first bytes (the file is larger than what was read: a GGUF header, a huge card).
+    case head([UInt8])
+    /// A Git LFS pointer; `head` holds the first bytes of the real object when it was available
+    /// locally and the file's header was wanted.
+    case lfsPointer(LFSPointer, head: [UInt8]?)
+    /// Not read: only the size is known (weights and everything else mlicense does not look into).
+    case notLoaded
+    /// A symbolic link; never followed.
+    case symlink(target: String)
+    /// A submodule (gitlink); its content is another repository.
+    case submodule
+
+    /// The bytes held, whole or head.
+    public var bytes: [UInt8]? {
+        switch self {
+        case .full(let b), .head(let b): return b
+        case .lfsPointer(_, let head): return head
+        case .notLoaded, .symlink, .submodule: return nil
+        }
+    }
+}
+
+/// One file of a snapshot.
+public struct SnapshotFile: Sendable, Hashable {
+    /// Path relative to the snapshot's root, with `/` separators.
+    public var path: String
+    /// Size in bytes as stored (for an LFS pointer: the pointer's size; see ``SnapshotContent``).
+    public var size: UInt64
+    /// What was read.
+    public var content: SnapshotContent
+
+    /// Creates a file record.
+    public init(path: String, size: UInt64, content: SnapshotContent) {
+        self.path = path
+        self.size = size
+        self.content = content
+    }
+
+    /// The size of the data the path stands for: the LFS object's size for a pointer.
+    public var logicalSize: UInt64 {
+        if case .lfsPointer(let p, _) = content { return p.size }
+        return size
+    }
+
+    /// The file's name (last path component).
+    public var name: Substring { path.split(separator: "/").last ?? Substring(path) }
+
+    /// The folder holding the file, "" at the root.
+    public var folder: String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+}
+
+/// The files of a repository as one source (index, commit, work tree or folder) holds them.
+///
+/// Paths are sorted. Only the files that mlicense reads (``FileInterest``) carry bytes, and never
+/// more than their interest's limit: a snapshot never holds a weight blob.
+public struct RepositorySnapshot: Sendable {
+    /// Where the files come from.
+    public var source: SnapshotSource
+    /// The files, sorted by path.
+    public private(set) var files: [SnapshotFile]
+    private var indexByPath: [String: Int]
+
+    /// Creates a snapshot; files are sorted by path.
+    public init(source: SnapshotSource, files: [SnapshotFile]) {
+        self.source = source
+        self.files = files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        var index: [String: Int] = [:]
+        index.reserveCapacity(self.files.count)
+        for (i, f) in self.files.enumerated() { index[f.path] = i }
+        self.indexByPath = index
+    }
+
+    /// The file at `path`, or nil.
+    public func file(_ path: String) -> SnapshotFile? {
+        indexByPath[path].map { files[$0] }
+    }
+
+    /// The files directly inside `folder` ("" for the root).
+    public func files(in folder: String) -> [SnapshotFile] {
+        files.filter { $0.folder == folder }
+    }
+}
+
+/// How much of a file mlicense wants to read.
+public enum FileInterest: Sendable, Hashable {
+    /// Nothing but its size.
+    case sizeOnly
+    /// Whether it is an LFS pointer (weights): read only blobs under 1024 bytes.
+    case pointerCheck
+    /// The whole text, up to `limit` bytes; beyond that the first `limit` bytes.
+    case text(limit: Int)
+    /// The first `limit` bytes (a binary header), following an LFS pointer to the local object.
+    case header(limit: Int)
+
+    /// The most bytes read for a card, a config or a license text.
+    public static let textLimit = 4 << 20
+    /// The most bytes read from the start of a GGUF file.
+    public static let ggufHeaderLimit = 512 << 10
+
+    /// What mlicense reads of the file at `path` (by name; the same rule for every source).
+    public static func forPath(_ path: String) -> FileInterest {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let lower = name.lowercased()
+        switch name {
+        case "README.md", "config.json", "adapter_config.json", "mergekit_config.yml",
+             "mergekit_moe_config.yml", "measurement.json", "quantize_config.json", ".mlicense.yml",
+             ".mlicense.yaml":
+            return .text(limit: textLimit)
+        default:
+            break
+        }
+        if lower.hasPrefix("license") || lower.hasPrefix("notice") || lower.hasPrefix("copying") {
+            return .text(limit: textLimit)
+        }
+        if lower.hasSuffix(".gguf") { return .header(limit: ggufHeaderLimit) }
+        for ext in [".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack", ".npz"]
+        where lower.hasSuffix(ext) {
+            return .pointerCheck
+        }
+        return .sizeOnly
+    }
+}

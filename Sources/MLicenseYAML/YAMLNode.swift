@@ -1,0 +1,255 @@
+/// A position in a parsed buffer.
+///
+/// `offset` is a byte offset into the buffer that was parsed (for front matter: into the whole file,
+/// BOM included), `line` and `column` are 1-based; `column` counts Unicode scalars from the start of
+/// the line, as editors and compilers show it.
+public struct YAMLMark: Sendable, Hashable, Comparable {
+    /// Byte offset from the start of the buffer.
+    public var offset: Int
+    /// 1-based line number.
+    public var line: Int
+    /// 1-based column, in Unicode scalars.
+    public var column: Int
+
+    /// Creates a mark.
+    public init(offset: Int, line: Int, column: Int) {
+        self.offset = offset
+        self.line = line
+        self.column = column
+    }
+
+    public static func < (lhs: YAMLMark, rhs: YAMLMark) -> Bool { lhs.offset < rhs.offset }
+}
+
+/// The source range of a node: `start` is the first byte of the node's text (after an anchor or tag
+/// when present), `end` is the byte just past it.
+public struct YAMLSpan: Sendable, Hashable {
+    /// Where the node starts.
+    public var start: YAMLMark
+    /// Just past the node's last byte.
+    public var end: YAMLMark
+
+    /// Creates a span.
+    public init(start: YAMLMark, end: YAMLMark) {
+        self.start = start
+        self.end = end
+    }
+
+    /// The byte range of the span.
+    public var byteRange: Range<Int> { start.offset..<max(start.offset, end.offset) }
+}
+
+/// How a scalar was written.
+public enum YAMLScalarStyle: String, Sendable, Hashable {
+    case plain, singleQuoted, doubleQuoted, literal, folded
+}
+
+/// A scalar as written: its text (after YAML unescaping/folding), its style and tag.
+public struct YAMLScalar: Sendable, Hashable {
+    /// The scalar's value as a string; YAML 1.1 booleans (`yes`, `no`, `on`, `off`) keep their text.
+    public var text: String
+    /// How it was quoted.
+    public var style: YAMLScalarStyle
+    /// An explicit tag (`!!str`), when written.
+    public var tag: String?
+
+    /// Creates a scalar.
+    public init(text: String, style: YAMLScalarStyle = .plain, tag: String? = nil) {
+        self.text = text
+        self.style = style
+        self.tag = tag
+    }
+
+    /// Whether this is a plain null (`~`, `null`, `Null`, `NULL` or empty) with no tag.
+    public var isNull: Bool {
+        style == .plain && tag == nil && ["", "~", "null", "Null", "NULL"].contains(text)
+    }
+
+    /// The YAML 1.1 boolean this plain scalar would be read as by PyYAML (`yes`, `No`, `on`, `TRUE`,
+    /// …), or nil when it is not one. Quoted scalars are never booleans.
+    public var yaml11Boolean: Bool? {
+        guard style == .plain, tag == nil else { return nil }
+        switch text {
+        case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "y", "Y": return true
+        case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N": return false
+        default: return nil
+        }
+    }
+
+    /// Whether PyYAML would read this plain scalar as a number (int or float), so a string field
+    /// holding it is not a string for huggingface_hub.
+    public var looksNumeric: Bool {
+        guard style == .plain, tag == nil, !text.isEmpty else { return false }
+        var t = Substring(text)
+        if t.first == "-" || t.first == "+" { t = t.dropFirst() }
+        guard !t.isEmpty else { return false }
+        if t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }) { return true }
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
+            && parts.contains { !$0.isEmpty }
+    }
+}
+
+/// A key and value of a mapping, in document order.
+public struct YAMLPair: Sendable {
+    /// The key node.
+    public var key: YAMLNode
+    /// The value node.
+    public var value: YAMLNode
+
+    /// Creates a pair.
+    public init(key: YAMLNode, value: YAMLNode) {
+        self.key = key
+        self.value = value
+    }
+}
+
+/// A node of a YAML document with its source span.
+///
+/// Mappings keep their pairs in document order, duplicates included (the parser reports them).
+/// An alias is resolved to the node its anchor names; the value is shared, not copied.
+public struct YAMLNode: Sendable {
+    /// What the node holds.
+    public enum Kind: Sendable {
+        case scalar(YAMLScalar)
+        case sequence([YAMLNode])
+        case mapping([YAMLPair])
+    }
+
+    /// The content.
+    public var kind: Kind
+    /// Where it was written (for an alias: where the alias was written).
+    public var span: YAMLSpan
+    /// Whether a collection was written in flow style (`[a, b]`, `{a: b}`).
+    public var isFlow: Bool
+    /// The anchor name (`&name`), when written.
+    public var anchor: String?
+    /// Whether this node was reached through an alias (`*name`).
+    public var isAlias: Bool
+
+    /// Creates a node.
+    public init(kind: Kind, span: YAMLSpan, isFlow: Bool = false, anchor: String? = nil, isAlias: Bool = false) {
+        self.kind = kind
+        self.span = span
+        self.isFlow = isFlow
+        self.anchor = anchor
+        self.isAlias = isAlias
+    }
+
+    /// The scalar, when this node is one.
+    public var scalar: YAMLScalar? {
+        if case .scalar(let s) = kind { return s }
+        return nil
+    }
+
+    /// The scalar's text, when this node is a scalar.
+    public var string: String? { scalar?.text }
+
+    /// The items, when this node is a sequence.
+    public var sequence: [YAMLNode]? {
+        if case .sequence(let items) = kind { return items }
+        return nil
+    }
+
+    /// The pairs, when this node is a mapping.
+    public var mapping: [YAMLPair]? {
+        if case .mapping(let pairs) = kind { return pairs }
+        return nil
+    }
+
+    /// The value of the **last** pair whose key is the plain string `key` (PyYAML, and so the Hub's
+    /// Python tooling, keep the last of duplicate keys), or nil.
+    public subscript(key: String) -> YAMLNode? {
+        pair(key)?.value
+    }
+
+    /// The last pair whose key is the scalar `key`, or nil.
+    public func pair(_ key: String) -> YAMLPair? {
+        guard let pairs = mapping else { return nil }
+        return pairs.last { $0.key.scalar?.text == key }
+    }
+
+    /// A short name of the node's kind for messages: "a string", "a list", "a mapping", "a number", ….
+    public var kindDescription: String {
+        switch kind {
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
+        case .scalar(let s):
+            if s.isNull { return "null" }
+            if s.yaml11Boolean != nil { return "a boolean" }
+            if s.looksNumeric { return "a number" }
+            return "a string"
+        }
+    }
+}
+
+/// A key that appears more than once in one mapping.
+public struct YAMLDuplicateKey: Sendable, Hashable {
+    /// The key's text.
+    public var key: String
+    /// Where it first appears.
+    public var first: YAMLSpan
+    /// Where it appears again (the value in force is the last one).
+    public var duplicate: YAMLSpan
+
+    /// Creates a record of a duplicate key.
+    public init(key: String, first: YAMLSpan, duplicate: YAMLSpan) {
+        self.key = key
+        self.first = first
+        self.duplicate = duplicate
+    }
+}
+
+/// A parsed YAML document.
+public struct YAMLDocument: Sendable {
+    /// The root node; nil for an empty document.
+    public var root: YAMLNode?
+    /// Keys repeated within a mapping, in document order.
+    public var duplicateKeys: [YAMLDuplicateKey]
+
+    /// Creates a document.
+    public init(root: YAMLNode?, duplicateKeys: [YAMLDuplicateKey] = []) {
+        self.root = root
+        self.duplicateKeys = duplicateKeys
+    }
+}
+
+/// Why a buffer is not valid YAML, with where libyaml (or a limit) stopped.
+public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// libyaml's problem text, or the limit that was hit.
+    public var message: String
+    /// libyaml's context text, when it gave one ("while parsing a block mapping").
+    public var context: String?
+    /// Where the problem is.
+    public var mark: YAMLMark
+
+    /// Creates an error.
+    public init(message: String, context: String? = nil, mark: YAMLMark) {
+        self.message = message
+        self.context = context
+        self.mark = mark
+    }
+
+    public var description: String {
+        let where_ = "line \(mark.line), column \(mark.column)"
+        if let context { return "\(context): \(message) at \(where_)" }
+        return "\(message) at \(where_)"
+    }
+}
+
+/// Bounds that keep a hostile document from costing unbounded time or memory.
+public struct YAMLLimits: Sendable, Hashable {
+    /// Deepest nesting of collections accepted.
+    public var maxDepth: Int
+    /// Most events (nodes, aliases) accepted in one document.
+    public var maxEvents: Int
+
+    /// Creates limits.
+    public init(maxDepth: Int = 256, maxEvents: Int = 1_000_000) {
+        self.maxDepth = maxDepth
+        self.maxEvents = maxEvents
+    }
+
+    /// The defaults: depth 256, one million events.
+    public static let `default` = YAMLLimits()
+}
