@@ -21,7 +21,14 @@ let package = Package(
 
         .target(name: "MLicenseYAML", dependencies: ["CYAML"]),
         .target(name: "MLicenseCore", dependencies: ["MLicenseYAML"]),
-        .target(name: "MLicenseKnowledge", dependencies: ["MLicenseCore"]),
+        .target(
+            name: "MLicenseKnowledge",
+            dependencies: ["MLicenseCore"],
+            resources: [
+                .embedInCode("Data/licenses.json"),
+                .embedInCode("Data/base-models.json"),
+            ]
+        ),
         .target(name: "MLicenseGit", dependencies: ["CGit2", "MLicenseCore"]),
         .target(
             name: "MLicenseCLI",
