@@ -182,7 +182,7 @@ public struct LicenseKnowledge: Sendable {
     /// Folds case, spaces and underscores so `Apache 2.0`, `apache_2.0` and `APACHE-2.0` meet.
     public static func normalise(_ s: String) -> String {
         String(s.lowercased().map { $0 == " " || $0 == "_" ? "-" : $0 })
-            .trimmingCharacters(in: " \t")
+            .trimmed(" \t")
     }
 
     /// The record whose canonical id is exactly `id` (case-insensitive), or nil.
@@ -203,7 +203,7 @@ public struct LicenseKnowledge: Sendable {
 }
 
 extension String {
-    func trimmingCharacters(in set: String) -> String {
+    func trimmed(_ set: String) -> String {
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s = s.dropFirst() }
         while let l = s.last, set.contains(l) { s = s.dropLast() }

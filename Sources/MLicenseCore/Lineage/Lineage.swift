@@ -1,0 +1,233 @@
+/// How a model reuses its base models (the Hub's `base_model_relation`).
+public enum Relation: String, Sendable, Hashable, Codable, CaseIterable {
+    case adapter, merge, quantized, finetune
+
+    /// Whether the derivative redistributes (modified) base weights; an adapter ships only its own.
+    public var redistributesWeights: Bool { self != .adapter }
+}
+
+/// A base model of a derivative, with the places that name it.
+public struct BaseModelRef: Sendable, Hashable {
+    /// The id as written (a Hub id, or a local path).
+    public var id: String
+    /// Whether it is a Hub id or a local path.
+    public var kind: ModelReferenceKind
+    /// Where it is named, strongest first.
+    public var evidence: [Evidence]
+
+    /// Where the base is named first.
+    public var location: SourceLocation { evidence.first?.location ?? SourceLocation(path: "") }
+}
+
+/// Where the relation comes from.
+public enum RelationSource: String, Sendable, Hashable, Codable {
+    /// `base_model_relation` in the card.
+    case declared
+    /// Inferred from the files.
+    case inferred
+    /// Set in `.mlicense.yml`.
+    case config
+}
+
+/// A disagreement between the card and the files (ML102).
+public struct LineageConflict: Sendable, Hashable {
+    /// What disagrees, lower case.
+    public var message: String
+    /// Where (the card field, or the file).
+    public var location: SourceLocation
+}
+
+/// A model's lineage: its relation to its base models and the bases, each with evidence.
+public struct Lineage: Sendable {
+    /// The relation; nil for an original model (no base).
+    public var relation: Relation?
+    /// Where the relation comes from.
+    public var relationSource: RelationSource
+    /// What shows the relation.
+    public var relationEvidence: [Evidence]
+    /// The base models that count: the card's `base_model` when given, else the files'.
+    public var bases: [BaseModelRef]
+    /// Bases that the files (adapter config, mergekit, GGUF) name while the card names none (ML101).
+    public var undeclaredBases: [BaseModelRef]
+    /// Where the card and the files disagree (ML102).
+    public var conflicts: [LineageConflict]
+
+    /// Whether the model has bases (a derivative).
+    public var isDerivative: Bool { relation != nil }
+}
+
+/// An override of a model's lineage from `.mlicense.yml`.
+public struct LineageOverride: Sendable, Hashable {
+    /// The relation to use.
+    public var relation: Relation?
+    /// The bases to use.
+    public var baseModels: [String]
+
+    /// Creates an override.
+    public init(relation: Relation? = nil, baseModels: [String] = []) {
+        self.relation = relation
+        self.baseModels = baseModels
+    }
+}
+
+/// Infers relation and bases from a model's files (RULES.md §1), strongest evidence first.
+public enum LineageInference {
+    /// Repository names that mark quantized copies.
+    static let quantizedNameSuffixes = ["-gguf", "-ggml", "-gptq", "-awq", "-exl2", "-exl3", "-bnb-4bit", "-bnb-8bit",
+                                        "-4bit", "-8bit", "-fp8", "-mlx", "-int4", "-int8"]
+
+    /// The lineage of `model`, named `name` (for name-based evidence), with an optional override.
+    public static func infer(_ model: ModelRepo, name: String, override: LineageOverride? = nil) -> Lineage {
+        let card = model.card
+        let cardPath = card?.path ?? model.filePath("README.md")
+
+        // Bases, by source.
+        var fileBases: [BaseModelRef] = []
+        func addFileBase(_ id: String, _ why: String, _ at: SourceLocation) {
+            let e = Evidence(why, at: at)
+            if let i = fileBases.firstIndex(where: { $0.id.lowercased() == id.lowercased() }) {
+                fileBases[i].evidence.append(e)
+            } else {
+                fileBases.append(BaseModelRef(id: id, kind: ModelReference.classify(id), evidence: [e]))
+            }
+        }
+        if let a = model.adapter?.baseModel {
+            addFileBase(a.value, "adapter_config.json names it as base_model_name_or_path", a.location)
+        }
+        for m in model.mergekit {
+            for ref in m.models { addFileBase(ref.value, "the mergekit configuration merges it", ref.location) }
+        }
+        for g in model.ggufs {
+            for b in g.baseModels { addFileBase(b.value, "the GGUF header names it in general.base_model", b.location) }
+        }
+
+        let cardBases: [BaseModelRef] = (card?.hasValidMetadata ?? false ? card!.baseModels : []).reduce(into: []) { acc, b in
+            if !acc.contains(where: { $0.id.lowercased() == b.value.lowercased() }) {
+                acc.append(BaseModelRef(id: b.value, kind: ModelReference.classify(b.value),
+                                        evidence: [Evidence("the card's base_model names it", at: b.location)]))
+            }
+        }
+
+        var bases: [BaseModelRef]
+        var undeclared: [BaseModelRef] = []
+        var conflicts: [LineageConflict] = []
+        if let o = override, !o.baseModels.isEmpty {
+            bases = o.baseModels.map {
+                BaseModelRef(id: $0, kind: ModelReference.classify($0),
+                             evidence: [Evidence("named in .mlicense.yml lineage", at: SourceLocation(path: ".mlicense.yml"))])
+            }
+        } else if !cardBases.isEmpty {
+            bases = cardBases
+            let cardIDs = Set(cardBases.map { $0.id.lowercased() })
+            for b in fileBases where !cardIDs.contains(b.id.lowercased()) && b.kind == .hub {
+                conflicts.append(LineageConflict(
+                    message: "`\(b.id)` is a base by the files (\(b.evidence[0].description)) but the card's base_model does not list it",
+                    location: b.location))
+            }
+        } else if !fileBases.isEmpty {
+            bases = fileBases
+            undeclared = fileBases.filter { $0.kind == .hub }
+        } else {
+            bases = []
+            // Weak hints, used only when nothing stronger names a base.
+            if let link = card?.string("model_link"), let id = ModelReference.hubID(fromURL: link.value) {
+                bases = [BaseModelRef(id: id, kind: .hub, evidence: [Evidence("the card's model_link points at it", at: link.location)])]
+            } else if let p = model.config?.nameOrPath, ModelReference.classify(p.value) == .hub, p.value.contains("/") {
+                bases = [BaseModelRef(id: p.value, kind: .hub, evidence: [Evidence("config.json _name_or_path names it (a weak hint)", at: p.location)])]
+            }
+        }
+
+        // Relation evidence, strong then weak.
+        var strong: [(Relation, Evidence)] = []
+        var weak: [(Relation, Evidence)] = []
+        if let a = model.adapter {
+            strong.append((.adapter, Evidence("adapter_config.json describes a PEFT adapter", at: a.peftType?.location ?? SourceLocation(path: a.path))))
+        }
+        for f in model.files where ["adapter_model.safetensors", "adapter_model.bin", "adapters.safetensors"].contains(String(f.name)) {
+            strong.append((.adapter, Evidence("\(f.name) holds adapter weights", at: SourceLocation(path: f.path))))
+        }
+        for g in model.ggufs where g.isAdapter {
+            strong.append((.adapter, Evidence("the GGUF header says it is an adapter", at: SourceLocation(path: g.path))))
+        }
+        for m in model.mergekit {
+            strong.append((.merge, Evidence("a mergekit configuration (\(m.method?.value ?? "merge"))", at: m.method?.location ?? SourceLocation(path: m.path))))
+        }
+        if cardBases.count >= 2 {
+            strong.append((.merge, Evidence("the card lists \(cardBases.count) base models", at: cardBases[0].location)))
+        }
+        for f in model.files where f.name.lowercased().hasSuffix(".gguf") {
+            strong.append((.quantized, Evidence("\(f.name) is a GGUF file", at: SourceLocation(path: f.path))))
+            break
+        }
+        if let q = model.config?.quantMethod {
+            strong.append((.quantized, Evidence("config.json quantization_config says \(q.value)", at: q.location)))
+        }
+        for n in ["measurement.json", "quantize_config.json"] {
+            if let f = model.file(named: n) { strong.append((.quantized, Evidence("\(n) is written by a quantizer", at: SourceLocation(path: f.path)))) }
+        }
+        let tags = card?.hasValidMetadata == true ? card!.tags : []
+        let tagLocation = card?.field("tags")?.location ?? SourceLocation(path: cardPath)
+        for t in tags {
+            switch t {
+            case "lora", "peft", "qlora": weak.append((.adapter, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+            case "merge", "mergekit", "lazymergekit": weak.append((.merge, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+            case "gguf", "gptq", "awq", "exl2", "ggml", "4-bit", "8-bit", "bitsandbytes":
+                weak.append((.quantized, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+            default: break
+            }
+        }
+        if let q = card?.hasValidMetadata == true ? card?.field("quantized_by") : nil {
+            weak.append((.quantized, Evidence("the card names who quantized it (quantized_by)", at: q.location)))
+        }
+        let lowerName = name.lowercased()
+        if let suffix = quantizedNameSuffixes.first(where: { lowerName.hasSuffix($0) }) {
+            weak.append((.quantized, Evidence("the name ends with `\(suffix)`", at: SourceLocation(path: cardPath))))
+        }
+
+        let order: [Relation] = [.adapter, .merge, .quantized]
+        func pick(_ list: [(Relation, Evidence)]) -> (Relation, [Evidence])? {
+            for r in order {
+                let ev = list.filter { $0.0 == r }.map(\.1)
+                if !ev.isEmpty { return (r, ev) }
+            }
+            return nil
+        }
+        var inferred: (Relation, [Evidence])? = pick(strong) ?? pick(weak)
+        if inferred == nil, !bases.isEmpty {
+            inferred = (.finetune, [Evidence("one base model and none of the adapter, merge or quantization signs", at: bases[0].location)])
+        }
+
+        // The declared relation wins; a contradiction is reported.
+        var relation = inferred?.0
+        var source = RelationSource.inferred
+        var evidence = inferred?.1 ?? []
+        if let o = override?.relation {
+            relation = o
+            source = .config
+            evidence = [Evidence("set in .mlicense.yml lineage", at: SourceLocation(path: ".mlicense.yml"))]
+        } else if let field = card?.hasValidMetadata == true ? card?.baseModelRelation : nil {
+            if let text = field.string, let declared = Relation(rawValue: text) {
+                if let (r, ev) = pick(strong), r != declared {
+                    conflicts.append(LineageConflict(
+                        message: "base_model_relation is `\(declared.rawValue)` but \(ev[0].description) (\(ev[0].location.display)), which makes it `\(r.rawValue)`",
+                        location: field.location))
+                }
+                relation = declared
+                source = .declared
+                evidence = [Evidence("the card's base_model_relation", at: field.location)]
+            } else {
+                conflicts.append(LineageConflict(
+                    message: "base_model_relation is `\(field.value.scalar?.text ?? field.value.kindDescription)`, not one of adapter, merge, quantized, finetune",
+                    location: field.location))
+            }
+        }
+        if bases.isEmpty, source != .config {
+            // Without a base, a relation has nothing to relate to: an original model.
+            return Lineage(relation: nil, relationSource: source, relationEvidence: evidence, bases: [],
+                           undeclaredBases: [], conflicts: conflicts)
+        }
+        return Lineage(relation: relation, relationSource: source, relationEvidence: evidence, bases: bases,
+                       undeclaredBases: undeclared, conflicts: conflicts)
+    }
+}
+

@@ -1,0 +1,208 @@
+import MLicenseYAML
+
+/// A field of the card's front matter: the key and value nodes as written.
+public struct CardField: Sendable {
+    /// The key as written.
+    public var key: YAMLNode
+    /// The value as written.
+    public var value: YAMLNode
+    /// Where the value is (for an empty value: where the key is).
+    public var location: SourceLocation
+
+    /// The value when it is a non-null scalar that PyYAML reads as a string (not a boolean, a
+    /// number or null).
+    public var string: String? {
+        guard let s = value.scalar, !s.isNull, s.yaml11Boolean == nil, !s.looksNumeric else { return nil }
+        return s.text
+    }
+}
+
+/// A model card (README.md): its front matter as the Hub reads it, the fields that matter for
+/// lineage and licensing, and the body.
+public struct ModelCard: Sendable {
+    /// Path of the README.md.
+    public var path: String
+    /// The bytes read (the whole file, or its head when ``isTruncated``).
+    public var bytes: [UInt8]
+    /// Whether only the head of a very large file was read.
+    public var isTruncated: Bool
+    /// The front matter, when the Hub would find one.
+    public var frontMatter: FrontMatter?
+    /// Why the Hub would see no metadata, when it would not.
+    public var absence: FrontMatterAbsence?
+    /// The YAML error, when the front matter is not valid YAML.
+    public var yamlError: YAMLError?
+    /// The kind of the root when it is not a mapping ("a list", "a string").
+    public var rootNotMapping: String?
+    /// The root mapping of the front matter.
+    public var root: YAMLNode?
+    /// Keys written twice.
+    public var duplicateKeys: [YAMLDuplicateKey]
+
+    /// Reads a card. Never fails: problems are recorded on the card.
+    public init(path: String, bytes: [UInt8], isTruncated: Bool = false) {
+        self.path = path
+        self.bytes = bytes
+        self.isTruncated = isTruncated
+        self.duplicateKeys = []
+        switch FrontMatter.locate(in: bytes) {
+        case .absent(let why):
+            absence = why
+        case .found(let fm):
+            frontMatter = fm
+            do {
+                let doc = try YAML.parse(bytes, range: fm.yaml, firstLine: fm.yamlFirstLine)
+                duplicateKeys = doc.duplicateKeys
+                if let r = doc.root {
+                    if r.mapping != nil { root = r } else if !(r.scalar?.isNull ?? false) { rootNotMapping = r.kindDescription }
+                }
+            } catch {
+                yamlError = error
+            }
+        }
+    }
+
+    /// Whether the front matter exists and is a valid YAML mapping (or empty).
+    public var hasValidMetadata: Bool { frontMatter != nil && yamlError == nil && rootNotMapping == nil }
+
+    /// The field `key`, when present (the last one, as PyYAML reads duplicates).
+    public func field(_ key: String) -> CardField? {
+        guard let pair = root?.pair(key) else { return nil }
+        let v = pair.value
+        let isEmpty = v.scalar?.isNull ?? false
+        let mark = isEmpty ? pair.key.span.start : v.span.start
+        return CardField(key: pair.key, value: v,
+                         location: SourceLocation(path: path, line: mark.line, column: mark.column))
+    }
+
+    /// `license`.
+    public var license: CardField? { field("license") }
+    /// `license_name`.
+    public var licenseName: CardField? { field("license_name") }
+    /// `license_link`.
+    public var licenseLink: CardField? { field("license_link") }
+    /// `base_model_relation`.
+    public var baseModelRelation: CardField? { field("base_model_relation") }
+
+    /// The ids under `base_model` (a string or a list of strings), each with its location.
+    public var baseModels: [Located<String>] {
+        guard let f = field("base_model") else { return [] }
+        let nodes = f.value.sequence ?? [f.value]
+        return nodes.compactMap { n in
+            guard let s = n.scalar, !s.isNull else { return nil }
+            let text = s.text.trimmed(" \t")
+            guard !text.isEmpty else { return nil }
+            return Located(text, at: SourceLocation(path: path, line: n.span.start.line, column: n.span.start.column),
+                           byteRange: n.span.byteRange)
+        }
+    }
+
+    /// The `tags` as lower-cased strings.
+    public var tags: [String] {
+        guard let f = field("tags") else { return [] }
+        return (f.value.sequence ?? [f.value]).compactMap { $0.scalar?.text.lowercased() }
+    }
+
+    /// A string field, when present and a string.
+    public func string(_ key: String) -> Located<String>? {
+        guard let f = field(key), let s = f.string else { return nil }
+        return Located(s, at: f.location, byteRange: f.value.span.byteRange)
+    }
+
+    /// The model's name as the card gives it: `model_name`, else `model-index[0].name`.
+    public var declaredName: Located<String>? {
+        if let n = string("model_name") { return n }
+        if let idx = field("model-index")?.value.sequence?.first, let n = idx["name"], let s = n.scalar?.text {
+            return Located(s, at: SourceLocation(path: path, line: n.span.start.line, column: n.span.start.column))
+        }
+        return nil
+    }
+
+    /// The body's byte range: after the front matter, or the whole file without one.
+    public var bodyRange: Range<Int> { (frontMatter?.bodyStart ?? 0)..<bytes.count }
+
+    /// The body as text (invalid UTF-8 repaired).
+    public var body: String { String(decoding: bytes[bodyRange], as: UTF8.self) }
+
+    /// The line number of the first body line.
+    public var bodyFirstLine: Int {
+        guard let fm = frontMatter else { return 1 }
+        return 1 + bytes[..<fm.bodyStart].reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+    }
+
+    /// The body's lines with their 1-based line numbers.
+    public var bodyLines: [(line: Int, text: Substring)] {
+        let text = body
+        var result: [(Int, Substring)] = []
+        var n = bodyFirstLine
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            result.append((n, line.hasSuffix("\r") ? line.dropLast() : line))
+            n += 1
+        }
+        return result
+    }
+
+    /// The text of the first `# ` heading of the body, with its location.
+    public var firstHeading: Located<String>? {
+        var inFence = false
+        for (n, line) in bodyLines {
+            if line.hasPrefix("```") { inFence.toggle(); continue }
+            if !inFence, line.hasPrefix("# ") {
+                let title = String(line.dropFirst(2)).trimmed(" \t#")
+                if !title.isEmpty { return Located(title, at: SourceLocation(path: path, line: n, column: 3)) }
+            }
+        }
+        return nil
+    }
+
+    /// The YAML of the first fenced ```yaml block after a heading containing "Configuration"
+    /// (mergekit's and LazyMergekit's generated cards), with the line of its first YAML line.
+    public var configurationBlock: (yaml: [UInt8], range: Range<Int>, firstLine: Int)? {
+        var afterHeading = false
+        var line = bodyFirstLine
+        var blockStart: (offset: Int, line: Int)?
+        let text = bytes
+        var i = bodyRange.lowerBound
+        while i <= text.count {
+            let end = text[i...].firstIndex(of: 0x0A) ?? text.count
+            var lineBytes = text[i..<end]
+            if lineBytes.last == 0x0D { lineBytes = lineBytes.dropLast() }
+            let s = String(decoding: lineBytes, as: UTF8.self)
+            let trimmed = s.trimmed(" \t")
+            if let start = blockStart {
+                if trimmed.hasPrefix("```") {
+                    return (Array(text[start.offset..<i]), start.offset..<i, start.line)
+                }
+            } else if trimmed.hasPrefix("#") {
+                afterHeading = trimmed.lowercased().contains("configuration")
+            } else if afterHeading, trimmed.hasPrefix("```") {
+                let lang = String(trimmed.dropFirst(3)).trimmed(" \t").lowercased()
+                if lang == "yaml" || lang == "yml" || lang.isEmpty { blockStart = (end + 1, line + 1) }
+            }
+            if end >= text.count { break }
+            i = end + 1
+            line += 1
+        }
+        return nil
+    }
+
+    /// A license stated in the body in the Hub template's style (`- **License:** MIT`), with its
+    /// location; the Hub does not read it, but it shows what the author meant.
+    public var bodyLicense: Located<String>? {
+        for (n, line) in bodyLines {
+            var s = Substring(line).drop { $0 == " " || $0 == "\t" || $0 == "-" || $0 == "*" }
+            guard s.lowercased().hasPrefix("license") else { continue }
+            s = s.dropFirst("license".count).drop { $0 == "*" || $0 == ":" || $0 == " " }
+            let value = String(s).trimmed(" \t*`.")
+            guard !value.isEmpty, value.count <= 60, !value.lowercased().contains("more information needed")
+            else { continue }
+            return Located(value, at: SourceLocation(path: path, line: n, column: 1))
+        }
+        return nil
+    }
+
+    /// Whether the body contains `text`, ignoring case.
+    public func bodyContains(_ text: String) -> Bool {
+        body.lowercased().contains(text.lowercased())
+    }
+}

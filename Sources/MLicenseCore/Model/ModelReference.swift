@@ -1,0 +1,61 @@
+/// How a model reference found in a file is to be read.
+public enum ModelReferenceKind: Sendable, Hashable {
+    /// A Hugging Face Hub id, `org/name` (or a legacy single-name id such as `gpt2`).
+    case hub
+    /// A path on someone's disk (`/mnt/models/x`, `./out`, `~/llama`): not resolvable.
+    case localPath
+    /// Empty or not a usable id.
+    case invalid
+}
+
+/// Reading model ids as the Hub and the tools write them.
+public enum ModelReference {
+    /// Classifies `text` (already trimmed of `@revision`).
+    ///
+    /// A Hub id is `name` or `org/name` of letters, digits, `-`, `_`, `.` (FORMATS.md §2.3: the Hub's
+    /// `^[\w.-]+/[\w.-]+$`), with no `..` segment; anything starting with `/`, `~`, `.` or holding more
+    /// than one `/` is a local path (mergekit's `is_hf`).
+    public static func classify(_ text: String) -> ModelReferenceKind {
+        let t = text.trimmed(" \t")
+        guard !t.isEmpty else { return .invalid }
+        if t.hasPrefix("/") || t.hasPrefix("~") || t.hasPrefix(".") || t.contains("\\") { return .localPath }
+        let parts = t.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.count > 2 { return .localPath }
+        for p in parts {
+            guard !p.isEmpty, p != ".", p != "..", !p.hasPrefix("."),
+                  p.unicodeScalars.allSatisfy({ $0.isASCII && (isWordScalar($0) || $0 == "-" || $0 == ".") })
+            else { return .invalid }
+        }
+        return .hub
+    }
+
+    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "_"
+    }
+
+    /// The Hub id in a `https://huggingface.co/org/name` URL (trailing slash, `/tree/…`, `/blob/…`
+    /// tolerated), or nil.
+    public static func hubID(fromURL url: String) -> String? {
+        var rest = Substring(url.trimmed(" \t"))
+        for prefix in ["https://huggingface.co/", "http://huggingface.co/", "https://hf.co/", "http://hf.co/"]
+        where rest.hasPrefix(prefix) {
+            rest = rest.dropFirst(prefix.count)
+            let parts = rest.split(separator: "/", omittingEmptySubsequences: true)
+            guard parts.count >= 2 else { return nil }
+            if parts.count > 2, !["tree", "blob", "resolve", "commit", "discussions"].contains(parts[2]) { return nil }
+            let id = "\(parts[0])/\(parts[1])"
+            return classify(id) == .hub && !["datasets", "spaces"].contains(String(parts[0])) ? id : nil
+        }
+        return nil
+    }
+
+    /// Splits a mergekit reference `model[@rev][+lora[@rev]]` into the model and LoRA ids without
+    /// revisions (mergekit `common.py` `ModelReference.parse`).
+    public static func splitMergekit(_ text: String) -> [String] {
+        text.split(separator: "+", maxSplits: 1, omittingEmptySubsequences: true).map { part in
+            let s = String(part).trimmed(" \t")
+            if let at = s.firstIndex(of: "@") { return String(s[..<at]) }
+            return s
+        }
+    }
+}

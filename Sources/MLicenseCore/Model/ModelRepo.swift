@@ -1,0 +1,178 @@
+/// What a GGUF file's header says about lineage and license.
+public struct GGUFInfo: Sendable, Hashable {
+    /// The file.
+    public var path: String
+    /// `general.license`.
+    public var license: String?
+    /// `general.name`.
+    public var name: String?
+    /// Hub ids from `general.base_model.N.repo_url`.
+    public var baseModels: [Located<String>]
+    /// Whether `general.type` says `adapter` (a GGUF LoRA).
+    public var isAdapter: Bool
+
+    /// Creates a record.
+    public init(path: String, license: String? = nil, name: String? = nil, baseModels: [Located<String>] = [],
+                isAdapter: Bool = false) {
+        self.path = path
+        self.license = license
+        self.name = name
+        self.baseModels = baseModels
+        self.isAdapter = isAdapter
+    }
+}
+
+/// One model of a repository: a folder with a card, configs, merge configurations and weights,
+/// read from a snapshot.
+public struct ModelRepo: Sendable {
+    /// The folder, relative to the snapshot root ("" for the root).
+    public var path: String
+    /// The folder's own name (for the root: the repository folder's name).
+    public var folderName: String
+    /// The files that belong to the model (inside its folder and not inside a nested model).
+    public var files: [SnapshotFile]
+    /// The card, when README.md exists.
+    public var card: ModelCard?
+    /// adapter_config.json.
+    public var adapter: AdapterConfig?
+    /// config.json.
+    public var config: TransformersConfig?
+    /// mergekit configurations: files and the card's Configuration block.
+    public var mergekit: [MergekitConfig]
+    /// GGUF headers read.
+    public var ggufs: [GGUFInfo]
+    /// Files that could not be read as what they are.
+    public var problems: [ModelFileProblem]
+
+    /// The path shown for the model: "." for the root.
+    public var displayPath: String { path.isEmpty ? "." : path }
+
+    /// `folder/name` joined, or `name` at the root.
+    public func filePath(_ name: String) -> String { path.isEmpty ? name : "\(path)/\(name)" }
+
+    /// The file named `name` directly in the model's folder.
+    public func file(named name: String) -> SnapshotFile? {
+        files.first { $0.path == filePath(name) }
+    }
+
+    /// Files directly in the folder whose name starts with one of `prefixes` (case-insensitive):
+    /// LICENSE, LICENSE.md, NOTICE, ….
+    public func files(withPrefix prefixes: [String]) -> [SnapshotFile] {
+        files.filter { f in f.folder == path && prefixes.contains { f.name.lowercased().hasPrefix($0) } }
+    }
+
+    /// Reads the model in `folder` from `files` (the files that belong to it).
+    public init(path: String, folderName: String, files: [SnapshotFile], readGGUF: (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>?) {
+        self.path = path
+        self.folderName = folderName
+        self.files = files
+        self.mergekit = []
+        self.ggufs = []
+        self.problems = []
+        func own(_ name: String) -> SnapshotFile? { files.first { $0.path == (path.isEmpty ? name : "\(path)/\(name)") } }
+
+        if let f = own("README.md"), let bytes = f.content.bytes {
+            let card = ModelCard(path: f.path, bytes: bytes, isTruncated: { if case .head = f.content { return true }; return false }())
+            self.card = card
+            if card.hasValidMetadata, let block = card.configurationBlock,
+               let result = MergekitConfig.read(path: f.path, bytes: card.bytes, range: block.range, firstLine: block.firstLine) {
+                switch result {
+                case .success(let m): mergekit.append(m)
+                case .failure(let p): problems.append(p)
+                }
+            }
+        }
+        if let f = own("adapter_config.json"), let bytes = f.content.bytes {
+            switch AdapterConfig.read(path: f.path, bytes: bytes) {
+            case .success(let a): adapter = a
+            case .failure(let p): problems.append(p)
+            }
+        }
+        if let f = own("config.json"), let bytes = f.content.bytes {
+            switch TransformersConfig.read(path: f.path, bytes: bytes) {
+            case .success(let c): config = c
+            case .failure(let p): problems.append(p)
+            }
+        }
+        for name in ["mergekit_config.yml", "mergekit_moe_config.yml"] {
+            if let f = own(name), let bytes = f.content.bytes {
+                switch MergekitConfig.read(path: f.path, bytes: bytes) {
+                case .success(let m)?: mergekit.append(m)
+                case .failure(let p)?: problems.append(p)
+                case nil: problems.append(ModelFileProblem(location: SourceLocation(path: f.path, line: 1, column: 1),
+                                                           message: "\(f.path) is not a mergekit configuration"))
+                }
+            }
+        }
+        for f in files where f.name.lowercased().hasSuffix(".gguf") {
+            switch readGGUF(f) {
+            case .success(let g)?: ggufs.append(g)
+            case .failure(let p)?: problems.append(p)
+            case nil: break
+            }
+        }
+    }
+}
+
+/// Finding the models of a snapshot.
+public enum ModelDiscovery {
+    /// Whether `file` marks its folder as a model folder (INTERFACE.md: a README.md with front
+    /// matter, config.json of a model, adapter_config.json, a mergekit configuration, a GGUF file).
+    static func marksModel(_ file: SnapshotFile) -> Bool {
+        switch file.name {
+        case "adapter_config.json", "mergekit_config.yml", "mergekit_moe_config.yml":
+            return true
+        case "README.md":
+            guard let bytes = file.content.bytes else { return false }
+            switch FrontMatterProbe.probe(bytes) {
+            case .found, .malformed: return true
+            case .none: return false
+            }
+        case "config.json":
+            guard let bytes = file.content.bytes else { return false }
+            switch TransformersConfig.read(path: file.path, bytes: bytes) {
+            case .success(let c): return c.isModelConfig
+            case .failure: return false
+            }
+        default:
+            return file.name.lowercased().hasSuffix(".gguf")
+        }
+    }
+
+    /// The model folders of `snapshot`, sorted: every folder holding a file that marks a model,
+    /// kept when `include(folder)` says so.
+    public static func modelFolders(in snapshot: RepositorySnapshot, include: (String) -> Bool = { _ in true }) -> [String] {
+        var folders = Set<String>()
+        for f in snapshot.files where !folders.contains(f.folder) && marksModel(f) {
+            folders.insert(f.folder)
+        }
+        return folders.filter(include).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The files belonging to each model folder: inside it and not inside a deeper model folder.
+    public static func assign(_ snapshot: RepositorySnapshot, to folders: [String]) -> [String: [SnapshotFile]] {
+        let set = Set(folders)
+        var result: [String: [SnapshotFile]] = [:]
+        for f in snapshot.files {
+            var folder = f.folder
+            while true {
+                if set.contains(folder) { result[folder, default: []].append(f); break }
+                if folder.isEmpty { break }
+                folder = folder.lastIndex(of: "/").map { String(folder[..<$0]) } ?? ""
+            }
+        }
+        return result
+    }
+}
+
+import MLicenseYAML
+
+enum FrontMatterProbe {
+    enum Outcome { case found, malformed, none }
+    static func probe(_ bytes: [UInt8]) -> Outcome {
+        switch FrontMatter.locate(in: bytes) {
+        case .found: return .found
+        case .absent(let why): return why.isMalformed ? .malformed : .none
+        }
+    }
+}
