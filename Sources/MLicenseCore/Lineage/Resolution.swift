@@ -1,0 +1,173 @@
+import MLicenseYAML
+
+/// Where a base model's license was found.
+public enum LicenseSource: String, Sendable, Hashable, Codable {
+    /// `.mlicense.yml` `base-licenses`.
+    case config
+    /// A model folder in the same repository.
+    case repo
+    /// The built-in registry.
+    case registry
+    /// The base's card in the local Hugging Face cache.
+    case hfCache = "hf-cache"
+    /// Not found.
+    case unknown
+}
+
+/// A license as a card or a configuration writes it, resolved against the knowledge base.
+public struct DeclaredLicense: Sendable, Hashable {
+    /// The `license` value as written (nil when absent or not a string).
+    public var raw: String?
+    /// `license_name`, for `other`.
+    public var otherName: String?
+    /// The record it names, when known.
+    public var record: LicenseRecord?
+
+    /// Whether the value is `other`.
+    public var isOther: Bool { raw?.lowercased() == "other" }
+    /// Whether the value is missing or `unknown`.
+    public var isMissing: Bool { raw == nil || raw?.lowercased() == "unknown" }
+    /// Whether it names a license that cannot be identified (`other` without a known name).
+    public var isUnidentified: Bool { isOther && record == nil && otherName == nil }
+
+    /// The id used to compare licenses: the record's id, or `other:<name>` for a custom license.
+    public var key: String? {
+        if let record { return record.id }
+        if isOther { return otherName.map { "other:\($0.lowercased())" } }
+        return raw.map { "custom:\($0.lowercased())" }
+    }
+
+    /// How to show it: `apache-2.0`, `other (qwen)`.
+    public var display: String {
+        guard let raw else { return "no license" }
+        if isOther { return "other (\(otherName ?? "no license_name"))" }
+        return raw
+    }
+
+    /// Resolves `raw` (and `otherName` for `other`) in `knowledge`.
+    public init(raw: String?, otherName: String?, knowledge: LicenseKnowledge) {
+        self.raw = raw
+        self.otherName = otherName
+        guard let raw, raw.lowercased() != "unknown" else { return }
+        if raw.lowercased() == "other" {
+            record = otherName.flatMap { knowledge.license(named: $0) }
+        } else {
+            record = knowledge.license(named: raw)
+        }
+    }
+}
+
+/// A base model with its license resolved.
+public struct ResolvedBase: Sendable, Hashable {
+    /// The base as the lineage names it.
+    public var ref: BaseModelRef
+    /// The license, when found.
+    public var license: DeclaredLicense?
+    /// Where it was found.
+    public var source: LicenseSource
+    /// Where exactly (the config line, the registry's source, the cache file, the repo folder).
+    public var sourceDetail: String?
+    /// For a registry re-upload: the original model.
+    public var reuploadOf: String?
+
+    /// The id.
+    public var id: String { ref.id }
+    /// Where the base is named.
+    public var location: SourceLocation { ref.location }
+    /// The license record, when the license is known and identified.
+    public var record: LicenseRecord? { license?.record }
+    /// "meta-llama/Llama-3.1-8B (llama3.1)".
+    public var display: String { "\(id) (\(license?.display ?? "license unknown"))" }
+}
+
+/// Reads a base model's card from somewhere outside the repository (the Hugging Face cache); nil
+/// when there is none.
+public typealias BaseCardLookup = @Sendable (String) -> (path: String, bytes: [UInt8])?
+
+/// Finds the license of each base model, in order: configuration → a model folder of the same
+/// repository → the registry → the local Hugging Face cache → unknown.
+public struct LicenseResolver: Sendable {
+    let knowledge: LicenseKnowledge
+    let configuration: Configuration
+    let repoCards: [String: ModelCard]
+    let cardLookup: BaseCardLookup?
+
+    /// Creates a resolver; `repoCards` are the cards of the repository's model folders by path.
+    public init(knowledge: LicenseKnowledge, configuration: Configuration, repoCards: [String: ModelCard],
+                cardLookup: BaseCardLookup?) {
+        self.knowledge = knowledge
+        self.configuration = configuration
+        self.repoCards = repoCards
+        self.cardLookup = cardLookup
+    }
+
+    /// Resolves `base`, named by the model at `modelPath`.
+    public func resolve(_ base: BaseModelRef, from modelPath: String) -> ResolvedBase {
+        if let d = configuration.baseLicenses[base.id.lowercased()] {
+            return ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
+                                source: .config, sourceDetail: d.location.display)
+        }
+        if let (folder, card) = repoCard(for: base.id, from: modelPath), let l = Self.license(of: card, knowledge) {
+            return ResolvedBase(ref: base, license: l, source: .repo, sourceDetail: folder.isEmpty ? "." : folder)
+        }
+        if base.kind == .hub, let entry = knowledge.baseModel(base.id) {
+            return ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge)
+                                    .withRecord(knowledge.license(id: entry.license)),
+                                source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf)
+        }
+        if base.kind == .hub, configuration.hfCache, let found = cardLookup?(base.id) {
+            let card = ModelCard(path: found.path, bytes: found.bytes)
+            if let l = Self.license(of: card, knowledge) {
+                return ResolvedBase(ref: base, license: l, source: .hfCache, sourceDetail: found.path)
+            }
+        }
+        return ResolvedBase(ref: base, license: nil, source: .unknown)
+    }
+
+    /// The license a card declares, when it declares one.
+    static func license(of card: ModelCard, _ knowledge: LicenseKnowledge) -> DeclaredLicense? {
+        guard card.hasValidMetadata, let raw = card.license?.string, raw.lowercased() != "unknown" else { return nil }
+        return DeclaredLicense(raw: raw, otherName: card.licenseName?.string, knowledge: knowledge)
+    }
+
+    /// A model folder of this repository that `id` names: a relative path inside the repository,
+    /// a folder whose path is or ends with the id, or a unique folder with the id's last name.
+    func repoCard(for id: String, from modelPath: String) -> (String, ModelCard)? {
+        if id.hasPrefix("./") || id.hasPrefix("../") {
+            guard let p = Self.join(modelPath, id), let card = repoCards[p] else { return nil }
+            return (p, card)
+        }
+        guard ModelReference.classify(id) == .hub else { return nil }
+        let lower = id.lowercased()
+        if let hit = repoCards.first(where: { $0.key.lowercased() == lower || $0.key.lowercased().hasSuffix("/" + lower) }) {
+            return (hit.key, hit.value)
+        }
+        let last = lower.split(separator: "/").last.map(String.init) ?? lower
+        let named = repoCards.filter { ($0.key.lowercased().split(separator: "/").last.map(String.init) ?? "") == last }
+        if named.count == 1, let hit = named.first, hit.key != modelPath { return (hit.key, hit.value) }
+        return nil
+    }
+
+    /// `base` joined with the relative `path`, or nil when it leaves the repository.
+    static func join(_ base: String, _ path: String) -> String? {
+        var parts = base.isEmpty ? [] : base.split(separator: "/").map(String.init)
+        for seg in path.split(separator: "/") {
+            switch seg {
+            case ".": continue
+            case "..":
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            default: parts.append(String(seg))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}
+
+extension DeclaredLicense {
+    func withRecord(_ r: LicenseRecord?) -> DeclaredLicense {
+        var copy = self
+        if let r { copy.record = r }
+        return copy
+    }
+}

@@ -1,0 +1,150 @@
+/// What to check.
+public struct LintRequest: Sendable {
+    /// The files.
+    public var snapshot: RepositorySnapshot
+    /// The configuration in force.
+    public var configuration: Configuration
+    /// Licenses and the registry.
+    public var knowledge: LicenseKnowledge
+    /// The name of the folder at the snapshot's root (the root model's name when its card gives none).
+    public var rootName: String
+    /// Reads base cards from the Hugging Face cache, when allowed.
+    public var cardLookup: BaseCardLookup?
+    /// Only these model folders are checked (a hook checks the models a commit touches); nil = all.
+    public var onlyModels: Set<String>?
+    /// Reads a GGUF header into lineage facts.
+    public var readGGUF: @Sendable (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>?
+
+    /// Creates a request.
+    public init(snapshot: RepositorySnapshot, configuration: Configuration, knowledge: LicenseKnowledge,
+                rootName: String, cardLookup: BaseCardLookup? = nil, onlyModels: Set<String>? = nil,
+                readGGUF: @escaping @Sendable (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>? = GGUFReading.read) {
+        self.snapshot = snapshot
+        self.configuration = configuration
+        self.knowledge = knowledge
+        self.rootName = rootName
+        self.cardLookup = cardLookup
+        self.onlyModels = onlyModels
+        self.readGGUF = readGGUF
+    }
+}
+
+/// One model as checked: what the JSON report's `models` array holds.
+public struct ModelSummary: Sendable {
+    /// The model's path ("." for the root).
+    public var path: String
+    /// Its name.
+    public var name: String
+    /// The declared license as written.
+    public var declaredLicense: String?
+    /// `license_name`, for `other`.
+    public var licenseName: String?
+    /// `license_link`.
+    public var licenseLink: String?
+    /// The lineage.
+    public var lineage: Lineage
+    /// The bases with their licenses.
+    public var bases: [ResolvedBase]
+}
+
+/// A finding accepted by the configuration's `ignore`.
+public struct SuppressedFinding: Sendable {
+    /// The finding.
+    public var finding: Finding
+    /// The reason given.
+    public var reason: String
+}
+
+/// The outcome of a check.
+public struct LintResult: Sendable {
+    /// The models checked, by path.
+    public var models: [ModelSummary]
+    /// The findings in report order.
+    public var findings: [Finding]
+    /// Findings accepted by `ignore`, with their reasons.
+    public var suppressed: [SuppressedFinding]
+
+    /// The number of findings of `severity`.
+    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+}
+
+/// The linter: a snapshot in, findings out. No I/O.
+public enum Linter {
+    /// Checks every model of the request's snapshot.
+    public static func lint(_ request: LintRequest) -> LintResult {
+        let config = request.configuration
+        let snapshot = request.snapshot
+        let folders = modelFolders(snapshot, config)
+        let assigned = ModelDiscovery.assign(snapshot, to: folders)
+        let wanted = folders.filter { f in request.onlyModels.map { $0.contains(f) } ?? true }
+
+        // Cards of every model folder, for resolving bases that live in the same repository.
+        var repoCards: [String: ModelCard] = [:]
+        for f in folders {
+            let path = f.isEmpty ? "README.md" : "\(f)/README.md"
+            if let file = snapshot.file(path), let bytes = file.content.bytes {
+                repoCards[f] = ModelCard(path: path, bytes: bytes)
+            }
+        }
+        let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: repoCards,
+                                       cardLookup: request.cardLookup)
+        var models: [ModelSummary] = []
+        var findings: [Finding] = []
+        var suppressed: [SuppressedFinding] = []
+        for folder in wanted {
+            let folderName = folder.isEmpty ? request.rootName : String(folder.split(separator: "/").last!)
+            let model = ModelRepo(path: folder, folderName: folderName, files: assigned[folder] ?? [],
+                                  readGGUF: request.readGGUF)
+            let override = config.overrides[model.displayPath]
+            let name = modelName(model, override: override)
+            let lineage = LineageInference.infer(model, name: name.value, override: override?.lineage)
+            let card = model.card
+            let declared = DeclaredLicense(raw: card?.hasValidMetadata == true ? card?.license?.string : nil,
+                                           otherName: card?.licenseName?.string, knowledge: request.knowledge)
+            let bases = lineage.bases.map { resolver.resolve($0, from: folder) }
+            let context = RuleContext(
+                model: model, lineage: lineage, name: name, declared: declared, bases: bases,
+                knowledge: request.knowledge, configuration: config,
+                compatibility: CompatibilityReport(declared: declared, bases: bases, relation: lineage.relation,
+                                                   knowledge: request.knowledge))
+            for rule in RuleRegistry.all {
+                let d = type(of: rule).description
+                if !d.relations.isEmpty, !(lineage.relation.map(d.relations.contains) ?? false) { continue }
+                for f in rule.check(context) {
+                    if let entry = config.ignoreEntry(for: f) {
+                        suppressed.append(SuppressedFinding(finding: f, reason: entry.reason))
+                    } else {
+                        findings.append(f)
+                    }
+                }
+            }
+            models.append(ModelSummary(path: model.displayPath, name: name.value,
+                                       declaredLicense: card?.hasValidMetadata == true ? card?.license?.value.scalar?.text : nil,
+                                       licenseName: card?.licenseName?.string, licenseLink: card?.licenseLink?.string,
+                                       lineage: lineage, bases: bases))
+        }
+        findings.sort(by: Finding.reportOrder)
+        return LintResult(models: models, findings: findings, suppressed: suppressed)
+    }
+
+    /// The model folders: configured globs, else discovered; minus `exclude`.
+    static func modelFolders(_ snapshot: RepositorySnapshot, _ config: Configuration) -> [String] {
+        ModelDiscovery.modelFolders(in: snapshot) { folder in
+            let display = folder.isEmpty ? "." : folder
+            if config.exclude.contains(where: { Glob.matchesSelfOrParent($0, display) }) { return false }
+            if !config.models.isEmpty { return config.models.contains { Glob.matches(Configuration.normalisedModelPath($0), display) } }
+            return true
+        }
+    }
+
+    /// The model's name (RULES.md §3, ML208): the configured name, the card's `model_name` or
+    /// `model-index[0].name`, else the folder's name, else the first `# ` heading.
+    static func modelName(_ model: ModelRepo, override: ModelOverride?) -> Located<String> {
+        let cardPath = model.card?.path ?? model.filePath("README.md")
+        if let n = override?.name { return Located(n, at: SourceLocation(path: ".mlicense.yml")) }
+        if let card = model.card, card.hasValidMetadata, let n = card.declaredName { return n }
+        if !model.folderName.isEmpty { return Located(model.folderName, at: SourceLocation(path: cardPath, line: 1, column: 1)) }
+        if let h = model.card?.firstHeading { return h }
+        return Located("", at: SourceLocation(path: cardPath))
+    }
+}

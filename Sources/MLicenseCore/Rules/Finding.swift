@@ -1,0 +1,99 @@
+/// How serious a finding is.
+public enum Severity: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case info, warning, error
+
+    private var rank: Int { self == .info ? 0 : self == .warning ? 1 : 2 }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// Whether a fix may be applied without a person's judgement (ruff's `Applicability`).
+public enum Applicability: String, Sendable, Hashable, Codable {
+    /// Exactly one answer exists: applied by `--fix`.
+    case safe
+    /// A choice or a guess: applied only with `--unsafe-fixes`.
+    case unsafe
+    /// Nothing can be edited: shown only.
+    case displayOnly = "display-only"
+}
+
+/// What a fix does to the repository, before it is turned into byte edits.
+public enum FixAction: Sendable, Hashable {
+    /// Set the card's `license` (and, for a license the Hub does not list, `license: other` with
+    /// `license_name` and `license_link`).
+    case setLicense(id: String, otherName: String?, link: String?)
+    /// Add `license_name` / `license_link` to a `license: other` card.
+    case completeOther(name: String?, link: String?)
+    /// Add `base_model` with these ids.
+    case addBaseModels([String])
+    /// Set `base_model_relation`.
+    case setRelation(Relation)
+    /// Create (or append to) a file with a text.
+    case writeFile(path: String, text: String)
+    /// Append a line to the card's body.
+    case appendToBody(String)
+    /// Nothing to edit; the title says what to do.
+    case none
+}
+
+/// A way to resolve a finding.
+public struct Fix: Sendable, Hashable {
+    /// Whether `--fix` may apply it.
+    public var applicability: Applicability
+    /// What it does, lower case ("set license to llama3.1").
+    public var title: String
+    /// The change.
+    public var action: FixAction
+
+    /// Creates a fix.
+    public init(_ applicability: Applicability, _ title: String, _ action: FixAction = .none) {
+        self.applicability = applicability
+        self.title = title
+        self.action = action
+    }
+}
+
+/// A problem found in the checked repository.
+public struct Finding: Sendable, Hashable {
+    /// The rule's code (`ML204`).
+    public var code: String
+    /// The rule's slug (`license-not-kept`).
+    public var rule: String
+    /// The severity in force (after configuration).
+    public var severity: Severity
+    /// The model's path ("." for the root).
+    public var model: String
+    /// Where the offending field or the evidence is.
+    public var location: SourceLocation
+    /// What is wrong, naming the base, its license and the clause, lower case without a period.
+    public var message: String
+    /// More lines of explanation (evidence, the clause's text).
+    public var notes: [String]
+    /// The base model concerned, when one is.
+    public var base: String?
+    /// How to fix it, when a fix exists.
+    public var fix: Fix?
+    /// The commit that holds the problem (pre-push).
+    public var commit: String?
+
+    /// Creates a finding.
+    public init(code: String, rule: String, severity: Severity, model: String, location: SourceLocation,
+                message: String, notes: [String] = [], base: String? = nil, fix: Fix? = nil, commit: String? = nil) {
+        self.code = code
+        self.rule = rule
+        self.severity = severity
+        self.model = model
+        self.location = location
+        self.message = message
+        self.notes = notes
+        self.base = base
+        self.fix = fix
+        self.commit = commit
+    }
+
+    /// The report order: path, line, column, code.
+    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.location != b.location { return a.location < b.location }
+        if a.code != b.code { return a.code < b.code }
+        return a.message < b.message
+    }
+}

@@ -1,0 +1,171 @@
+/// ML209: the base requires a NOTICE text and no NOTICE/LICENSE file holds it.
+public struct NoticeMissingRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        code: "ML209", slug: "notice-missing",
+        summary: "the NOTICE text a base's license requires is not shipped",
+        defaultSeverity: .warning,
+        relations: [.finetune, .quantized, .merge, .adapter],
+        whatItChecks: """
+            A base's license requires a notice text with every copy (Llama 2–4: "Llama … is licensed under the \
+            Llama … Community License, Copyright © Meta Platforms, Inc. All Rights Reserved."; Gemma: "Gemma is \
+            provided under and subject to the Gemma Terms of Use …"; Qwen) and no NOTICE, LICENSE or \
+            USE_POLICY file in the model's folder holds it.
+            """,
+        whyItMatters: """
+            Llama licenses §1.b.ii: retain the attribution notice "in a 'Notice' text file distributed as a part \
+            of such copies"; Gemma Terms §3.1: the notice must accompany distributed copies.
+            """,
+        fix: "`--unsafe-fixes` creates NOTICE with the required text.",
+        triggering: [
+            .card("↓---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("↓---\nlicense: gemma\nbase_model: google/gemma-2-9b-it\n---\n"),
+        ],
+        nonTriggering: [
+            RuleExample(["README.md": "---\nlicense: mit\nbase_model: microsoft/phi-2\n---\n"]),
+            RuleExample(["README.md": "---\nlicense: gemma\nbase_model: google/gemma-2-9b-it\n---\n",
+                         "NOTICE": "Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms\n"]),
+        ])
+
+    /// Whether `text` (lower-cased) holds `notice` up to spacing, quotes and the © sign.
+    static func contains(_ text: String, _ notice: String) -> Bool {
+        let fold = { (s: String) in String(s.lowercased().replacingCopyright().filter { $0.isLetter || $0.isNumber }) }
+        return fold(text).contains(fold(notice))
+    }
+
+    public func check(_ c: RuleContext) -> [Finding] {
+        let shipped = c.shippedText(includeCard: false)
+        var seen = Set<String>()
+        return c.bases.compactMap { b in
+            guard let r = b.record, let notice = r.terms.notice, seen.insert(notice).inserted,
+                  !Self.contains(shipped, notice) else { return nil }
+            return c.finding(Self.description, at: c.licenseLocation,
+                             "\(Clauses.base(b)), which requires this NOTICE with every copy: \"\(notice)\"",
+                             base: b.id,
+                             fix: Fix(.unsafe, "create \(c.model.filePath("NOTICE")) with the required text",
+                                      .writeFile(path: c.model.filePath("NOTICE"), text: notice + "\n")))
+        }
+    }
+}
+
+/// ML210: the base requires a copy of its license and the repo has none.
+public struct LicenseCopyMissingRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        code: "ML210", slug: "license-copy-missing",
+        summary: "a base's license requires a copy of it and the repository has no LICENSE file or license_link",
+        defaultSeverity: .warning,
+        relations: [.finetune, .quantized, .merge, .adapter],
+        whatItChecks: """
+            A base's license requires giving recipients a copy (Llama, Gemma, RAIL, Qwen, Apache-2.0, the CC \
+            licenses' link) and the model has neither a LICENSE/COPYING file nor `license_link` in its card.
+            """,
+        whyItMatters: """
+            Llama §1.b.i: "provide a copy of this Agreement with any such Llama Materials"; Apache-2.0 §4(a); \
+            Gemma Terms §3.1; OpenRAIL-M §4(b). The Hub links the license page only for the ids it knows.
+            """,
+        fix: "Add the base's LICENSE file, or `license_link` to its text (shown only).",
+        triggering: [
+            .card("↓---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("↓---\nlicense: creativeml-openrail-m\nbase_model: CompVis/stable-diffusion-v1-4\n---\n"),
+        ],
+        nonTriggering: [
+            RuleExample(["README.md": "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n", "LICENSE": "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\n"]),
+            .card("---\nlicense: llama3.1\nlicense_link: https://www.llama.com/llama3_1/license/\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+        ])
+
+    public func check(_ c: RuleContext) -> [Finding] {
+        guard !c.hasLicenseText else { return [] }
+        guard let b = c.bases.first(where: { $0.record?.terms.copyRequired == true }), let r = b.record else { return [] }
+        return [c.finding(Self.description, at: c.licenseLocation,
+                          "\(Clauses.base(b)), which requires giving recipients a copy of \(r.name); the repository has no LICENSE file or license_link",
+                          base: b.id,
+                          fix: Fix(.displayOnly, "add \(c.model.filePath("LICENSE")) with the text of \(r.name)" + (r.url.map { " (\($0))" } ?? "")))].compactMap { $0 }
+    }
+}
+
+/// ML211: a required "Built with …" line is missing from the README.
+public struct AttributionMissingRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        code: "ML211", slug: "attribution-missing",
+        summary: "the \"Built with …\" line a base's license requires is not in the README",
+        defaultSeverity: .info,
+        relations: [.finetune, .quantized, .merge, .adapter],
+        whatItChecks: """
+            A base's license requires displaying "Built with Meta Llama 3" (llama3), "Built with Llama" \
+            (llama3.1+) or "Built with Qwen" (qwen) and the README does not contain it.
+            """,
+        whyItMatters: """
+            Llama 3 §1.b.i: "prominently display 'Built with Meta Llama 3' on a related website, user interface, \
+            blogpost, about page, or product documentation"; the model card is where Hub users look. It may be \
+            met elsewhere, hence `info`.
+            """,
+        fix: "`--unsafe-fixes` appends the line to the README.",
+        triggering: [
+            .card("↓---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n# chat\n"),
+            .card("↓---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n# chat\n", folderName: "Llama-3-chat"),
+        ],
+        nonTriggering: [
+            .card("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n# chat\n\nBuilt with Llama\n"),
+            .card("---\nlicense: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\n---\n"),
+        ])
+
+    public func check(_ c: RuleContext) -> [Finding] {
+        var seen = Set<String>()
+        return c.bases.compactMap { b in
+            guard let r = b.record, let line = r.terms.builtWith, seen.insert(line).inserted,
+                  !(c.card?.bodyContains(line) ?? false) else { return nil }
+            return c.finding(Self.description, at: c.licenseLocation,
+                             "the README does not say \"\(line)\"; \(Clauses.base(b)), which asks derivatives to display it",
+                             base: b.id, fix: Fix(.unsafe, "append \"\(line)\" to the README", .appendToBody(line)))
+        }
+    }
+}
+
+/// ML301: the model declares a software or content license rather than one written for models.
+public struct NonModelLicenseRule: Rule {
+    public init() {}
+
+    public static let description = RuleDescription(
+        code: "ML301", slug: "non-model-license",
+        summary: "the model declares a software or content license, not one written for models",
+        defaultSeverity: .info,
+        whatItChecks: """
+            The card's license is a software or content license (Apache, MIT, BSD, GPL family, Creative Commons, \
+            …) rather than one written for models (OpenRAIL, Llama, Gemma, OpenMDW, ModelGo, …).
+            """,
+        whyItMatters: """
+            Software licenses speak of source code and object code, CC licenses of works and adaptations; how \
+            they apply to weights, outputs and merges is unsettled. The paper's "License Mismatch" row; \
+            OpenMDW and the ModelGo licenses are written for models.
+            """,
+        fix: "None automatic: consider a license written for models (openmdw-1.1, mg-by, an OpenRAIL license).",
+        triggering: [
+            .card("---\nlicense: ↓apache-2.0\n---\n"),
+            .card("---\nlicense: ↓cc-by-4.0\n---\n"),
+        ],
+        nonTriggering: [
+            .card("---\nlicense: openmdw-1.1\n---\n"),
+            .card("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+        ])
+
+    public func check(_ c: RuleContext) -> [Finding] {
+        guard let r = c.declared.record, !r.terms.writtenForModels, r.terms.family != .special,
+              let f = c.card?.license else { return [] }
+        return [c.finding(Self.description, at: f.location,
+                          "\(r.name) was written for software or content, not for model weights",
+                          fix: Fix(.displayOnly, "consider a license written for models"))].compactMap { $0 }
+    }
+}
+
+extension String {
+    func replacingCopyright() -> String {
+        var s = self
+        for t in ["©", "(c)"] { s = s.split(separator: Substring(t), omittingEmptySubsequences: false).joined(separator: "copyright") }
+        return s
+    }
+}

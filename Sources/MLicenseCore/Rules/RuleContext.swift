@@ -1,0 +1,72 @@
+/// Everything a rule may look at for one model. Built once per model by the linter.
+public struct RuleContext: Sendable {
+    /// The model's files and what they say.
+    public let model: ModelRepo
+    /// Relation and bases.
+    public let lineage: Lineage
+    /// The model's name and where it comes from (card field, folder, heading).
+    public let name: Located<String>
+    /// The card's declared license.
+    public let declared: DeclaredLicense
+    /// The bases with their licenses.
+    public let bases: [ResolvedBase]
+    /// The knowledge base.
+    public let knowledge: LicenseKnowledge
+    /// The configuration in force.
+    public let configuration: Configuration
+    /// The license analysis.
+    public let compatibility: CompatibilityReport
+
+    /// The card, when there is one.
+    public var card: ModelCard? { model.card }
+    /// Where the card is (or would be).
+    public var cardPath: String { model.card?.path ?? model.filePath("README.md") }
+    /// Where the `license` field is, or the front matter start, or the card's first line.
+    public var licenseLocation: SourceLocation {
+        if let f = card?.license { return f.location }
+        if let fm = card?.frontMatter { return SourceLocation(path: cardPath, line: max(1, fm.yamlFirstLine - 1), column: 1) }
+        return SourceLocation(path: cardPath, line: 1, column: 1)
+    }
+
+    /// Whether the repo ships a license text: a LICENSE/COPYING file, or a `license_link`.
+    public var hasLicenseText: Bool {
+        !model.files(withPrefix: ["license", "copying"]).isEmpty || card?.licenseLink?.string != nil
+    }
+
+    /// The text of the NOTICE/LICENSE files and the card body, lower-cased, for required strings.
+    public func shippedText(includeCard: Bool) -> String {
+        var parts = model.files(withPrefix: ["notice", "license", "use_policy", "copying"]).compactMap { f in
+            f.content.bytes.map { String(decoding: $0, as: UTF8.self) }
+        }
+        if includeCard, let c = card { parts.append(c.body) }
+        return parts.joined(separator: "\n").lowercased()
+    }
+
+    /// A finding of `rule` with the severity the configuration gives it for this model, or nil
+    /// when the rule is off.
+    public func finding(_ rule: RuleDescription, at location: SourceLocation, _ message: String,
+                        notes: [String] = [], base: String? = nil, fix: Fix? = nil) -> Finding? {
+        guard let severity = configuration.severity(for: rule, relation: lineage.relation) else { return nil }
+        return Finding(code: rule.code, rule: rule.slug, severity: severity, model: model.displayPath,
+                       location: location, message: message, notes: notes, base: base, fix: fix)
+    }
+
+    /// The fix that sets the card's license to `id` (as `other` + `license_name` when the Hub does
+    /// not list it).
+    public func setLicenseFix(_ id: String, _ applicability: Applicability) -> Fix {
+        let record = knowledge.license(id: id)
+        if let r = record, !r.isHubID {
+            return Fix(applicability, "set license to other with license_name \(r.id)",
+                       .setLicense(id: "other", otherName: r.id, link: r.url))
+        }
+        return Fix(applicability, "set license to \(id)", .setLicense(id: id, otherName: nil, link: nil))
+    }
+
+    /// The fix for a declared license that does not honour the bases: safe when exactly one license
+    /// satisfies every base, unsafe when `fallback` is one choice among several.
+    public func relicenseFix(fallback: String?) -> Fix? {
+        if let only = compatibility.onlyAnswer { return setLicenseFix(only, .safe) }
+        if let f = fallback { return setLicenseFix(f, .unsafe) }
+        return nil
+    }
+}
