@@ -3,6 +3,16 @@ public enum GGUFReading {
     /// Reads the header held by `file` (nil when nothing was read: no bytes, or an LFS pointer whose
     /// object is not available locally).
     @Sendable public static func read(_ file: SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>? {
-        nil
+        guard let result = GGUFHeader.parse(file.content) else { return nil }
+        switch result {
+        case .failure(let e):
+            return .failure(ModelFileProblem(location: SourceLocation(path: file.path, line: 1, column: 1),
+                                             message: "the GGUF header of \(file.path) cannot be read: \(e)"))
+        case .success(let h):
+            let at = SourceLocation(path: file.path)
+            let bases = h.baseModels.compactMap { b in b.hubID.map { Located($0, at: at) } }
+            return .success(GGUFInfo(path: file.path, license: h.license, name: h.name, baseModels: bases,
+                                     isAdapter: h.isAdapter))
+        }
     }
 }
