@@ -2,5 +2,172 @@ internal import CGit2
 import MLicenseCore
 
 /// A git repository opened through libgit2.
+///
+/// Not `Sendable`: use one `Repository` per thread. The libgit2 handles it owns are freed when it
+/// goes away.
 public final class Repository {
+    let pointer: OpaquePointer
+    private var odbPointer: OpaquePointer?
+
+    private init(pointer: OpaquePointer) {
+        self.pointer = pointer
+    }
+
+    deinit {
+        if let odbPointer { git_odb_free(odbPointer) }
+        git_repository_free(pointer)
+    }
+
+    /// Opens the repository holding `path`, searching the parent folders like git does.
+    ///
+    /// Works for work trees, linked worktrees and bare repositories. With `honoringEnvironment`,
+    /// libgit2 also follows `GIT_DIR`, `GIT_CEILING_DIRECTORIES` and the other variables git exports
+    /// to hooks. Throws a ``GitError`` naming `git_repository_open_ext` when no repository is found.
+    public static func discover(from path: String, honoringEnvironment: Bool = false) throws -> Repository {
+        ensureLibgit2()
+        var repo: OpaquePointer?
+        let flags = honoringEnvironment ? GIT_REPOSITORY_OPEN_FROM_ENV.rawValue : 0
+        try check(git_repository_open_ext(&repo, path, flags, nil), "git_repository_open_ext")
+        guard let repo else { throw GitError(function: "git_repository_open_ext", message: "no repository returned") }
+        return Repository(pointer: repo)
+    }
+
+    /// The git directory (`.git`, the bare repository, or `.git/worktrees/<name>`), without a trailing slash.
+    public var gitDirectory: String { trimmedPath(git_repository_path(pointer)) ?? "" }
+
+    /// The directory shared by all worktrees of the repository (objects, refs, hooks, `lfs`).
+    /// The same as ``gitDirectory`` outside linked worktrees.
+    public var commonDirectory: String { trimmedPath(git_repository_commondir(pointer)) ?? gitDirectory }
+
+    /// The root of the work tree without a trailing slash, nil for a bare repository.
+    public var workDirectory: String? { trimmedPath(git_repository_workdir(pointer)) }
+
+    /// Whether the repository has no work tree.
+    public var isBare: Bool { git_repository_is_bare(pointer) == 1 }
+
+    /// Whether HEAD names a branch without commits (a fresh `git init`).
+    public var isHeadUnborn: Bool { git_repository_head_unborn(pointer) == 1 }
+
+    /// Whether the repository is a shallow clone.
+    public var isShallow: Bool { git_repository_is_shallow(pointer) == 1 }
+
+    /// The full hex id of the commit HEAD points at, nil when HEAD is unborn.
+    public var headCommitID: String? {
+        var oid = git_oid()
+        guard git_reference_name_to_id(&oid, pointer, "HEAD") == 0 else { return nil }
+        return oid.hex
+    }
+
+    /// Resolves a revision (`HEAD~1`, a branch or tag name, a short or full id) to the full hex id
+    /// of the commit it names. Tags are peeled.
+    public func resolveCommit(_ rev: String) throws -> String {
+        let commit = try lookupCommit(rev)
+        defer { git_commit_free(commit) }
+        return git_commit_id(commit).pointee.hex
+    }
+
+    /// The full hex ids of the parents of `commit`, empty for a root commit or when the commit
+    /// cannot be resolved.
+    public func parents(of commit: String) -> [String] {
+        guard let c = try? lookupCommit(commit) else { return [] }
+        defer { git_commit_free(c) }
+        return (0..<git_commit_parentcount(c)).compactMap { git_commit_parent_id(c, $0)?.pointee.hex }
+    }
+
+    /// The value of a configuration key (e.g. `core.hooksPath`) as git reads it for this
+    /// repository, nil when it is not set.
+    public func configString(_ key: String) -> String? {
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0, let config else { return nil }
+        defer { git_config_free(config) }
+        var value: UnsafePointer<CChar>?
+        guard git_config_get_string(&value, config, key) == 0, let value else { return nil }
+        return String(cString: value)
+    }
+
+    // MARK: - Internals shared by the snapshot and change code
+
+    /// The repository's object database, opened once.
+    func odb() throws -> OpaquePointer {
+        if let odbPointer { return odbPointer }
+        var odb: OpaquePointer?
+        try check(git_repository_odb(&odb, pointer), "git_repository_odb")
+        odbPointer = odb
+        return odb!
+    }
+
+    /// The commit `rev` names; the caller frees it with `git_commit_free`.
+    func lookupCommit(_ rev: String) throws -> OpaquePointer {
+        var object: OpaquePointer?
+        try check(git_revparse_single(&object, pointer, rev), "git_revparse_single")
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "git_object_peel")
+        return commit!
+    }
+
+    /// The tree of the commit `rev` names; the caller frees it with `git_tree_free`.
+    func lookupTree(ofCommit rev: String) throws -> OpaquePointer {
+        let commit = try lookupCommit(rev)
+        defer { git_commit_free(commit) }
+        var tree: OpaquePointer?
+        try check(git_commit_tree(&tree, commit), "git_commit_tree")
+        return tree!
+    }
+}
+
+/// An index (staging area) handle, freed on deinit.
+final class GitIndex {
+    let pointer: OpaquePointer
+    /// The index file it was read from.
+    let path: String
+
+    init(pointer: OpaquePointer, path: String) {
+        self.pointer = pointer
+        self.path = path
+    }
+
+    deinit { git_index_free(pointer) }
+}
+
+extension Repository {
+    /// Opens the index: the repository's own when `indexFile` is nil, else the named file.
+    func openIndex(_ indexFile: String?) throws -> GitIndex {
+        var index: OpaquePointer?
+        if let indexFile {
+            guard fileExists(indexFile) else {
+                throw GitError(function: "git_index_open", code: Int(GIT_ENOTFOUND.rawValue),
+                               message: "index file \(indexFile) does not exist")
+            }
+            try check(git_index_open(&index, indexFile), "git_index_open")
+            return GitIndex(pointer: index!, path: indexFile)
+        }
+        try check(git_repository_index(&index, pointer), "git_repository_index")
+        let handle = GitIndex(pointer: index!, path: trimmedPath(git_index_path(index)) ?? gitDirectory + "/index")
+        try check(git_index_read(index, 0), "git_index_read")
+        return handle
+    }
+}
+
+extension git_oid {
+    /// The full lower-case hex form.
+    var hex: String {
+        var copy = self
+        return String(cString: git_oid_tostr_s(&copy))
+    }
+
+    /// Parses a full hex id.
+    static func parse(_ hex: String) throws -> git_oid {
+        var oid = git_oid()
+        try check(git_oid_fromstr(&oid, hex), "git_oid_fromstr")
+        return oid
+    }
+}
+
+/// A path from libgit2 without its trailing slash.
+func trimmedPath(_ cString: UnsafePointer<CChar>?) -> String? {
+    guard let cString else { return nil }
+    var path = String(cString: cString)
+    while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+    return path
 }

@@ -1,0 +1,69 @@
+internal import CGit2
+
+/// A failed libgit2 call, or a failed `git` process: what failed and why.
+public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The failing function, e.g. `git_index_read`, or the git command that failed.
+    public var function: String
+    /// libgit2's error class (`git_error_t`), 0 when none was set.
+    public var errorClass: Int
+    /// libgit2's return code (`git_error_code`), e.g. -3 for "not found".
+    public var code: Int
+    /// libgit2's message from `git_error_last()`, lower-case as libgit2 writes it.
+    public var message: String
+
+    /// Creates an error.
+    public init(function: String, errorClass: Int = 0, code: Int = -1, message: String) {
+        self.function = function
+        self.errorClass = errorClass
+        self.code = code
+        self.message = message
+    }
+
+    /// Whether libgit2 reported that the object, reference or path does not exist.
+    public var isNotFound: Bool { code == Int(GIT_ENOTFOUND.rawValue) }
+
+    public var description: String { "\(function): \(message)" }
+}
+
+/// A failed file-system operation while reading a work tree or a folder.
+public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The failing system call, e.g. `open`.
+    public var operation: String
+    /// The path it was given.
+    public var path: String
+    /// The system's message (`strerror`).
+    public var message: String
+
+    /// Creates an error.
+    public init(operation: String, path: String, message: String) {
+        self.operation = operation
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(operation) \(path): \(message)" }
+}
+
+/// Initialises libgit2 once per process; Swift runs a global's initialiser exactly once, thread-safely.
+private let libgit2Initialized: Bool = git_libgit2_init() >= 0
+
+/// Makes sure libgit2 is initialised before any other call.
+func ensureLibgit2() {
+    _ = libgit2Initialized
+}
+
+/// Turns a libgit2 return code into a thrown ``GitError`` when it is negative; returns it otherwise.
+@discardableResult
+func check(_ rc: Int32, _ function: String) throws(GitError) -> Int32 {
+    guard rc < 0 else { return rc }
+    throw lastError(rc, function)
+}
+
+/// The ``GitError`` for `rc` with libgit2's last message.
+func lastError(_ rc: Int32, _ function: String) -> GitError {
+    if let last = git_error_last() {
+        let message = last.pointee.message.map { String(cString: $0) } ?? "unknown error"
+        return GitError(function: function, errorClass: Int(last.pointee.klass), code: Int(rc), message: message)
+    }
+    return GitError(function: function, code: Int(rc), message: "libgit2 returned \(rc)")
+}

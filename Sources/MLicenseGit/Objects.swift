@@ -1,0 +1,117 @@
+internal import CGit2
+import Foundation
+import MLicenseCore
+
+/// File modes git stores in trees and the index.
+enum FileMode {
+    static let tree: UInt32 = 0o040000
+    static let symlink: UInt32 = 0o120000
+    static let gitlink: UInt32 = 0o160000
+}
+
+extension Repository {
+    /// The size of an object from its header, without loading it (`git_odb_read_header`).
+    func objectSize(_ oid: git_oid) throws -> UInt64 {
+        var oid = oid
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try check(git_odb_read_header(&size, &type, try odb(), &oid), "git_odb_read_header")
+        return UInt64(size)
+    }
+
+    /// The whole content of an object; only for small objects.
+    func readObject(_ oid: git_oid) throws -> [UInt8] {
+        var oid = oid
+        var object: OpaquePointer?
+        try check(git_odb_read(&object, try odb(), &oid), "git_odb_read")
+        defer { git_odb_object_free(object) }
+        let count = git_odb_object_size(object)
+        guard count > 0, let data = git_odb_object_data(object) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: data, count: count))
+    }
+
+    /// The first `limit` bytes of an object without loading the rest.
+    ///
+    /// Streams loose objects through libgit2 (`git_odb_open_rstream`); libgit2 cannot stream packed
+    /// objects, so for those it runs `git cat-file blob` and stops it after `limit` bytes (git
+    /// streams blobs it stored whole, which it does for blobs over `core.bigFileThreshold`).
+    func readObjectHead(_ oid: git_oid, limit: Int) throws -> [UInt8] {
+        if let bytes = try streamObjectHead(oid, limit: limit) { return bytes }
+        return try catFileHead(oid.hex, limit: limit)
+    }
+
+    private func streamObjectHead(_ oid: git_oid, limit: Int) throws -> [UInt8]? {
+        var oid = oid
+        var stream: UnsafeMutablePointer<git_odb_stream>?
+        var length = 0
+        var type = GIT_OBJECT_INVALID
+        guard git_odb_open_rstream(&stream, &length, &type, try odb(), &oid) == 0,
+              let stream, let read = stream.pointee.read else {
+            git_error_clear()
+            return nil
+        }
+        defer { git_odb_stream_free(stream) }
+        var bytes = [UInt8](repeating: 0, count: min(limit, length))
+        var filled = 0
+        while filled < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                read(stream, buffer.baseAddress!.assumingMemoryBound(to: CChar.self) + filled, buffer.count - filled)
+            }
+            if n < 0 { throw lastError(n, "git_odb_stream_read") }
+            if n == 0 { break }
+            filled += Int(n)
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    private func catFileHead(_ hex: String, limit: Int) throws -> [UInt8] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "--git-dir=\(gitDirectory)", "cat-file", "blob", hex]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw GitError(function: "git cat-file", message: "cannot run git: \(error)")
+        }
+        let reader = output.fileHandleForReading
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(limit)
+        while bytes.count < limit, let chunk = try? reader.read(upToCount: min(limit - bytes.count, 1 << 16)),
+              !chunk.isEmpty {
+            bytes.append(contentsOf: chunk)
+        }
+        let stopped = process.isRunning
+        if stopped { process.terminate() }
+        try? reader.close()
+        process.waitUntilExit()
+        if !stopped, bytes.count < limit, process.terminationStatus != 0 {
+            throw GitError(function: "git cat-file", code: Int(process.terminationStatus),
+                           message: "cannot read blob \(hex)")
+        }
+        return bytes
+    }
+
+    /// The snapshot record of a blob (or gitlink) met in the index or a tree.
+    func blobFile(path: String, oid: git_oid, mode: UInt32, include: Bool) throws -> SnapshotFile {
+        if mode == FileMode.gitlink { return SnapshotFile(path: path, size: 0, content: .submodule) }
+        let size = try objectSize(oid)
+        if mode == FileMode.symlink {
+            let target = size < 1 << 16 ? try readObject(oid) : try readObjectHead(oid, limit: 1 << 16)
+            return SnapshotFile(path: path, size: size, content: .symlink(target: String(decoding: target, as: UTF8.self)))
+        }
+        guard include else { return SnapshotFile(path: path, size: size, content: .notLoaded) }
+        let source = ByteSource(
+            size: size,
+            readAll: { try self.readObject(oid) },
+            readHead: { try self.readObjectHead(oid, limit: $0) }
+        )
+        let common = commonDirectory
+        let content = try readContent(FileInterest.forPath(path), from: source) { pointer, limit in
+            lfsObjectHead(pointer, limit: limit, commonDirectory: common)
+        }
+        return SnapshotFile(path: path, size: size, content: content)
+    }
+}

@@ -1,0 +1,122 @@
+internal import CGit2
+import MLicenseCore
+
+extension Repository {
+    /// The index file git names in `GIT_INDEX_FILE`, made absolute against the work tree root
+    /// (hooks run there; plain `git commit` passes the relative `.git/index`), or nil when unset.
+    public static func indexFile(fromEnvironment env: [String: String], workDirectory: String?) -> String? {
+        guard let value = env["GIT_INDEX_FILE"], !value.isEmpty else { return nil }
+        guard !value.hasPrefix("/"), let workDirectory else { return value }
+        return workDirectory + "/" + value
+    }
+
+    /// The staged content: the files of the index.
+    ///
+    /// - Parameters:
+    ///   - indexFile: the index file to read (see ``indexFile(fromEnvironment:workDirectory:)``);
+    ///     nil reads the repository's own index.
+    ///   - include: which paths to read content for; every path is listed with its blob size
+    ///     (from the object header, never by loading the blob).
+    /// Symbolic links are recorded with their target and submodules as such, whatever `include`
+    /// says. During a merge conflict a path is taken from "ours" (stage 2).
+    public func indexSnapshot(indexFile: String? = nil, include: (String) -> Bool = { _ in true }) throws -> RepositorySnapshot {
+        let index = try openIndex(indexFile)
+        var files: [SnapshotFile] = []
+        var seen = Set<String>()
+        let count = git_index_entrycount(index.pointer)
+        files.reserveCapacity(count)
+        for i in 0..<count {
+            guard let entry = git_index_get_byindex(index.pointer, i)?.pointee, let cPath = entry.path else { continue }
+            let stage = (entry.flags >> 12) & 3
+            guard stage == 0 || stage == 2 else { continue }
+            let path = String(cString: cPath)
+            guard seen.insert(path).inserted else { continue }
+            files.append(try blobFile(path: path, oid: entry.id, mode: entry.mode, include: include(path)))
+        }
+        return RepositorySnapshot(source: .index(path: index.path), files: files)
+    }
+
+    /// The files of a commit's tree (`rev` as for ``resolveCommit(_:)``), read like
+    /// ``indexSnapshot(indexFile:include:)``.
+    public func commitSnapshot(_ rev: String, include: (String) -> Bool = { _ in true }) throws -> RepositorySnapshot {
+        let id = try resolveCommit(rev)
+        let tree = try lookupTree(ofCommit: id)
+        defer { git_tree_free(tree) }
+        let entries = TreeEntries()
+        let payload = Unmanaged.passUnretained(entries).toOpaque()
+        try check(git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
+            let entries = Unmanaged<TreeEntries>.fromOpaque(payload!).takeUnretainedValue()
+            let mode = git_tree_entry_filemode(entry).rawValue
+            if mode != FileMode.tree {
+                let name = String(cString: git_tree_entry_name(entry))
+                entries.items.append((String(cString: root!) + name, git_tree_entry_id(entry).pointee, mode))
+            }
+            return 0
+        }, payload), "git_tree_walk")
+        let files = try entries.items.map { try blobFile(path: $0.path, oid: $0.oid, mode: $0.mode, include: include($0.path)) }
+        return RepositorySnapshot(source: .commit(id: id), files: files)
+    }
+
+    /// The files of the work tree as they are on disk: tracked files and untracked files that
+    /// git's ignore rules do not exclude, never `.git`.
+    ///
+    /// Symbolic links are recorded, not followed; nested repositories and submodules are recorded
+    /// as ``SnapshotContent/submodule`` without walking into them. Content is read from disk for
+    /// paths `include` accepts. Throws for a bare repository.
+    public func worktreeSnapshot(include: (String) -> Bool = { _ in true }) throws -> RepositorySnapshot {
+        guard let root = workDirectory else {
+            throw GitError(function: "git_repository_workdir", message: "bare repository has no work tree")
+        }
+        let tracked = try TrackedPaths(index: openIndex(nil))
+        let common = commonDirectory
+        var files: [SnapshotFile] = []
+        try walkFolder(root: root, folder: { path in
+            if tracked.gitlinks.contains(path) { return .submodule }
+            if tracked.folders.contains(path) { return .descend }
+            if try self.isIgnored(path) { return .skip }
+            return isNestedRepository(root + "/" + path) ? .submodule : .descend
+        }) { path, kind, size in
+            guard kind != .other else { return }
+            if !tracked.files.contains(path), try self.isIgnored(path) { return }
+            if let file = try diskFile(root: root, path: path, kind: kind, size: size,
+                                       include: include(path), commonDirectory: common) {
+                files.append(file)
+            }
+        }
+        return RepositorySnapshot(source: .worktree, files: files)
+    }
+
+    /// Whether git's ignore rules (`.gitignore` files, `info/exclude`, `core.excludesFile`) exclude
+    /// `path` (relative to the work tree root) or one of its folders.
+    func isIgnored(_ path: String) throws -> Bool {
+        var ignored: Int32 = 0
+        try check(git_ignore_path_is_ignored(&ignored, pointer, path), "git_ignore_path_is_ignored")
+        return ignored == 1
+    }
+}
+
+/// Entries collected by a tree walk.
+private final class TreeEntries {
+    var items: [(path: String, oid: git_oid, mode: UInt32)] = []
+}
+
+/// The paths an index tracks, for walking the work tree.
+private struct TrackedPaths {
+    var files = Set<String>()
+    var folders = Set<String>()
+    var gitlinks = Set<String>()
+
+    init(index: GitIndex) {
+        for i in 0..<git_index_entrycount(index.pointer) {
+            guard let entry = git_index_get_byindex(index.pointer, i)?.pointee, let cPath = entry.path else { continue }
+            let path = String(cString: cPath)
+            if entry.mode == FileMode.gitlink { gitlinks.insert(path); continue }
+            files.insert(path)
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard folders.insert(String(folder)).inserted else { break }
+            }
+        }
+    }
+}
