@@ -1,9 +1,158 @@
+import Foundation
 import MLicenseCore
+import MLicenseGit
+import MLicenseKnowledge
 
 /// The command-line entry point.
 public enum CLI {
+    /// The tool's version.
+    public static let version = "0.1.0"
+
+    /// Where output goes; replaceable in tests.
+    struct IO {
+        var out: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
+        var err: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+        var stdin: () -> String = { String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
+        var environment: [String: String] = ProcessInfo.processInfo.environment
+        var stdoutIsTerminal: Bool = isatty(1) == 1
+    }
+
+    static let commands: [CommandSpec] = [
+        CheckCommand.spec, LineageCommand.spec, HookCommand.spec, InstallCommand.spec, InstallCommand.uninstallSpec,
+        InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec, InfoCommands.configSpec,
+    ]
+
+    static var help: String {
+        var s = """
+            mlicense \(version): checks that a model repository's license honours its base models' licenses
+
+            USAGE: mlicense <command> [options]
+
+            COMMANDS:
+
+            """
+        for c in commands { s += "  " + c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + c.summary + "\n" }
+        s += """
+
+            Exit status: 0 no finding at or above --fail-on, 1 findings, 2 the run failed.
+            `mlicense <command> --help` describes a command.
+
+            """
+        return s
+    }
+
     /// Runs the command line and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
-        0
+        run(arguments, io: IO())
+    }
+
+    static func run(_ arguments: [String], io: IO) -> Int32 {
+        guard let first = arguments.first else { io.out(help); return 0 }
+        if first == "--help" || first == "-h" || first == "help" { io.out(help); return 0 }
+        if first == "--version" || first == "-V" { io.out("mlicense \(version)\n"); return 0 }
+        let rest = Array(arguments.dropFirst())
+        do {
+            switch first {
+            case "check": return try CheckCommand.run(rest, io: io)
+            case "lineage": return try LineageCommand.run(rest, io: io)
+            case "hook": return try HookCommand.run(rest, io: io)
+            case "install": return try InstallCommand.run(rest, io: io, uninstall: false)
+            case "uninstall": return try InstallCommand.run(rest, io: io, uninstall: true)
+            case "explain": return try InfoCommands.explain(rest, io: io)
+            case "rules": return try InfoCommands.rules(rest, io: io)
+            case "licenses": return try InfoCommands.licenses(rest, io: io)
+            case "config": return try InfoCommands.config(rest, io: io)
+            default:
+                io.err("mlicense: unknown command `\(first)`; see `mlicense --help`\n")
+                return 2
+            }
+        } catch let e as UsageError {
+            io.err("mlicense: \(e.message)\n")
+            return 2
+        } catch let e as RunError {
+            io.err("mlicense: \(e.message)\n")
+            return 2
+        } catch let e as ConfigurationError {
+            io.err("mlicense: configuration error: \(e.description)\n")
+            return 2
+        } catch let e as GitError {
+            io.err("mlicense: git error: \(e.description)\n")
+            return 2
+        } catch {
+            io.err("mlicense: \(error)\n")
+            return 2
+        }
+    }
+
+    /// Parses arguments, printing help and returning nil when `--help` is asked.
+    static func parse(_ args: [String], _ spec: CommandSpec, _ io: IO) throws -> ParsedArguments? {
+        let parsed = try ParsedArguments.parse(args, spec: spec)
+        if parsed.has("help") { io.out(spec.help); return nil }
+        return parsed
+    }
+
+    /// Writes `text` to `--output FILE` (atomically) or stdout.
+    static func emit(_ text: String, to output: String?, io: IO) throws {
+        guard let output else { io.out(text); return }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw RunError(message: "\(output): cannot write the report: \(error.localizedDescription)")
+        }
+    }
+
+    /// Whether to colour: a terminal, and NO_COLOR unset or empty (https://no-color.org).
+    static func useColor(_ io: IO, output: String?) -> Bool {
+        output == nil && io.stdoutIsTerminal && (io.environment["NO_COLOR"] ?? "").isEmpty
+            && io.environment["TERM"] != "dumb"
+    }
+}
+
+/// Running the linter over the workspaces of the given paths.
+enum LintRun {
+    /// Lints every path; returns the combined result and the configuration of the first.
+    static func lint(paths: [String], source: SourceChoice?, args: ParsedArguments, io: CLI.IO,
+                     onlyModels: ((Workspace) throws -> Set<String>?)? = nil,
+                     snapshotOverride: ((Workspace) throws -> RepositorySnapshot)? = nil)
+        throws -> (LintResult, Configuration, [(Workspace, RepositorySnapshot)])
+    {
+        var models: [ModelSummary] = []
+        var findings: [Finding] = []
+        var suppressed: [SuppressedFinding] = []
+        var firstConfig: Configuration?
+        var used: [(Workspace, RepositorySnapshot)] = []
+        for path in paths.isEmpty ? ["."] : paths {
+            let ws = try Workspace.open(path, source: source, environment: io.environment)
+            let only = try onlyModels?(ws)
+            if let only, only.isEmpty { continue }
+            let snapshot = try snapshotOverride?(ws) ?? ws.snapshot()
+            var config = try ws.configuration(snapshot, explicit: args.value("config"), disabled: args.has("no-config"))
+            if let f = args.value("fail-on") {
+                guard let s = Severity(rawValue: f) else { throw UsageError(message: "--fail-on must be error, warning or info") }
+                config.failOn = s
+            }
+            for w in config.warnings { io.err("mlicense: warning: \(w.location.display): \(w.message)\n") }
+            let prefix = ws.prefix
+            let discovered = Linter.modelFolders(snapshot, config).filter { f in
+                prefix.isEmpty || f == prefix || f.hasPrefix(prefix + "/")
+            }
+            let request = LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared,
+                                      rootName: ws.rootName,
+                                      cardLookup: config.hfCache ? HFCache.lookup(environment: io.environment) : nil,
+                                      onlyModels: Set(discovered).intersection(only ?? Set(discovered)))
+            let r = Linter.lint(request)
+            models += r.models
+            findings += r.findings
+            suppressed += r.suppressed
+            firstConfig = firstConfig ?? config
+            used.append((ws, snapshot))
+        }
+        findings.sort(by: Finding.reportOrder)
+        return (LintResult(models: models, findings: findings, suppressed: suppressed), firstConfig ?? Configuration(), used)
+    }
+
+    /// 1 when a finding is at or above `failOn`, else 0.
+    static func exitStatus(_ result: LintResult, failOn: Severity) -> Int32 {
+        result.findings.contains { $0.severity >= failOn } ? 1 : 0
     }
 }

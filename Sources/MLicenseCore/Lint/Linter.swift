@@ -64,6 +64,16 @@ public struct LintResult: Sendable {
     /// Findings accepted by `ignore`, with their reasons.
     public var suppressed: [SuppressedFinding]
 
+    /// Creates a result.
+    public init(models: [ModelSummary], findings: [Finding], suppressed: [SuppressedFinding]) {
+        self.models = models
+        self.findings = findings
+        self.suppressed = suppressed
+    }
+
+    /// An empty result: nothing was checked.
+    public static let empty = LintResult(models: [], findings: [], suppressed: [])
+
     /// The number of findings of `severity`.
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 }
@@ -128,7 +138,7 @@ public enum Linter {
     }
 
     /// The model folders: configured globs, else discovered; minus `exclude`.
-    static func modelFolders(_ snapshot: RepositorySnapshot, _ config: Configuration) -> [String] {
+    public static func modelFolders(_ snapshot: RepositorySnapshot, _ config: Configuration) -> [String] {
         ModelDiscovery.modelFolders(in: snapshot) { folder in
             let display = folder.isEmpty ? "." : folder
             if config.exclude.contains(where: { Glob.matchesSelfOrParent($0, display) }) { return false }

@@ -144,7 +144,8 @@ public enum Reporters {
         ])
     }
 
-    static func modelJSON(_ m: ModelSummary) -> JSONValue {
+    /// One model as the JSON report writes it.
+    public static func modelJSON(_ m: ModelSummary) -> JSONValue {
         .object([
             ("path", .string(m.path)),
             ("name", .string(m.name)),

@@ -1,0 +1,141 @@
+import Foundation
+import MLicenseCore
+import MLicenseGit
+import MLicenseKnowledge
+
+/// `mlicense hook pre-commit` and `mlicense hook pre-push REMOTE URL`: what the git hooks run.
+enum HookCommand {
+    static let spec = CommandSpec(
+        name: "hook", summary: "run as a git hook: pre-commit checks the index, pre-push the pushed commits",
+        usage: "mlicense hook pre-commit | mlicense hook pre-push REMOTE URL",
+        options: [
+            OptionSpec(name: "fail-on", value: "SEVERITY", help: "lowest severity that blocks (default: the configuration's fail-on)"),
+            OptionSpec(name: "verbose", short: "v", help: "also show warnings' notes and info findings"),
+        ],
+        details: """
+            pre-commit checks the staged content of the models the commit touches (in a monorepo, only those);
+            pre-push reads git's `<local ref> <local oid> <remote ref> <remote oid>` lines on stdin and checks
+            every pushed commit that touches a model (under the pre-commit framework, PRE_COMMIT_FROM_REF and
+            PRE_COMMIT_TO_REF). Nothing is written. `git commit --no-verify` skips the hook.
+            """)
+
+    static func run(_ args: [String], io: CLI.IO) throws -> Int32 {
+        guard let a = try CLI.parse(args, spec, io) else { return 0 }
+        guard let which = a.positionals.first else { throw UsageError(message: "hook needs pre-commit or pre-push") }
+        let repo = try Repository.discover(from: ".")
+        guard let workdir = repo.workDirectory else { throw RunError(message: "the hooks need a work tree; this repository is bare") }
+        switch which {
+        case "pre-commit":
+            let indexFile = Repository.indexFile(fromEnvironment: io.environment, workDirectory: workdir)
+            let changed = try repo.stagedChanges(indexFile: indexFile)
+            let (result, failOn) = try check(repo: repo, workdir: workdir, changed: changed, args: a, io: io) { include in
+                try repo.indexSnapshot(indexFile: indexFile, include: include)
+            }
+            return report(result, failOn: failOn, a, io, what: "commit")
+        case "pre-push":
+            let remote = a.positionals.count > 1 ? a.positionals[1] : io.environment["PRE_COMMIT_REMOTE_NAME"]
+            var updates = parsePushLines(io.stdin())
+            if updates.isEmpty, let to = io.environment["PRE_COMMIT_TO_REF"], let from = io.environment["PRE_COMMIT_FROM_REF"] {
+                updates = [(local: try repo.resolveCommit(to), remote: try? repo.resolveCommit(from))]
+            }
+            var combined = LintResult.empty
+            var failOn = Severity.error
+            var seen = Set<String>()
+            for u in updates {
+                for commit in try repo.commitsToPush(localOID: u.local, remoteOID: u.remote, remoteName: remote) where seen.insert(commit).inserted {
+                    let parent = repo.parents(of: commit).first
+                    let changed = try repo.changedPaths(from: parent, to: commit)
+                    var (r, f) = try check(repo: repo, workdir: workdir, changed: changed, args: a, io: io) { include in
+                        try repo.commitSnapshot(commit, include: include)
+                    }
+                    failOn = f
+                    for i in r.findings.indices { r.findings[i].commit = commit }
+                    combined.models += r.models
+                    combined.findings += r.findings
+                    combined.suppressed += r.suppressed
+                }
+            }
+            return report(combined, failOn: failOn, a, io, what: "push")
+        default:
+            throw UsageError(message: "unknown hook `\(which)`: mlicense runs as pre-commit or pre-push")
+        }
+    }
+
+    /// git's pre-push lines: `<local ref> <local oid> <remote ref> <remote oid>`; deletions (an
+    /// all-zero local oid) push nothing; a new remote ref has an all-zero remote oid.
+    static func parsePushLines(_ text: String) -> [(local: String, remote: String?)] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            let f = line.split(separator: " ")
+            guard f.count == 4, isObjectID(f[1]), isObjectID(f[3]) else { return nil }
+            let local = String(f[1]), remote = String(f[3])
+            if Repository.isZeroID(local) { return nil }
+            return (local, Repository.isZeroID(remote) ? nil : remote)
+        }
+    }
+
+    static func isObjectID(_ s: Substring) -> Bool { (s.count == 40 || s.count == 64) && s.allSatisfy(\.isHexDigit) }
+
+    /// Lints the models that `changed` touches, reading only their folders and the folders above them.
+    static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
+                      snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Severity) {
+        let nothing = (LintResult.empty, Severity.error)
+        if changed.isEmpty { return nothing }
+        var ancestors = Set<String>([""])
+        var roots = Set<String>()
+        for p in changed {
+            let folder = p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : ""
+            roots.insert(folder)
+            var f = folder
+            while !f.isEmpty {
+                ancestors.insert(f)
+                f = f.contains("/") ? String(f[..<f.lastIndex(of: "/")!]) : ""
+            }
+        }
+        let configChanged = changed.filter { $0.hasSuffix(".mlicense.yml") || $0.hasSuffix(".mlicense.yaml") }
+        let include: (String) -> Bool = { p in
+            let folder = p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : ""
+            if ancestors.contains(folder) { return true }
+            return roots.contains { r in r.isEmpty ? configChanged.contains(".mlicense.yml") || configChanged.contains(".mlicense.yaml") : folder.hasPrefix(r + "/") }
+        }
+        let snap = try snapshot(include)
+        let ws = Workspace(repository: repo, root: workdir, prefix: "", source: .staged, environment: io.environment)
+        var config = try ws.configuration(snap, explicit: nil, disabled: false)
+        if let f = args.value("fail-on") {
+            guard let s = Severity(rawValue: f) else { throw UsageError(message: "--fail-on must be error, warning or info") }
+            config.failOn = s
+        }
+        // The touched models: for each changed path, the deepest model folder holding it; a changed
+        // configuration touches every model below it.
+        let folders = Linter.modelFolders(snap, config)
+        var touched = Set<String>()
+        for p in changed {
+            if configChanged.contains(p) {
+                let dir = p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : ""
+                touched.formUnion(folders.filter { dir.isEmpty || $0 == dir || $0.hasPrefix(dir + "/") })
+                continue
+            }
+            if let f = folders.filter({ $0.isEmpty || p.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) { touched.insert(f) }
+        }
+        if touched.isEmpty { return nothing }
+        let request = LintRequest(snapshot: snap, configuration: config, knowledge: BuiltinKnowledge.shared,
+                                  rootName: (workdir as NSString).lastPathComponent,
+                                  cardLookup: config.hfCache ? HFCache.lookup(environment: io.environment) : nil,
+                                  onlyModels: touched)
+        return (Linter.lint(request), config.failOn)
+    }
+
+    static func report(_ result: LintResult, failOn: Severity, _ a: ParsedArguments, _ io: CLI.IO, what: String) -> Int32 {
+        let status = LintRun.exitStatus(result, failOn: failOn)
+        let shown = a.has("verbose") ? result.findings : result.findings.filter { $0.severity >= .warning }
+        guard !shown.isEmpty else { return status }
+        let ctx = ReportContext(version: CLI.version, color: (io.environment["NO_COLOR"] ?? "").isEmpty && isatty(2) == 1, verbose: a.has("verbose"))
+        var text = Reporters.text(LintResult(models: result.models, findings: shown, suppressed: []), ctx)
+        if status != 0 {
+            let codes = Array(Set(result.findings.filter { $0.severity >= failOn }.map(\.code))).sorted()
+            text += "mlicense blocked this \(what). `mlicense explain \(codes[0])` says why; `mlicense check --fix` applies the safe fixes"
+            text += what == "commit" ? "; `git commit --no-verify` skips the check\n" : "; `git push --no-verify` skips the check\n"
+        }
+        io.err(text)
+        return status
+    }
+}

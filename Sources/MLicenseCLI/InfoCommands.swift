@@ -1,0 +1,145 @@
+import MLicenseCore
+import MLicenseKnowledge
+
+/// `explain`, `rules`, `licenses`, `config`.
+enum InfoCommands {
+    static let explainSpec = CommandSpec(name: "explain", summary: "print a rule's documentation",
+                                         usage: "mlicense explain CODE|SLUG", options: [])
+    static let rulesSpec = CommandSpec(name: "rules", summary: "list every rule with code, slug and default severity",
+                                       usage: "mlicense rules [--format text|json]",
+                                       options: [OptionSpec(name: "format", value: "FORMAT", help: "text (default) or json")])
+    static let licensesSpec = CommandSpec(name: "licenses", summary: "list the license knowledge base with each license's terms",
+                                          usage: "mlicense licenses [--format text|json]",
+                                          options: [OptionSpec(name: "format", value: "FORMAT", help: "text (default) or json")])
+    static let configSpec = CommandSpec(name: "config", summary: "print the effective configuration as YAML",
+                                        usage: "mlicense config [PATH] [--config FILE] [--staged]",
+                                        options: [OptionSpec(name: "config", value: "FILE", help: "read this configuration file"),
+                                                  OptionSpec(name: "staged", help: "read the staged .mlicense.yml")])
+
+    static func explain(_ args: [String], io: CLI.IO) throws -> Int32 {
+        guard let a = try CLI.parse(args, explainSpec, io) else { return 0 }
+        guard a.positionals.count == 1 else { throw UsageError(message: "explain takes one rule code or slug, e.g. `mlicense explain ML204`") }
+        guard let d = RuleRegistry.description(for: a.positionals[0]) else {
+            throw UsageError(message: "unknown rule `\(a.positionals[0])`; `mlicense rules` lists them")
+        }
+        io.out(d.documentation)
+        return 0
+    }
+
+    static func format(_ a: ParsedArguments) throws(UsageError) -> String {
+        let f = a.value("format") ?? "text"
+        guard f == "text" || f == "json" else { throw UsageError(message: "--format must be text or json") }
+        return f
+    }
+
+    static func rules(_ args: [String], io: CLI.IO) throws -> Int32 {
+        guard let a = try CLI.parse(args, rulesSpec, io) else { return 0 }
+        let ds = RuleRegistry.descriptions
+        if try format(a) == "json" {
+            io.out(JSONValue.array(ds.map { d in
+                .object([("code", .string(d.code)), ("slug", .string(d.slug)), ("severity", .string(d.defaultSeverity.rawValue)),
+                         ("adapterSeverity", .optional(d.lenientAdapterSeverity?.rawValue)),
+                         ("relations", .array(d.relations.map { .string($0.rawValue) })), ("summary", .string(d.summary))])
+            }).serialized() + "\n")
+        } else {
+            for d in ds {
+                let sev = d.defaultSeverity.rawValue + (d.lenientAdapterSeverity.map { " (adapter: \($0.rawValue))" } ?? "")
+                io.out("\(d.code)  \(d.slug.padding(toLength: 30, withPad: " ", startingAt: 0)) \(sev.padding(toLength: 24, withPad: " ", startingAt: 0)) \(d.summary)\n")
+            }
+        }
+        return 0
+    }
+
+    static func derivativesText(_ p: DerivativePolicy) -> String {
+        switch p {
+        case .any: return "any license"
+        case .none: return "none (no derivatives may be shared)"
+        case .only(let ids): return ids.joined(separator: ", ")
+        }
+    }
+
+    static func licenses(_ args: [String], io: CLI.IO) throws -> Int32 {
+        guard let a = try CLI.parse(args, licensesSpec, io) else { return 0 }
+        let all = BuiltinKnowledge.shared.licenses
+        if try format(a) == "json" {
+            io.out(JSONValue.array(all.map { r in
+                let t = r.terms
+                return .object([
+                    ("id", .string(r.id)), ("hubId", .bool(r.isHubID)), ("name", .string(r.name)), ("spdx", .optional(r.spdx)),
+                    ("aliases", .array(r.aliases.map(JSONValue.string))), ("url", .optional(r.url)),
+                    ("family", .string(t.family.rawValue)), ("derivatives", .string(derivativesText(t.derivatives))),
+                    ("nonCommercial", .bool(t.nonCommercial)), ("useRestrictions", .bool(t.useRestrictions)),
+                    ("exclusiveFamily", .optional(t.exclusiveFamily)), ("namePrefix", .optional(t.namePrefix)),
+                    ("notice", .optional(t.notice)), ("builtWith", .optional(t.builtWith)), ("copyRequired", .bool(t.copyRequired)),
+                    ("writtenForModels", .bool(t.writtenForModels)), ("source", .string(r.source)),
+                ])
+            }).serialized() + "\n")
+            return 0
+        }
+        for r in all {
+            let t = r.terms
+            var flags: [String] = [t.family.rawValue]
+            if t.nonCommercial { flags.append("non-commercial") }
+            if t.useRestrictions { flags.append("use restrictions") }
+            if let e = t.exclusiveFamily { flags.append("exclusive to \(e)") }
+            if t.copyRequired { flags.append("copy required") }
+            if t.writtenForModels { flags.append("written for models") }
+            var s = "\(r.isHubID ? r.id : "other: \(r.id)")  \(r.name)\n    terms: \(flags.joined(separator: ", "))\n    derivatives may use: \(derivativesText(t.derivatives))\n"
+            if let p = t.namePrefix { s += "    name must begin with: \"\(p)\"\n" }
+            if let n = t.notice { s += "    NOTICE: \"\(n)\"\n" }
+            if let b = t.builtWith { s += "    display: \"\(b)\"\n" }
+            s += "    source: \(r.source)\n"
+            io.out(s)
+        }
+        return 0
+    }
+
+    static func config(_ args: [String], io: CLI.IO) throws -> Int32 {
+        guard let a = try CLI.parse(args, configSpec, io) else { return 0 }
+        let ws = try Workspace.open(a.positionals.first ?? ".", source: a.has("staged") ? .staged : nil, environment: io.environment)
+        let snapshot = try ws.snapshot { _ in false }
+        let c = try ws.configuration(snapshot, explicit: a.value("config"), disabled: false)
+        for w in c.warnings { io.err("mlicense: warning: \(w.location.display): \(w.message)\n") }
+        io.out(ConfigurationPrinter.yaml(c))
+        return 0
+    }
+}
+
+/// Prints a configuration as YAML (quoted where needed).
+enum ConfigurationPrinter {
+    static func q(_ s: String) -> String {
+        let plain = !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_./*@+".unicodeScalars.contains($0)) }
+            && !s.hasPrefix("*") && Severity(rawValue: s) == nil && !["yes", "no", "on", "off", "true", "false", "null"].contains(s.lowercased())
+        return plain ? s : "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    static func yaml(_ c: Configuration) -> String {
+        var s = "# effective configuration" + (c.path.map { " (from \($0))" } ?? " (defaults: no .mlicense.yml found)") + "\n"
+        s += "version: 1\nfail-on: \(c.failOn.rawValue)\nadapters: \(c.adapters.rawValue)\nrules:\n"
+        for d in RuleRegistry.descriptions {
+            let setting: String
+            switch c.ruleSeverities[d.code] {
+            case .off?: setting = "off"
+            case .severity(let sv)?: setting = sv.rawValue
+            case nil: setting = d.defaultSeverity.rawValue + (d.lenientAdapterSeverity != nil && c.adapters == .lenient ? "  # \(d.lenientAdapterSeverity!.rawValue) for adapters" : "")
+            }
+            s += "  \(d.code): \(setting)  # \(d.slug)\n".replacingOccurrences(of: "  # ", with: "  # ", options: [], range: nil)
+        }
+        s += "base-licenses:" + (c.baseLicenses.isEmpty ? " {}\n" : "\n")
+        for (id, l) in c.baseLicenses.sorted(by: { $0.key < $1.key }) {
+            s += l.licenseName == nil ? "  \(q(id)): \(q(l.license))\n" : "  \(q(id)): {license: \(q(l.license)), license-name: \(q(l.licenseName!))}\n"
+        }
+        s += "models:" + (c.models.isEmpty ? " []  # discovered\n" : "\n" + c.models.map { "  - \(q($0))\n" }.joined())
+        s += "exclude:" + (c.exclude.isEmpty ? " []\n" : "\n" + c.exclude.map { "  - \(q($0))\n" }.joined())
+        s += "ignore:" + (c.ignore.isEmpty ? " []\n" : "\n" + c.ignore.map { "  - rule: \(q($0.rule))\n    path: \(q($0.path))\n    reason: \(q($0.reason))\n" }.joined())
+        s += "resolve:\n  hf-cache: \(c.hfCache)\n"
+        s += "overrides:" + (c.overrides.isEmpty ? " {}\n" : "\n")
+        for (p, o) in c.overrides.sorted(by: { $0.key < $1.key }) {
+            s += "  \(q(p)):\n"
+            if let r = o.lineage.relation { s += "    relation: \(r.rawValue)\n" }
+            if !o.lineage.baseModels.isEmpty { s += "    base-models: [\(o.lineage.baseModels.map(q).joined(separator: ", "))]\n" }
+            if let n = o.name { s += "    name: \(q(n))\n" }
+        }
+        return s
+    }
+}
