@@ -61,6 +61,9 @@ struct SourceMap {
     /// Byte offset (relative to `range.lowerBound`) of each character index libyaml reports, with
     /// one entry past the end; nil when the text is ASCII and indexes are offsets.
     let characterOffsets: [Int]?
+    /// The mark at the end of the range. libyaml moves its end-of-stream mark to a new line; this
+    /// one stays where the text ends.
+    private(set) var endMark: YAMLMark
 
     init(bytes: [UInt8], range: Range<Int>, firstLine: Int) {
         self.bytes = bytes
@@ -75,6 +78,8 @@ struct SourceMap {
             offsets.append(range.count)
             characterOffsets = offsets
         }
+        endMark = YAMLMark(offset: range.lowerBound, line: firstLine, column: 1)
+        endMark = advance(endMark, to: range.upperBound)
     }
 
     var startMark: YAMLMark { YAMLMark(offset: range.lowerBound, line: firstLine, column: 1) }
@@ -83,6 +88,7 @@ struct SourceMap {
     func mark(_ m: yaml_mark_t) -> YAMLMark {
         let index = Int(m.index)
         let relative = characterOffsets.map { $0[min(index, $0.count - 1)] } ?? min(index, range.count)
+        if relative == range.count { return endMark }
         return YAMLMark(offset: range.lowerBound + relative, line: firstLine + Int(m.line), column: Int(m.column) + 1)
     }
 
