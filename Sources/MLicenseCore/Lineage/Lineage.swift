@@ -2,6 +2,16 @@
 public enum Relation: String, Sendable, Hashable, Codable, CaseIterable {
     case adapter, merge, quantized, finetune
 
+    /// "a finetune", "a quantized copy", … for messages.
+    public var noun: String {
+        switch self {
+        case .adapter: return "an adapter"
+        case .merge: return "a merge"
+        case .quantized: return "a quantized copy"
+        case .finetune: return "a finetune"
+        }
+    }
+
     /// Whether the derivative redistributes (modified) base weights; an adapter ships only its own.
     public var redistributesWeights: Bool { self != .adapter }
 }

@@ -50,7 +50,9 @@ public struct CardLicenseMissingRule: Rule {
             }
         }
         if let body = c.card?.bodyLicense { notes.append("the body says `License: \(body.value)` (\(body.location.display)), which the Hub does not read") }
-        let fix = c.relicenseFix(fallback: fallback)
+        // With only permissive bases any license will do; the bases' common license is a suggestion.
+        let common = Set(c.bases.compactMap { $0.record?.id })
+        let fix = c.relicenseFix(fallback: fallback ?? (common.count == 1 && c.bases.allSatisfy { $0.record != nil } ? common.first : nil))
         let severity: Severity = c.lineage.isDerivative ? .error : .warning
         guard var f = c.finding(Self.description, at: c.licenseLocation, message, notes: notes, base: c.bases.first?.id, fix: fix)
         else { return [] }

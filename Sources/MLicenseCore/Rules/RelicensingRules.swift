@@ -9,7 +9,7 @@ extension RuleContext {
             if lineage.relation == .adapter, configuration.adapters == .lenient, rule.lenientAdapterSeverity != nil {
                 notes.append("an adapter ships only its own weights: this is a warning unless .mlicense.yml sets `adapters: strict`")
             }
-            let message = "license is \(declared.display), but \(Clauses.base(b.base)); a \(lineage.relation?.rawValue ?? "derivative") may only be published under \(allowed)"
+            let message = "license is \(declared.display), but \(Clauses.base(b.base)); \(lineage.relation?.noun ?? "a derivative") may only be published under \(allowed)"
             return finding(rule, at: licenseLocation, message, notes: notes, base: b.base.id,
                            fix: relicenseFix(fallback: b.allowed.first))
         }
