@@ -20,10 +20,10 @@ public struct CardFrontMatterInvalidRule: Rule {
             """,
         fix: "Repair the YAML at the line and column given; there is no automatic fix.",
         triggering: [
-            .card("---\nlicense: [mit\n↓---\n"),
+            .card("---\nlicense: [mit↓\n---\n"),
             .card("↓---\nlicense: mit\n# no closing fence\n"),
             .card("---\n↓- license: mit\n---\n", comment: "a list, not a mapping"),
-            .card("↓---\nlicense: mit\n...\n", comment: "closed with `...`"),
+            .card("---\nlicense: mit\n↓...\n", comment: "closed with `...`"),
         ],
         nonTriggering: [
             .card("---\nlicense: mit\n---\n"),

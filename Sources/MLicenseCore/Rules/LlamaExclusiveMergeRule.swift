@@ -19,8 +19,8 @@ public struct LlamaExclusiveMergeRule: Rule {
             """,
         fix: "None by editing the card: replace the non-Llama base, or use a Llama 3.1+ base.",
         triggering: [
-            RuleExample(["README.md": "---\nlicense: ↓llama2\nbase_model:\n- meta-llama/Llama-2-7b-hf\n- mistralai/Mistral-7B-v0.1\n---\n"]),
-            RuleExample(["README.md": "---\nlicense: ↓llama3\nbase_model:\n- meta-llama/Meta-Llama-3-8B-Instruct\n- Qwen/Qwen2.5-7B-Instruct\n---\n"]),
+            RuleExample(["README.md": "---\nlicense: llama2\nbase_model:\n- meta-llama/Llama-2-7b-hf\n- ↓mistralai/Mistral-7B-v0.1\n---\n"]),
+            RuleExample(["README.md": "---\nlicense: llama3\nbase_model:\n- meta-llama/Meta-Llama-3-8B-Instruct\n- ↓Qwen/Qwen2.5-7B-Instruct\n---\n"]),
         ],
         nonTriggering: [
             RuleExample(["README.md": "---\nlicense: llama2\nbase_model:\n- meta-llama/Llama-2-7b-hf\n- meta-llama/Llama-2-7b-chat-hf\n---\n"]),

@@ -19,8 +19,8 @@ public struct NoticeMissingRule: Rule {
             """,
         fix: "`--unsafe-fixes` creates NOTICE with the required text.",
         triggering: [
-            .card("↓---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
-            .card("↓---\nlicense: gemma\nbase_model: google/gemma-2-9b-it\n---\n"),
+            .card("---\nlicense: ↓llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("---\nlicense: ↓gemma\nbase_model: google/gemma-2-9b-it\n---\n"),
         ],
         nonTriggering: [
             RuleExample(["README.md": "---\nlicense: mit\nbase_model: microsoft/phi-2\n---\n"]),
@@ -68,8 +68,8 @@ public struct LicenseCopyMissingRule: Rule {
             """,
         fix: "Add the base's LICENSE file, or `license_link` to its text (shown only).",
         triggering: [
-            .card("↓---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
-            .card("↓---\nlicense: creativeml-openrail-m\nbase_model: CompVis/stable-diffusion-v1-4\n---\n"),
+            .card("---\nlicense: ↓llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("---\nlicense: ↓creativeml-openrail-m\nbase_model: CompVis/stable-diffusion-v1-4\n---\n"),
         ],
         nonTriggering: [
             RuleExample(["README.md": "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n", "LICENSE": "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\n"]),
@@ -106,8 +106,8 @@ public struct AttributionMissingRule: Rule {
             """,
         fix: "`--unsafe-fixes` appends the line to the README.",
         triggering: [
-            .card("↓---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n# chat\n"),
-            .card("↓---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n# chat\n", folderName: "Llama-3-chat"),
+            .card("---\nlicense: ↓llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n# chat\n"),
+            .card("---\nlicense: ↓llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n# chat\n", folderName: "Llama-3-chat"),
         ],
         nonTriggering: [
             .card("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n# chat\n\nBuilt with Llama\n"),
