@@ -86,6 +86,9 @@ public enum LineageInference {
     static let quantizedNameSuffixes = ["-gguf", "-ggml", "-gptq", "-awq", "-exl2", "-exl3", "-bnb-4bit", "-bnb-8bit",
                                         "-4bit", "-8bit", "-fp8", "-mlx", "-int4", "-int8"]
 
+    /// Name parts that mark quantized copies wherever they stand (`Phi-3-mini-GGUF-imatrix`).
+    static let quantizedNameTokens = ["gguf", "ggml", "gptq", "awq", "exl2", "exl3", "imatrix"]
+
     /// The lineage of `model`, named `name` (for name-based evidence), with an optional override.
     public static func infer(_ model: ModelRepo, name: String, override: LineageOverride? = nil) -> Lineage {
         let card = model.card
@@ -190,8 +193,11 @@ public enum LineageInference {
             weak.append((.quantized, Evidence("the card names who quantized it (quantized_by)", at: q.location)))
         }
         let lowerName = name.lowercased()
+        let tokens = Set(lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }.map(String.init))
         if let suffix = quantizedNameSuffixes.first(where: { lowerName.hasSuffix($0) }) {
             weak.append((.quantized, Evidence("the name ends with `\(suffix)`", at: SourceLocation(path: cardPath))))
+        } else if let token = quantizedNameTokens.first(where: tokens.contains) {
+            weak.append((.quantized, Evidence("the name contains `\(token)`", at: SourceLocation(path: cardPath))))
         }
 
         let order: [Relation] = [.adapter, .merge, .quantized]

@@ -112,11 +112,18 @@ public enum Linter {
             let declared = DeclaredLicense(raw: card?.hasValidMetadata == true ? card?.license?.string : nil,
                                            otherName: card?.licenseName?.string, knowledge: request.knowledge)
             let bases = lineage.bases.map { resolver.resolve($0, from: folder) }
+            var bodyLicense: (located: Located<String>, report: CompatibilityReport)?
+            if declared.isMissing, card?.license == nil || card?.license?.value.scalar?.isNull == true,
+               let stated = card?.bodyLicense, request.knowledge.license(named: stated.value) != nil {
+                let d = DeclaredLicense(raw: stated.value, otherName: nil, knowledge: request.knowledge)
+                bodyLicense = (stated, CompatibilityReport(declared: d, bases: bases, relation: lineage.relation, knowledge: request.knowledge))
+            }
             let context = RuleContext(
                 model: model, lineage: lineage, name: name, declared: declared, bases: bases,
                 knowledge: request.knowledge, configuration: config,
                 compatibility: CompatibilityReport(declared: declared, bases: bases, relation: lineage.relation,
-                                                   knowledge: request.knowledge))
+                                                   knowledge: request.knowledge),
+                bodyLicense: bodyLicense)
             for rule in RuleRegistry.all {
                 let d = type(of: rule).description
                 if !d.relations.isEmpty, !(lineage.relation.map(d.relations.contains) ?? false) { continue }

@@ -1,7 +1,7 @@
 extension RuleContext {
     /// The findings of `rule` for every base whose license the declared license breaks in `breach`.
     func breachFindings(_ rule: RuleDescription, _ breach: Breach) -> [Finding] {
-        compatibility.breaches.filter { $0.breach == breach }.compactMap { b in
+        var findings = compatibility.breaches.filter { $0.breach == breach }.compactMap { b -> Finding? in
             guard let record = b.base.record else { return nil }
             let allowed = b.allowed.prefix(6).joined(separator: ", ") + (b.allowed.count > 6 ? ", …" : "")
             var notes = [Clauses.keep(record)]
@@ -13,6 +13,18 @@ extension RuleContext {
             return finding(rule, at: licenseLocation, message, notes: notes, base: b.base.id,
                            fix: relicenseFix(fallback: b.allowed.first))
         }
+        // A license stated only in the body: the same check, as a warning at most, at the body line.
+        if let (stated, report) = bodyLicense {
+            for b in report.breaches where b.breach == breach {
+                guard var f = finding(rule, at: stated.location,
+                                      "the card's body says the license is \(stated.value), but \(Clauses.base(b.base)); \(lineage.relation?.noun ?? "a derivative") may only be published under \(b.allowed.prefix(6).joined(separator: ", "))",
+                                      notes: b.base.record.map { [Clauses.keep($0), "the Hub reads only the card's license field (ML001)"] } ?? [],
+                                      base: b.base.id) else { continue }
+                f.severity = min(f.severity, .warning)
+                findings.append(f)
+            }
+        }
+        return findings
     }
 }
 

@@ -16,6 +16,9 @@ public struct RuleContext: Sendable {
     public let configuration: Configuration
     /// The license analysis.
     public let compatibility: CompatibilityReport
+    /// When the card has no `license` but its body states one (`- **License:** MIT`): that
+    /// license and its analysis. The Hub does not read it; findings on it are warnings at most.
+    public let bodyLicense: (located: Located<String>, report: CompatibilityReport)?
 
     /// The card, when there is one.
     public var card: ModelCard? { model.card }
