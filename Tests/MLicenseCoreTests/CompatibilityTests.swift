@@ -1,0 +1,133 @@
+import MLicenseCore
+import MLicenseTestSupport
+import Testing
+
+/// The paper's Table 3 categories and each relation, on small repositories.
+@Suite("License compatibility")
+struct CompatibilityTests {
+    /// Lints one card plus optional files, returning the codes of findings at `severity` or above.
+    func codes(_ card: String, files: [String: String] = [:], config: String? = nil, name: String = "model",
+               atLeast severity: Severity = .error) throws -> Set<String> {
+        var all = files
+        all["README.md"] = card
+        let r = try InMemoryRepository.lint(all, configuration: config, rootName: name)
+        return Set(r.findings.filter { $0.severity >= severity }.map(\.code))
+    }
+
+    let communityLicenses = """
+        base-licenses:
+          x/nd: cc-by-nd-4.0
+          x/nc-nd: cc-by-nc-nd-4.0
+          x/sa: cc-by-sa-4.0
+          x/nc-sa: cc-by-nc-sa-4.0
+          x/nc: cc-by-nc-4.0
+          x/gpl: gpl-3.0
+          x/by: cc-by-4.0
+          x/rail: openrail
+          x/mg-nc: {license: other, license-name: mg-by-nc}
+          x/qwen: {license: other, license-name: qwen}
+        """
+
+    @Test("ND: every relation is blocked, whatever the declared license", arguments: ["finetune", "quantized", "merge", "adapter"])
+    func noDerivatives(_ relation: String) throws {
+        let c = try codes("---\nlicense: cc-by-nc-nd-4.0\nbase_model: x/nc-nd\nbase_model_relation: \(relation)\n---\n", config: communityLicenses)
+        #expect(c.contains("ML201"))
+        #expect(!c.contains("ML204") && !c.contains("ML202"))
+    }
+
+    @Test("copyleft: BY-SA kept, BY-SA → GPL-3.0 allowed, BY-SA → apache blocked")
+    func copyleft() throws {
+        #expect(try codes("---\nlicense: cc-by-sa-4.0\nbase_model: x/sa\n---\n", config: communityLicenses).isEmpty)
+        #expect(try codes("---\nlicense: gpl-3.0\nbase_model: x/sa\n---\n", config: communityLicenses).isEmpty)
+        #expect(try codes("---\nlicense: apache-2.0\nbase_model: x/sa\n---\n", config: communityLicenses) == ["ML202"])
+        #expect(try codes("---\nlicense: mit\nbase_model: x/gpl\n---\n", config: communityLicenses) == ["ML202"])
+        #expect(try codes("---\nlicense: cc-by-nc-4.0\nbase_model: x/nc-sa\n---\n", config: communityLicenses) == ["ML202"])
+    }
+
+    @Test("CC family: NC dropped is blocked, NC kept passes, BY allows anything")
+    func ccFamily() throws {
+        #expect(try codes("---\nlicense: apache-2.0\nbase_model: x/nc\n---\n", config: communityLicenses) == ["ML203"])
+        #expect(try codes("---\nlicense: cc-by-nc-sa-4.0\nbase_model: x/nc\n---\n", config: communityLicenses).isEmpty)
+        #expect(try codes("---\nlicense: mit\nbase_model: x/by\n---\n", config: communityLicenses).isEmpty)
+        #expect(try codes("---\nlicense: apache-2.0\nbase_model: x/nc-sa\n---\n", config: communityLicenses) == ["ML203"])
+    }
+
+    @Test("RAIL: use restrictions must travel")
+    func rail() throws {
+        #expect(try codes("---\nlicense: mit\nbase_model: x/rail\n---\n", config: communityLicenses) == ["ML205"])
+        #expect(try codes("---\nlicense: creativeml-openrail-m\nbase_model: x/rail\n---\n", config: communityLicenses).isEmpty)
+    }
+
+    @Test("Llama 2 / Llama 3 license: relicensing blocked for finetune, quantized, merge; a warning for adapters")
+    func llamaLicense() throws {
+        for relation in ["finetune", "quantized", "merge"] {
+            #expect(try codes("---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\nbase_model_relation: \(relation)\n---\n") == ["ML204"])
+        }
+        let adapter = "---\nlicense: apache-2.0\nbase_model: meta-llama/Meta-Llama-3-8B\nbase_model_relation: adapter\n---\n"
+        #expect(try codes(adapter).isEmpty)
+        #expect(try codes(adapter, atLeast: .warning).contains("ML204"))
+        #expect(try codes(adapter, config: "adapters: strict\n") == ["ML204"])
+    }
+
+    @Test("merges: Llama 2 or 3 with an outside model is blocked; 3.1 is not exclusive")
+    func llamaMerge() throws {
+        #expect(try codes("---\nlicense: llama2\nbase_model:\n- meta-llama/Llama-2-7b-hf\n- mistralai/Mistral-7B-v0.1\n---\n").contains("ML207"))
+        #expect(try codes("---\nlicense: llama3\nbase_model:\n- meta-llama/Meta-Llama-3-8B\n- meta-llama/Meta-Llama-3-8B-Instruct\n---\n", name: "Llama-3-merge").isEmpty)
+        #expect(try codes("---\nlicense: llama3.1\nbase_model:\n- meta-llama/Llama-3.1-8B\n- mistralai/Mistral-7B-v0.1\n---\n", name: "Llama-merge").isEmpty)
+    }
+
+    @Test("merges of three bases: the license every base accepts")
+    func threeBases() throws {
+        let three = "base_model:\n- x/nc-sa\n- mistralai/Mistral-7B-v0.1\n- HuggingFaceH4/zephyr-7b-beta\n"
+        #expect(try codes("---\nlicense: cc-by-nc-sa-4.0\n\(three)---\n", config: communityLicenses).isEmpty)
+        #expect(try codes("---\nlicense: apache-2.0\n\(three)---\n", config: communityLicenses) == ["ML203"])
+        // The fix is safe: exactly one license satisfies every base.
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: apache-2.0\n\(three)---\n"], configuration: communityLicenses)
+        let fix = try #require(r.findings.first { $0.code == "ML203" }?.fix)
+        #expect(fix.applicability == .safe)
+        #expect(fix.action == .setLicense(id: "cc-by-nc-sa-4.0", otherName: nil, link: nil))
+        // SA with NC-SA and a permissive third: no answer exists.
+        let clash = "base_model:\n- x/sa\n- x/nc-sa\n- mistralai/Mistral-7B-v0.1\n"
+        #expect(try codes("---\nlicense: cc-by-sa-4.0\n\(clash)---\n", config: communityLicenses).contains("ML206"))
+        // GPL with a RAIL base and a Llama 3.1 base: FSF-family clash.
+        let gpl = "base_model:\n- x/gpl\n- x/rail\n- meta-llama/Llama-3.1-8B\n"
+        #expect(try codes("---\nlicense: gpl-3.0\n\(gpl)---\n", config: communityLicenses, name: "Llama-x").contains("ML206"))
+    }
+
+    @Test("merges of two kept licenses need `other` naming both; one of them alone is blocked")
+    func combined() throws {
+        let bases = "base_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n"
+        #expect(try codes("---\nlicense: llama3.1\n\(bases)---\n", name: "Llama-mix") == ["ML204"])
+        #expect(try codes("---\nlicense: other\nlicense_name: llama3.1-and-gemma\nlicense_link: LICENSE\n\(bases)---\n", name: "Llama-mix").isEmpty)
+    }
+
+    @Test("vendor licenses written as other + license_name are kept")
+    func vendor() throws {
+        #expect(try codes("---\nlicense: other\nlicense_name: qwen\nbase_model: x/qwen\n---\n", config: communityLicenses).isEmpty)
+        #expect(try codes("---\nlicense: apache-2.0\nbase_model: x/qwen\n---\n", config: communityLicenses) == ["ML204"])
+        #expect(try codes("---\nlicense: mg-by-nc\nbase_model: x/mg-nc\n---\n", config: communityLicenses).contains("ML002"))
+    }
+
+    @Test("a missing license on a derivative is an error, on an original model a warning")
+    func missing() throws {
+        #expect(try codes("---\nbase_model: meta-llama/Llama-3.1-8B\n---\n", name: "Llama-x") == ["ML001"])
+        #expect(try codes("---\nlibrary_name: transformers\n---\n").isEmpty)
+        #expect(try codes("---\nlibrary_name: transformers\n---\n", atLeast: .warning) == ["ML001"])
+    }
+
+    @Test("an unknown base is a warning, never a guessed block")
+    func unknownBase() throws {
+        #expect(try codes("---\nlicense: apache-2.0\nbase_model: someone/llama-2-finetune\n---\n").isEmpty)
+        #expect(try codes("---\nlicense: apache-2.0\nbase_model: someone/llama-2-finetune\n---\n", atLeast: .warning) == ["ML103"])
+    }
+
+    @Test("fail-on and rule severities from the configuration")
+    func severities() throws {
+        let card = "---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n"
+        #expect(try codes(card, config: "rules:\n  llama-name-prefix: error\n").contains("ML208"))
+        #expect(try !codes(card, config: "rules:\n  ML208: off\n", atLeast: .info).contains("ML208"))
+        let r = try InMemoryRepository.lint(["README.md": card], configuration: "ignore:\n  - rule: llama-name-prefix\n    path: .\n    reason: renamed on the Hub\n")
+        #expect(!r.findings.contains { $0.code == "ML208" })
+        #expect(r.suppressed.contains { $0.finding.code == "ML208" && $0.reason == "renamed on the Hub" })
+    }
+}
