@@ -2,17 +2,320 @@ internal import CYAML
 
 /// Parses YAML with libyaml into ``YAMLNode`` trees with source spans.
 public enum YAML {
-    /// Parses the first document of `bytes[range]` (UTF-8).
+    /// Parses the single document of `bytes[range]` (UTF-8, after an optional byte order mark; the
+    /// whole of `bytes` by default).
     ///
     /// Marks are reported relative to the whole of `bytes`: offsets are byte offsets into `bytes`,
     /// and lines count from `firstLine` at `range.lowerBound` (which must be the start of a line).
-    /// Duplicate keys are reported in ``YAMLDocument/duplicateKeys``, not merged.
+    /// Duplicate keys are reported in ``YAMLDocument/duplicateKeys``, not merged. Aliases resolve to
+    /// their anchored node. Like PyYAML's `safe_load`, a stream with more than one document is an
+    /// error; an empty stream gives a nil root.
+    ///
+    /// Spans: a scalar's span covers its source text, quotes included; a block scalar (`|`, `>`)
+    /// runs from its indicator to the end of its last non-blank line (its final line break and
+    /// trailing blank lines are left out, so replacing the span keeps the next line intact). A flow
+    /// collection's span runs from its bracket to its closing bracket, a block collection's from its
+    /// first entry to the end of its last value. A node with an anchor or tag starts after them.
     public static func parse(
         _ bytes: [UInt8],
         range: Range<Int>? = nil,
         firstLine: Int = 1,
         limits: YAMLLimits = .default
     ) throws(YAMLError) -> YAMLDocument {
-        throw YAMLError(message: "not implemented", mark: YAMLMark(offset: 0, line: firstLine, column: 1))
+        var range = range ?? 0..<bytes.count
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range out of bounds")
+        // Skip a byte order mark as editors do, so that it takes no column on the first line.
+        if bytes[range].starts(with: [0xEF, 0xBB, 0xBF]) { range = range.lowerBound + 3..<range.upperBound }
+        if range.isEmpty { return YAMLDocument(root: nil) }
+        let source = SourceMap(bytes: bytes, range: range, firstLine: firstLine)
+
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else {
+            throw YAMLError(message: "libyaml could not allocate a parser", mark: source.startMark)
+        }
+        defer { yaml_parser_delete(parser) }
+        // Force UTF-8 so that a leading FF FE is not taken for a UTF-16 byte order mark.
+        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+
+        var builder = DocumentBuilder(source: source, limits: limits)
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLDocument in
+            yaml_parser_set_input_string(parser, buffer.baseAddress! + range.lowerBound, range.count)
+            var event = yaml_event_t()
+            var done = false
+            while !done {
+                guard yaml_parser_parse(parser, &event) == 1 else { throw source.error(of: parser.pointee) }
+                defer { yaml_event_delete(&event) }
+                done = try builder.handle(event)
+            }
+            return YAMLDocument(root: builder.root, duplicateKeys: builder.duplicateKeys)
+        }
+    }
+}
+
+/// Converts libyaml marks, which count characters, into byte offsets, lines and columns.
+struct SourceMap {
+    let bytes: [UInt8]
+    let range: Range<Int>
+    let firstLine: Int
+    /// Byte offset (relative to `range.lowerBound`) of each character index libyaml reports, with
+    /// one entry past the end; nil when the text is ASCII and indexes are offsets.
+    let characterOffsets: [Int]?
+
+    init(bytes: [UInt8], range: Range<Int>, firstLine: Int) {
+        self.bytes = bytes
+        self.range = range
+        self.firstLine = firstLine
+        if bytes[range].allSatisfy({ $0 < 0x80 }) {
+            characterOffsets = nil
+        } else {
+            var offsets: [Int] = []
+            offsets.reserveCapacity(range.count + 1)
+            for i in range where bytes[i] & 0xC0 != 0x80 { offsets.append(i - range.lowerBound) }
+            offsets.append(range.count)
+            characterOffsets = offsets
+        }
+    }
+
+    var startMark: YAMLMark { YAMLMark(offset: range.lowerBound, line: firstLine, column: 1) }
+
+    /// The mark of a libyaml position (`index` and `column` count Unicode scalars, CRLF counts two).
+    func mark(_ m: yaml_mark_t) -> YAMLMark {
+        let index = Int(m.index)
+        let relative = characterOffsets.map { $0[min(index, $0.count - 1)] } ?? min(index, range.count)
+        return YAMLMark(offset: range.lowerBound + relative, line: firstLine + Int(m.line), column: Int(m.column) + 1)
+    }
+
+    /// The mark at byte `offset`, counted forward from `mark`, with libyaml's line breaks (LF, CR,
+    /// CRLF, NEL, LS, PS).
+    func advance(_ mark: YAMLMark, to offset: Int) -> YAMLMark {
+        var m = mark
+        var i = m.offset
+        while i < offset {
+            let b = bytes[i]
+            if b == 0x0D || (b == 0x0A && !(i > range.lowerBound && bytes[i - 1] == 0x0D)) {
+                m.line += 1
+                m.column = 1
+            } else if b == 0x0A || b & 0xC0 == 0x80 {
+                // the LF of a CRLF, or a UTF-8 continuation byte
+            } else if let n = unicodeBreakLength(at: i) {
+                m.line += 1
+                m.column = 1
+                i += n - 1
+            } else {
+                m.column += 1
+            }
+            i += 1
+        }
+        m.offset = offset
+        return m
+    }
+
+    /// The length of a NEL, LS or PS at `i`, which libyaml also takes for line breaks.
+    private func unicodeBreakLength(at i: Int) -> Int? {
+        let end = range.upperBound
+        if bytes[i] == 0xC2, i + 1 < end, bytes[i + 1] == 0x85 { return 2 }
+        if bytes[i] == 0xE2, i + 2 < end, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+            return 3
+        }
+        return nil
+    }
+
+    /// The length of the line break that ends just before `p`, if any.
+    private func breakLength(endingAt p: Int) -> Int? {
+        let lower = range.lowerBound
+        guard p > lower else { return nil }
+        switch bytes[p - 1] {
+        case 0x0A: return p - 2 >= lower && bytes[p - 2] == 0x0D ? 2 : 1
+        case 0x0D: return 1
+        case 0x85 where p - 2 >= lower && unicodeBreakLength(at: p - 2) == 2: return 2
+        case 0xA8...0xA9 where p - 3 >= lower && unicodeBreakLength(at: p - 3) == 3: return 3
+        default: return nil
+        }
+    }
+
+    /// Where a node's content starts: after the anchor and tag that begin at `start`, and never
+    /// past `limit` (the end of the event, which is where an empty node is).
+    func contentStart(from start: YAMLMark, limit: YAMLMark) -> YAMLMark {
+        var i = start.offset
+        scan: while i < limit.offset {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            case UInt8(ascii: "#"):
+                while i < limit.offset, bytes[i] != 0x0A, bytes[i] != 0x0D { i += 1 }
+            case UInt8(ascii: "&"), UInt8(ascii: "!"):
+                while i < limit.offset, ![0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
+            default: break scan
+            }
+        }
+        return i >= limit.offset ? limit : advance(start, to: i)
+    }
+
+    /// The end of a block scalar: the end of its last non-blank line, given libyaml's end (after
+    /// the final line break and any trailing blank lines).
+    func blockScalarEnd(start: YAMLMark, end: YAMLMark) -> YAMLMark {
+        var p = end.offset
+        while p > start.offset, let n = breakLength(endingAt: p) {
+            var r = p - n
+            while r > start.offset, bytes[r - 1] == 0x20 || bytes[r - 1] == 0x09 { r -= 1 }
+            guard breakLength(endingAt: r) != nil else { return advance(start, to: p - n) }
+            p = r
+        }
+        return advance(start, to: p)
+    }
+
+    /// The error libyaml reports, with its mark converted.
+    func error(of parser: yaml_parser_t) -> YAMLError {
+        var message = parser.problem.map { String(cString: $0) } ?? "libyaml failed without a message"
+        let context = parser.context.map { String(cString: $0) }
+        switch parser.error {
+        case YAML_MEMORY_ERROR:
+            return YAMLError(message: "libyaml ran out of memory", mark: startMark)
+        case YAML_READER_ERROR:
+            // The reader reports a byte offset into the input, not a mark.
+            if parser.problem_value != -1 {
+                message += " (#x" + String(UInt32(bitPattern: parser.problem_value), radix: 16) + ")"
+            }
+            let offset = min(range.lowerBound + Int(parser.problem_offset), range.upperBound)
+            return YAMLError(message: message, context: context, mark: advance(startMark, to: offset))
+        default:
+            return YAMLError(message: message, context: context, mark: mark(parser.problem_mark))
+        }
+    }
+}
+
+/// Builds a ``YAMLDocument`` from libyaml events with an explicit stack of open collections.
+struct DocumentBuilder {
+    /// An open sequence or mapping.
+    private struct Frame {
+        var isMapping: Bool
+        var isFlow: Bool
+        var start: YAMLMark
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        var firstKeySpans: [String: YAMLSpan] = [:]
+    }
+
+    let source: SourceMap
+    let limits: YAMLLimits
+    private(set) var root: YAMLNode?
+    private(set) var duplicateKeys: [YAMLDuplicateKey] = []
+    private var stack: [Frame] = []
+    /// Completed anchored nodes; an anchor on an open collection is absent until it closes.
+    private var anchors: [String: YAMLNode] = [:]
+    private var events = 0
+    private var documents = 0
+
+    init(source: SourceMap, limits: YAMLLimits) {
+        self.source = source
+        self.limits = limits
+    }
+
+    /// Handles one event; returns true at the end of the stream.
+    mutating func handle(_ event: yaml_event_t) throws(YAMLError) -> Bool {
+        events += 1
+        let start = source.mark(event.start_mark)
+        let end = source.mark(event.end_mark)
+        guard events <= limits.maxEvents else {
+            throw YAMLError(message: "the document has more than \(limits.maxEvents) events", mark: start)
+        }
+        switch event.type {
+        case YAML_STREAM_END_EVENT:
+            return true
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            guard documents == 1 else {
+                throw YAMLError(message: "but found another document",
+                                context: "expected a single document in the stream", mark: start)
+            }
+        case YAML_ALIAS_EVENT:
+            let name = String(cString: event.data.alias.anchor)
+            guard var node = anchors[name] else {
+                let open = stack.contains { $0.anchor == name }
+                throw YAMLError(message: open ? "found recursive alias \"\(name)\"" : "found undefined alias \"\(name)\"",
+                                mark: start)
+            }
+            node.span = YAMLSpan(start: start, end: end)
+            node.isAlias = true
+            add(node)
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let anchor = data.anchor.map { String(cString: $0) }
+            let tag = data.tag.map { Self.shortTag(String(cString: $0)) }
+            let style = Self.style(data.style)
+            let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+            let first = anchor != nil || tag != nil ? source.contentStart(from: start, limit: end) : start
+            let last = style == .literal || style == .folded ? source.blockScalarEnd(start: first, end: end) : end
+            let node = YAMLNode(kind: .scalar(YAMLScalar(text: text, style: style, tag: tag)),
+                                span: YAMLSpan(start: first, end: last), anchor: anchor)
+            if let anchor { anchors[anchor] = node }
+            add(node)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            let isMapping = event.type == YAML_MAPPING_START_EVENT
+            let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+            let hasTag = (isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag) != nil
+            let isFlow = isMapping ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+            let anchor = anchorPointer.map { String(cString: $0) }
+            guard stack.count < limits.maxDepth else {
+                throw YAMLError(message: "collections nest deeper than \(limits.maxDepth) levels", mark: start)
+            }
+            if let anchor { anchors[anchor] = nil }
+            let first = anchor != nil || hasTag ? source.contentStart(from: start, limit: end) : start
+            stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: first, anchor: anchor))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            let frame = stack.removeLast()
+            let lastEnd = frame.isMapping ? frame.pairs.last?.value.span.end : frame.items.last?.span.end
+            let span = YAMLSpan(start: frame.start, end: frame.isFlow ? end : lastEnd ?? frame.start)
+            let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+            let node = YAMLNode(kind: kind, span: span, isFlow: frame.isFlow, anchor: frame.anchor)
+            if let anchor = frame.anchor { anchors[anchor] = node }
+            add(node)
+        default:
+            break
+        }
+        return false
+    }
+
+    /// Attaches a completed node to the open collection, or makes it the root.
+    private mutating func add(_ node: YAMLNode) {
+        guard var frame = stack.popLast() else {
+            root = node
+            return
+        }
+        if !frame.isMapping {
+            frame.items.append(node)
+        } else if let key = frame.pendingKey {
+            frame.pairs.append(YAMLPair(key: key, value: node))
+            frame.pendingKey = nil
+        } else {
+            frame.pendingKey = node
+            if let text = node.string {
+                if let first = frame.firstKeySpans[text] {
+                    duplicateKeys.append(YAMLDuplicateKey(key: text, first: first, duplicate: node.span))
+                } else {
+                    frame.firstKeySpans[text] = node.span
+                }
+            }
+        }
+        stack.append(frame)
+    }
+
+    private static func style(_ style: yaml_scalar_style_t) -> YAMLScalarStyle {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: return .literal
+        case YAML_FOLDED_SCALAR_STYLE: return .folded
+        default: return .plain
+        }
+    }
+
+    /// Writes the standard tags (`tag:yaml.org,2002:str`) in their usual short form (`!!str`).
+    private static func shortTag(_ tag: String) -> String {
+        let prefix = "tag:yaml.org,2002:"
+        return tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag
     }
 }
