@@ -90,11 +90,146 @@ public enum FrontMatterResult: Sendable, Hashable {
     case absent(FrontMatterAbsence)
 }
 
+extension FrontMatterResult {
+    /// The front matter, when it was found.
+    public var frontMatter: FrontMatter? {
+        if case .found(let frontMatter) = self { return frontMatter }
+        return nil
+    }
+}
+
 extension FrontMatter {
     /// Finds the front matter of `bytes` exactly as the Hugging Face Hub does: the regex
     /// `^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))` (huggingface_hub
     /// `repocard.py`, "exact same regex as in the Hub server"), after stripping a UTF-8 BOM.
+    ///
+    /// The match follows Python's `re`: `^` only at the start of the text, `\s` is Unicode
+    /// whitespace, the first closing fence wins, and an opening `---\r\n` may fall back to `---\r`.
+    /// Offsets are into `bytes`, BOM included; lines are counted with LF, CRLF and CR. When there is
+    /// no match, the absence names the most specific reason.
     public static func locate(in bytes: [UInt8]) -> FrontMatterResult {
-        .absent(.noOpeningFence)
+        let text = FenceText(bytes: bytes)
+        let fence = text.openingFenceStart
+        guard fence < bytes.count else { return .absent(.empty) }
+        guard text.hasDashes(at: fence) else { return .absent(.noOpeningFence) }
+        let afterDashes = fence + 3
+        // The regex tries the opening break as `\r\n` first, then as `\r`.
+        var openingBreaks: [Int] = []
+        if afterDashes < bytes.count, bytes[afterDashes] == cr || bytes[afterDashes] == lf {
+            openingBreaks = text.isCRLF(at: afterDashes) ? [2, 1] : [1]
+        }
+        for length in openingBreaks {
+            let yamlStart = afterDashes + length
+            for p in yamlStart..<bytes.count {
+                guard let end = text.closingFenceEnd(at: p) else { continue }
+                let lineEnding: LineEnding = text.isCRLF(at: afterDashes) ? .crlf : bytes[afterDashes] == cr ? .cr : .lf
+                return .found(FrontMatter(
+                    hasBOM: text.start == 3, openingFence: text.start..<yamlStart, yaml: yamlStart..<p,
+                    closingFence: p..<end, yamlFirstLine: 1 + text.lineBreaks(in: text.start..<yamlStart),
+                    lineEnding: lineEnding))
+            }
+        }
+        return .absent(text.diagnose(fence: fence))
+    }
+
+    /// Parses the YAML between the fences, with marks into the whole of `bytes` (the bytes `locate`
+    /// was given) and lines counted from the top of the file.
+    public func parseDocument(in bytes: [UInt8], limits: YAMLLimits = .default) throws(YAMLError) -> YAMLDocument {
+        try YAML.parse(bytes, range: yaml, firstLine: yamlFirstLine, limits: limits)
+    }
+}
+
+private let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+
+/// Byte-level pieces of the Hub's front-matter regex, on the text after an optional BOM.
+private struct FenceText {
+    let bytes: [UInt8]
+    /// Where the text starts: 3 after a UTF-8 BOM, else 0.
+    let start: Int
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    /// The offset after the leading `\s*`.
+    var openingFenceStart: Int {
+        var i = start
+        while let n = whitespaceLength(at: i) { i += n }
+        return i
+    }
+
+    /// The length of the Python `\s` character (Unicode whitespace) at `i`, or nil.
+    func whitespaceLength(at i: Int) -> Int? {
+        guard i < bytes.count else { return nil }
+        func next(_ k: Int) -> UInt8? { i + k < bytes.count ? bytes[i + k] : nil }
+        switch bytes[i] {
+        case 0x09...0x0D, 0x1C...0x20: return 1
+        case 0xC2: return next(1) == 0x85 || next(1) == 0xA0 ? 2 : nil
+        case 0xE1: return next(1) == 0x9A && next(2) == 0x80 ? 3 : nil
+        case 0xE2:
+            if next(1) == 0x81 { return next(2) == 0x9F ? 3 : nil }
+            guard next(1) == 0x80, let b = next(2) else { return nil }
+            return (0x80...0x8A).contains(b) || b == 0xA8 || b == 0xA9 || b == 0xAF ? 3 : nil
+        case 0xE3: return next(1) == 0x80 && next(2) == 0x80 ? 3 : nil
+        default: return nil
+        }
+    }
+
+    /// Whether `---` (or three `mark`s) starts at `i`.
+    func hasDashes(at i: Int, of mark: UInt8 = UInt8(ascii: "-")) -> Bool {
+        i + 2 < bytes.count && bytes[i] == mark && bytes[i + 1] == mark && bytes[i + 2] == mark
+    }
+
+    func isCRLF(at i: Int) -> Bool { i + 1 < bytes.count && bytes[i] == cr && bytes[i + 1] == lf }
+
+    /// The length of the line break at `i` (CRLF, CR or LF), or 0.
+    func breakLength(at i: Int) -> Int {
+        guard i < bytes.count else { return 0 }
+        return isCRLF(at: i) ? 2 : bytes[i] == cr || bytes[i] == lf ? 1 : 0
+    }
+
+    /// The end of the regex's closing group `(?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$)` matched at `p`.
+    func closingFenceEnd(at p: Int) -> Int? {
+        let n = breakLength(at: p)
+        guard n > 0, hasDashes(at: p + n) else { return nil }
+        var i = p + n + 3
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        if i == bytes.count { return i }
+        if bytes[i] == lf { return i + 1 }
+        return isCRLF(at: i) ? i + 2 : nil
+    }
+
+    /// The number of line breaks (CRLF, CR, LF) in `range`.
+    func lineBreaks(in range: Range<Int>) -> Int {
+        range.reduce(0) { count, i in
+            bytes[i] == cr || (bytes[i] == lf && !(i > range.lowerBound && bytes[i - 1] == cr)) ? count + 1 : count
+        }
+    }
+
+    /// Why the regex did not match, given an opening `---` at `fence`.
+    func diagnose(fence: Int) -> FrontMatterAbsence {
+        let openingLine = 1 + lineBreaks(in: start..<fence)
+        let afterDashes = fence + 3
+        guard afterDashes < bytes.count else { return .unterminated(openingLine: openingLine) }
+        let opening = breakLength(at: afterDashes)
+        guard opening > 0 else { return .openingFenceNotAlone(line: openingLine) }
+        if opening == 1, bytes[afterDashes] == cr { return .loneCarriageReturns }
+        var i = afterDashes + opening
+        var line = openingLine + 1
+        while i < bytes.count {
+            var end = i
+            while end < bytes.count, bytes[end] != cr, bytes[end] != lf { end += 1 }
+            if hasDashes(at: i), end >= i + 3, (i + 3..<end).allSatisfy({ bytes[$0] == 0x20 || bytes[$0] == 0x09 }) {
+                // A `---` line the regex refused: it follows the opening directly, or a lone CR ends it.
+                return line == openingLine + 1 ? .emptyWithoutLine(line: line) : .loneCarriageReturns
+            }
+            if hasDashes(at: i, of: UInt8(ascii: ".")), end == i + 3 || bytes[i + 3] == 0x20 || bytes[i + 3] == 0x09 {
+                return .closedByDocumentEnd(line: line)
+            }
+            i = end + breakLength(at: end)
+            line += 1
+        }
+        return .unterminated(openingLine: openingLine)
     }
 }

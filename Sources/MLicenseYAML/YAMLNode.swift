@@ -122,7 +122,8 @@ public struct YAMLNode: Sendable {
     public var span: YAMLSpan
     /// Whether a collection was written in flow style (`[a, b]`, `{a: b}`).
     public var isFlow: Bool
-    /// The anchor name (`&name`), when written.
+    /// The anchor name (`&name`), when written; for a node reached through an alias, the anchor
+    /// the alias names.
     public var anchor: String?
     /// Whether this node was reached through an alias (`*name`).
     public var isAlias: Bool

@@ -8,8 +8,9 @@ public enum YAML {
     /// Marks are reported relative to the whole of `bytes`: offsets are byte offsets into `bytes`,
     /// and lines count from `firstLine` at `range.lowerBound` (which must be the start of a line).
     /// Duplicate keys are reported in ``YAMLDocument/duplicateKeys``, not merged. Aliases resolve to
-    /// their anchored node. Like PyYAML's `safe_load`, a stream with more than one document is an
-    /// error; an empty stream gives a nil root.
+    /// their anchored node. Like PyYAML's `safe_load`, a stream with more than one document and an
+    /// anchor defined twice are errors; an empty stream gives a nil root. An alias inside the node
+    /// it names is an error too (PyYAML builds a cyclic value, a tree of values cannot).
     ///
     /// Spans: a scalar's span covers its source text, quotes included; a block scalar (`|`, `>`)
     /// runs from its indicator to the end of its last non-blank line (its final line break and
@@ -61,6 +62,9 @@ struct SourceMap {
     /// Byte offset (relative to `range.lowerBound`) of each character index libyaml reports, with
     /// one entry past the end; nil when the text is ASCII and indexes are offsets.
     let characterOffsets: [Int]?
+    /// The mark at the end of the range. libyaml moves its end-of-stream mark to a new line; this
+    /// one stays where the text ends.
+    private(set) var endMark: YAMLMark
 
     init(bytes: [UInt8], range: Range<Int>, firstLine: Int) {
         self.bytes = bytes
@@ -75,6 +79,8 @@ struct SourceMap {
             offsets.append(range.count)
             characterOffsets = offsets
         }
+        endMark = YAMLMark(offset: range.lowerBound, line: firstLine, column: 1)
+        endMark = advance(endMark, to: range.upperBound)
     }
 
     var startMark: YAMLMark { YAMLMark(offset: range.lowerBound, line: firstLine, column: 1) }
@@ -83,6 +89,7 @@ struct SourceMap {
     func mark(_ m: yaml_mark_t) -> YAMLMark {
         let index = Int(m.index)
         let relative = characterOffsets.map { $0[min(index, $0.count - 1)] } ?? min(index, range.count)
+        if relative == range.count { return endMark }
         return YAMLMark(offset: range.lowerBound + relative, line: firstLine + Int(m.line), column: Int(m.column) + 1)
     }
 
@@ -203,8 +210,10 @@ struct DocumentBuilder {
     private(set) var root: YAMLNode?
     private(set) var duplicateKeys: [YAMLDuplicateKey] = []
     private var stack: [Frame] = []
-    /// Completed anchored nodes; an anchor on an open collection is absent until it closes.
+    /// Completed anchored nodes (an anchor on an open collection is added when it closes).
     private var anchors: [String: YAMLNode] = [:]
+    /// Every anchor seen, open or complete: PyYAML rejects a second `&name`.
+    private var anchorNames: Set<String> = []
     private var events = 0
     private var documents = 0
 
@@ -233,8 +242,8 @@ struct DocumentBuilder {
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
             guard var node = anchors[name] else {
-                let open = stack.contains { $0.anchor == name }
-                throw YAMLError(message: open ? "found recursive alias \"\(name)\"" : "found undefined alias \"\(name)\"",
+                let isOpen = stack.contains { $0.anchor == name }
+                throw YAMLError(message: isOpen ? "found recursive alias \"\(name)\"" : "found undefined alias \"\(name)\"",
                                 mark: start)
             }
             node.span = YAMLSpan(start: start, end: end)
@@ -242,7 +251,7 @@ struct DocumentBuilder {
             add(node)
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
-            let anchor = data.anchor.map { String(cString: $0) }
+            let anchor = try define(data.anchor, at: start)
             let tag = data.tag.map { Self.shortTag(String(cString: $0)) }
             let style = Self.style(data.style)
             let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
@@ -252,19 +261,14 @@ struct DocumentBuilder {
                                 span: YAMLSpan(start: first, end: last), anchor: anchor)
             if let anchor { anchors[anchor] = node }
             add(node)
-        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-            let isMapping = event.type == YAML_MAPPING_START_EVENT
-            let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-            let hasTag = (isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag) != nil
-            let isFlow = isMapping ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
-                : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
-            let anchor = anchorPointer.map { String(cString: $0) }
-            guard stack.count < limits.maxDepth else {
-                throw YAMLError(message: "collections nest deeper than \(limits.maxDepth) levels", mark: start)
-            }
-            if let anchor { anchors[anchor] = nil }
-            let first = anchor != nil || hasTag ? source.contentStart(from: start, limit: end) : start
-            stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: first, anchor: anchor))
+        case YAML_SEQUENCE_START_EVENT:
+            let data = event.data.sequence_start
+            try open(isMapping: false, anchor: data.anchor, hasTag: data.tag != nil,
+                     isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE, start: start, end: end)
+        case YAML_MAPPING_START_EVENT:
+            let data = event.data.mapping_start
+            try open(isMapping: true, anchor: data.anchor, hasTag: data.tag != nil,
+                     isFlow: data.style == YAML_FLOW_MAPPING_STYLE, start: start, end: end)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             let frame = stack.removeLast()
             let lastEnd = frame.isMapping ? frame.pairs.last?.value.span.end : frame.items.last?.span.end
@@ -277,6 +281,27 @@ struct DocumentBuilder {
             break
         }
         return false
+    }
+
+    /// Opens a collection whose start event spans `start..<end`.
+    private mutating func open(isMapping: Bool, anchor: UnsafeMutablePointer<yaml_char_t>?, hasTag: Bool,
+                               isFlow: Bool, start: YAMLMark, end: YAMLMark) throws(YAMLError) {
+        guard stack.count < limits.maxDepth else {
+            throw YAMLError(message: "collections nest deeper than \(limits.maxDepth) levels", mark: start)
+        }
+        let anchor = try define(anchor, at: start)
+        let first = anchor != nil || hasTag ? source.contentStart(from: start, limit: end) : start
+        stack.append(Frame(isMapping: isMapping, isFlow: isFlow, start: first, anchor: anchor))
+    }
+
+    /// The name of an anchor being defined, which must be new.
+    private mutating func define(_ anchor: UnsafeMutablePointer<yaml_char_t>?, at mark: YAMLMark) throws(YAMLError) -> String? {
+        guard let anchor else { return nil }
+        let name = String(cString: anchor)
+        guard anchorNames.insert(name).inserted else {
+            throw YAMLError(message: "found duplicate anchor \"\(name)\"", mark: mark)
+        }
+        return name
     }
 
     /// Attaches a completed node to the open collection, or makes it the root.

@@ -229,9 +229,9 @@ func parseError(_ text: String, limits: YAMLLimits = .default) -> YAMLError? {
         #expect(recursive?.mark == mark(10, 1, 11))
     }
 
-    @Test func anchorsCanBeRedefined() throws {
-        let p = try Parsed("- &a one\n- *a\n- &a two\n- *a\n")
-        #expect(p.root.sequence?.map(\.string) == ["one", "one", "two", "two"])
+    @Test func anchorsCannotBeRedefinedAsInPyYAML() {
+        #expect(parseError("- &a one\n- *a\n- &a two\n") == YAMLError(message: "found duplicate anchor \"a\"", mark: mark(16, 3, 3)))
+        #expect(parseError("&a {k: &a v}\n")?.message == "found duplicate anchor \"a\"")
     }
 
     @Test func billionLaughsParsesQuicklyBySharingNodes() throws {
