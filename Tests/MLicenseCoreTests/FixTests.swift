@@ -58,6 +58,11 @@ let goldens: [Golden] = [
     Golden("value as a flow list", "---\nlicense: [mit, apache-2.0] # two\n---\n", [setMIT], "---\nlicense: mit # two\n---\n",
            ["license": "mit"]),
     Golden("value as a mapping", "---\nlicense:\n  id: mit\nx: 1\n---\n", [setMIT], "---\nlicense: mit\nx: 1\n---\n", ["license": "mit"]),
+    Golden("block scalar value", "---\nlicense: |\n  mit\ntags: [x]\n---\n", [setApache], "---\nlicense: apache-2.0\ntags: [x]\n---\n",
+           ["license": "apache-2.0"]),
+    Golden("tagged value", "---\nlicense: !!str mit\n---\n", [setApache], "---\nlicense: !!str apache-2.0\n---\n", ["license": "apache-2.0"]),
+    Golden("duplicate key: the last one is set", "---\nlicense: gpl\nlicense: mit\n---\n", [setApache],
+           "---\nlicense: gpl\nlicense: apache-2.0\n---\n", ["license": "apache-2.0"]),
     // setLicense: the key added.
     Golden("added after leading comments", "---\n# metadata\n# more\ntags:\n  - a\nbase_model: x\n---\n", [setMIT],
            "---\n# metadata\n# more\nlicense: mit\ntags:\n  - a\nbase_model: x\n---\n", ["license": "mit", "base_model": "x"]),
@@ -149,7 +154,7 @@ private func value(_ card: ModelCard, _ key: String) -> String? {
         let after = fixed(g.before, g.actions)
         #expect(after == g.after)
         let reread = card(after)
-        #expect(reread.hasValidMetadata && reread.duplicateKeys.isEmpty)
+        #expect(reread.hasValidMetadata && reread.duplicateKeys.count == card(g.before).duplicateKeys.count)
         for (key, v) in g.expect { #expect(value(reread, key) == v, "\(key)") }
         // Applying the same actions again changes nothing.
         #expect(fixed(after, g.actions) == after)
@@ -403,5 +408,71 @@ private func applying(_ plan: FixPlan, to snap: RepositorySnapshot) -> Repositor
             +c\r
 
             """)
+    }
+}
+
+// MARK: - Cross-check with huggingface_hub
+
+/// A Python that can import huggingface_hub: `MLICENSE_HF_PYTHON`, a venv at
+/// /tmp/mlicense-hf-venv, or `python3`; nil (with the reason) when none can.
+private let hubPython: (path: String?, reason: String) = {
+    let env = ProcessInfo.processInfo.environment
+    var candidates = ["/tmp/mlicense-hf-venv/bin/python", "/usr/bin/env"]
+    if let p = env["MLICENSE_HF_PYTHON"] { candidates.insert(p, at: 0) }
+    for c in candidates where FileManager.default.isExecutableFile(atPath: c) {
+        let args = c == "/usr/bin/env" ? ["python3", "-c", "import huggingface_hub"] : ["-c", "import huggingface_hub"]
+        if (try? run(c, args))?.status == 0 { return (c, "") }
+    }
+    return (nil, "no python with huggingface_hub (set MLICENSE_HF_PYTHON, or pip install huggingface_hub into /tmp/mlicense-hf-venv)")
+}()
+
+private func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, data)
+}
+
+@Suite struct HuggingFaceHubFixTests {
+    /// Every fixed golden card, written to a file, read by `huggingface_hub.metadata_load` with the
+    /// intended values.
+    @Test func metadataLoadReadsTheFixedCards() throws {
+        guard let python = hubPython.path else {
+            print("skipped: \(hubPython.reason)")
+            return
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fix-hf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var paths: [String] = []
+        for (i, g) in goldens.enumerated() {
+            let url = dir.appendingPathComponent("\(i).md")
+            try Data(fixed(g.before, g.actions).utf8).write(to: url)
+            paths.append(url.path)
+        }
+        let script = """
+            import json, sys
+            from huggingface_hub import metadata_load
+            print(json.dumps([metadata_load(p) for p in sys.argv[1:]]))
+            """
+        let args = python == "/usr/bin/env" ? ["python3", "-c", script] + paths : ["-c", script] + paths
+        let (status, output) = try run(python, args)
+        try #require(status == 0)
+        let loaded = try #require(try JSONSerialization.jsonObject(with: output) as? [Any])
+        try #require(loaded.count == goldens.count)
+        for (g, meta) in zip(goldens, loaded) {
+            let dict = meta as? [String: Any] ?? [:]
+            for (key, expected) in g.expect {
+                let v = dict[key]
+                let text = (v as? [Any]).map { $0.map { "\($0)" }.joined(separator: ",") } ?? (v as? String)
+                #expect(text == expected, "\(g.name): \(key) is \(String(describing: v))")
+            }
+        }
     }
 }

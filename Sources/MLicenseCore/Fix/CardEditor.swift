@@ -103,7 +103,7 @@ public enum CardEditor {
     public static func edit(_ card: ModelCard, applying actions: [FixAction]) -> CardEdit {
         var outcomes: [FixOutcome] = []
         var edits: [TextEdit] = []
-        var keys: [String: FixAction] = [:]
+        var keys = Set<String>()
         var newLines: [String] = []
         var appended: [String] = []
         var seen = Set<FixAction>()
@@ -115,13 +115,13 @@ public enum CardEditor {
             guard seen.insert(action).inserted else { outcomes.append(.duplicate); continue }
             do throws(FixError) {
                 let change = try editor.change(for: action)
-                if let clash = change.keys.first(where: { keys[$0] != nil }) {
+                if let clash = change.keys.first(where: keys.contains) {
                     throw FixError("`\(clash)` is already changed by another fix")
                 }
                 if change.edits.contains(where: { e in edits.contains { $0.overlaps(e) } }) {
                     throw FixError("overlaps another fix")
                 }
-                for k in change.keys { keys[k] = action }
+                keys.formUnion(change.keys)
                 edits += change.edits
                 newLines += change.lines
                 appended += change.appended
