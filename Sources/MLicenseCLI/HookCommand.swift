@@ -11,6 +11,7 @@ enum HookCommand {
         options: [
             OptionSpec(name: "fail-on", value: "SEVERITY", help: "lowest severity that blocks (default: the configuration's fail-on)"),
             OptionSpec(name: "verbose", short: "v", help: "also show warnings' notes and info findings"),
+            OptionSpec(name: "fix", help: "pre-commit: apply safe fixes to the work tree (not staged) and fail so they can be reviewed"),
         ],
         details: """
             pre-commit checks the staged content of the models the commit touches (in a monorepo, only those);
@@ -28,10 +29,15 @@ enum HookCommand {
         case "pre-commit":
             let indexFile = Repository.indexFile(fromEnvironment: io.environment, workDirectory: workdir)
             let changed = try repo.stagedChanges(indexFile: indexFile)
+            var staged: RepositorySnapshot?
             let (result, failOn) = try check(repo: repo, workdir: workdir, changed: changed, args: a, io: io) { include in
-                try repo.indexSnapshot(indexFile: indexFile, include: include)
+                let s = try repo.indexSnapshot(indexFile: indexFile, include: include)
+                staged = s
+                return s
             }
-            return report(result, failOn: failOn, a, io, what: "commit")
+            let status = report(result, failOn: failOn, a, io, what: "commit")
+            if a.has("fix"), let staged, try fixWorkTree(result, staged: staged, workdir: workdir, io: io) { return 1 }
+            return status
         case "pre-push":
             let remote = a.positionals.count > 1 ? a.positionals[1] : io.environment["PRE_COMMIT_REMOTE_NAME"]
             var updates = parsePushLines(io.stdin())
@@ -59,6 +65,30 @@ enum HookCommand {
         default:
             throw UsageError(message: "unknown hook `\(which)`: mlicense runs as pre-commit or pre-push")
         }
+    }
+
+    /// The pre-commit framework's convention for fixing hooks: apply the safe fixes to the work
+    /// tree, never to the index, and fail so the user reviews and stages them. A file whose work
+    /// tree content differs from the staged one (partially staged) is not touched: the fix is
+    /// printed as a diff instead. Returns whether anything was fixed or shown.
+    static func fixWorkTree(_ result: LintResult, staged: RepositorySnapshot, workdir: String, io: CLI.IO) throws -> Bool {
+        let plan = FixPlanner.plan(result, snapshot: staged, allowUnsafe: false)
+        guard !plan.changes.isEmpty else { return false }
+        var modified: [String] = []
+        for change in plan.changes {
+            let current = FileManager.default.contents(atPath: workdir + "/" + change.path).map { Array($0) }
+            if current == change.before {
+                try FixWriter.write(change, root: workdir)
+                modified.append(change.path)
+            } else {
+                io.err("mlicense: \(change.path) is partially staged (the work tree differs from the index): not touched; the fix is\n")
+                io.err(UnifiedDiff.render(path: change.path, before: change.before, after: change.after))
+            }
+        }
+        if !modified.isEmpty {
+            io.err("files were modified by this hook: \(modified.joined(separator: ", ")); review them and `git add` them\n")
+        }
+        return true
     }
 
     /// git's pre-push lines: `<local ref> <local oid> <remote ref> <remote oid>`; deletions (an

@@ -110,10 +110,3 @@ enum InstallCommand {
     }
 }
 
-/// `--fix` / `--diff` (see FixPlanner).
-enum FixCommand {
-    static func run(result: LintResult, workspaces: [(Workspace, RepositorySnapshot)], args: ParsedArguments, io: CLI.IO,
-                    config: Configuration, format: OutputFormat) throws -> Int32 {
-        throw RunError(message: "--fix and --diff are not available in this build")
-    }
-}
