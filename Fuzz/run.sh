@@ -17,6 +17,7 @@ TARGETS=("$@")
 BUILD=.build-fuzz
 REAL=${MLICENSE_REAL_CASES:-/work/shared/fixtures/real-cases}
 
+# (built once; a no-op when up to date)
 swift build --build-path "$BUILD" --target MLicenseKnowledge -Xswiftc -sanitize=fuzzer,address
 OBJECTS=$(ls "$BUILD"/debug/MLicenseYAML.build/*.o "$BUILD"/debug/MLicenseCore.build/*.o "$BUILD"/debug/MLicenseKnowledge.build/*.o)
 
