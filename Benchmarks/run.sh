@@ -122,7 +122,7 @@ if [ ! -f "$A/.git/bench-base" ]; then log "scenario (a): $WEIGHT_SIZE weight fi
 if [ ! -f "$B/.git/bench-base" ]; then log "scenario (b): $WEIGHT_SIZE weight file as a Git LFS pointer"; model_repo "$B" lfs; fi
 if [ ! -f "$C/.git/bench-done" ]; then
     log "scenario (c): monorepo of $MONO_COUNT models"
-    rm -rf "$C"; mkdir -p "$C"; cd "$C"; git init -q
+    rm -rf "$C"; mkdir -p "$C"; cd "$C"; git init -q; git config gc.auto 0  # no background gc racing the timed one
     "$PY" "$HERE/make_scenarios.py" mono "$C" "$MONO_COUNT"
     timed "git add -A (monorepo, $MONO_COUNT models)" git add -A
     timed "git commit (monorepo, $MONO_COUNT models)" git commit -q -m "models"
