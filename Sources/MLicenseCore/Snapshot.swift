@@ -118,11 +118,14 @@ public struct SnapshotFile: Sendable, Hashable {
     }
 
     /// The file's name (last path component).
-    public var name: Substring { path.split(separator: "/").last ?? Substring(path) }
+    public var name: Substring {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return Substring(path) }
+        return path[path.utf8.index(after: slash)...]
+    }
 
     /// The folder holding the file, "" at the root.
     public var folder: String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
         return String(path[..<slash])
     }
 }

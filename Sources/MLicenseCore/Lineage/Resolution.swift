@@ -91,6 +91,10 @@ public struct LicenseResolver: Sendable {
     let configuration: Configuration
     let repoCards: [String: ModelCard]
     let cardLookup: BaseCardLookup?
+    /// Model folders by lower-cased path, by lower-cased last two components, and by last name.
+    let foldersByPath: [String: String]
+    let foldersByTail: [String: String]
+    let foldersByName: [String: [String]]
 
     /// Creates a resolver; `repoCards` are the cards of the repository's model folders by path.
     public init(knowledge: LicenseKnowledge, configuration: Configuration, repoCards: [String: ModelCard],
@@ -99,6 +103,17 @@ public struct LicenseResolver: Sendable {
         self.configuration = configuration
         self.repoCards = repoCards
         self.cardLookup = cardLookup
+        var byPath: [String: String] = [:], byTail: [String: String] = [:], byName: [String: [String]] = [:]
+        for folder in repoCards.keys.sorted() {
+            let lower = folder.lowercased()
+            byPath[lower] = folder
+            let parts = lower.split(separator: "/")
+            if parts.count >= 2, byTail[parts.suffix(2).joined(separator: "/")] == nil { byTail[parts.suffix(2).joined(separator: "/")] = folder }
+            if let last = parts.last { byName[String(last), default: []].append(folder) }
+        }
+        foldersByPath = byPath
+        foldersByTail = byTail
+        foldersByName = byName
     }
 
     /// Resolves `base`, named by the model at `modelPath`.
@@ -139,12 +154,11 @@ public struct LicenseResolver: Sendable {
         }
         guard ModelReference.classify(id) == .hub else { return nil }
         let lower = id.lowercased()
-        if let hit = repoCards.first(where: { $0.key.lowercased() == lower || $0.key.lowercased().hasSuffix("/" + lower) }) {
-            return (hit.key, hit.value)
-        }
+        if let folder = foldersByPath[lower] ?? foldersByTail[lower], let card = repoCards[folder] { return (folder, card) }
         let last = lower.split(separator: "/").last.map(String.init) ?? lower
-        let named = repoCards.filter { ($0.key.lowercased().split(separator: "/").last.map(String.init) ?? "") == last }
-        if named.count == 1, let hit = named.first, hit.key != modelPath { return (hit.key, hit.value) }
+        if let named = foldersByName[last], named.count == 1, named[0] != modelPath, let card = repoCards[named[0]] {
+            return (named[0], card)
+        }
         return nil
     }
 

@@ -93,7 +93,9 @@ public enum Linter {
         for f in folders {
             let path = f.isEmpty ? "README.md" : "\(f)/README.md"
             if let file = snapshot.file(path), let bytes = file.content.bytes {
-                repoCards[f] = ModelCard(path: path, bytes: bytes)
+                var truncated = false
+                if case .head = file.content { truncated = true }
+                repoCards[f] = ModelCard(path: path, bytes: bytes, isTruncated: truncated)
             }
         }
         let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: repoCards,
@@ -104,7 +106,7 @@ public enum Linter {
         for folder in wanted {
             let folderName = folder.isEmpty ? request.rootName : String(folder.split(separator: "/").last!)
             let model = ModelRepo(path: folder, folderName: folderName, files: assigned[folder] ?? [],
-                                  readGGUF: request.readGGUF)
+                                  card: repoCards[folder], readGGUF: request.readGGUF)
             let override = config.overrides[model.displayPath]
             let name = modelName(model, override: override)
             let lineage = LineageInference.infer(model, name: name.value, override: override?.lineage)

@@ -58,11 +58,18 @@ public struct ModelRepo: Sendable {
     /// Files directly in the folder whose name starts with one of `prefixes` (case-insensitive):
     /// LICENSE, LICENSE.md, NOTICE, ….
     public func files(withPrefix prefixes: [String]) -> [SnapshotFile] {
-        files.filter { f in f.folder == path && prefixes.contains { f.name.lowercased().hasPrefix($0) } }
+        files.filter { f in
+            let name = f.name.utf8
+            return prefixes.contains { p in
+                name.count >= p.utf8.count && zip(name, p.utf8).allSatisfy { a, b in a | 0x20 == b | 0x20 }
+            } && f.folder == path
+        }
     }
 
-    /// Reads the model in `folder` from `files` (the files that belong to it).
-    public init(path: String, folderName: String, files: [SnapshotFile], readGGUF: (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>?) {
+    /// Reads the model in `folder` from `files` (the files that belong to it); `card` is its
+    /// README.md when the caller has read it already.
+    public init(path: String, folderName: String, files: [SnapshotFile], card: ModelCard? = nil,
+                readGGUF: (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>?) {
         self.path = path
         self.folderName = folderName
         self.files = files
@@ -72,7 +79,7 @@ public struct ModelRepo: Sendable {
         func own(_ name: String) -> SnapshotFile? { files.first { $0.path == (path.isEmpty ? name : "\(path)/\(name)") } }
 
         if let f = own("README.md"), let bytes = f.content.bytes {
-            let card = ModelCard(path: f.path, bytes: bytes, isTruncated: { if case .head = f.content { return true }; return false }())
+            let card = card ?? ModelCard(path: f.path, bytes: bytes, isTruncated: { if case .head = f.content { return true }; return false }())
             self.card = card
             if card.hasValidMetadata, let block = card.configurationBlock,
                let result = MergekitConfig.read(path: f.path, bytes: card.bytes, range: block.range, firstLine: block.firstLine) {

@@ -30,8 +30,47 @@ public struct NoticeMissingRule: Rule {
 
     /// Whether `text` (lower-cased) holds `notice` up to spacing, quotes and the © sign.
     static func contains(_ text: String, _ notice: String) -> Bool {
-        let fold = { (s: String) in String(s.lowercased().replacingCopyright().filter { $0.isLetter || $0.isNumber }) }
-        return fold(text).contains(fold(notice))
+        let needle = fold(notice)
+        guard !needle.isEmpty else { return true }
+        let hay = fold(text)
+        guard hay.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        while i + needle.count <= hay.count {
+            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Lower-case ASCII letters and digits and non-ASCII bytes, with `©` and `(c)` read as
+    /// "copyright": spacing, punctuation and quoting do not matter.
+    static func fold(_ s: String) -> [UInt8] {
+        let bytes = Array(s.utf8)
+        let copyright = Array("copyright".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0xA9 {
+                out += copyright
+                i += 2
+                continue
+            }
+            if b == UInt8(ascii: "("), i + 2 < bytes.count, bytes[i + 1] | 0x20 == UInt8(ascii: "c"), bytes[i + 2] == UInt8(ascii: ")") {
+                out += copyright
+                i += 3
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): out.append(b + 32)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), 0x80...: out.append(b)
+            default: break
+            }
+            i += 1
+        }
+        return out
     }
 
     public func check(_ c: RuleContext) -> [Finding] {
@@ -159,13 +198,5 @@ public struct NonModelLicenseRule: Rule {
         return [c.finding(Self.description, at: f.location,
                           "\(r.name) was written for software or content, not for model weights",
                           fix: Fix(.displayOnly, "consider a license written for models"))].compactMap { $0 }
-    }
-}
-
-extension String {
-    func replacingCopyright() -> String {
-        var s = self
-        for t in ["©", "(c)"] { s = s.split(separator: Substring(t), omittingEmptySubsequences: false).joined(separator: "copyright") }
-        return s
     }
 }
