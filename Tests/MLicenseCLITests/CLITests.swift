@@ -153,3 +153,66 @@ func temporaryFolder() throws -> String {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return URL(fileURLWithPath: dir).resolvingSymlinksInPath().path
 }
+
+@Suite("Base license resolution and model selection")
+struct ResolutionCLITests {
+    @Test("a base's license is read from the local Hugging Face cache (the snapshot refs/main names)")
+    func hfCache() throws {
+        let cache = try temporaryFolder()
+        let model = cache + "/models--acme--base-7b"
+        try FileManager.default.createDirectory(atPath: model + "/refs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: model + "/snapshots/abc123", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: model + "/snapshots/def456", withIntermediateDirectories: true)
+        try "abc123\n".write(toFile: model + "/refs/main", atomically: true, encoding: .utf8)
+        try "---\nlicense: cc-by-nc-4.0\n---\n".write(toFile: model + "/snapshots/abc123/README.md", atomically: true, encoding: .utf8)
+        try "---\nlicense: mit\n---\n".write(toFile: model + "/snapshots/def456/README.md", atomically: true, encoding: .utf8)
+        let dir = try temporaryFolder()
+        try "---\nlicense: apache-2.0\nbase_model: acme/base-7b\n---\n".write(toFile: dir + "/README.md", atomically: true, encoding: .utf8)
+        var io = CLI.IO()
+        let c = Captured()
+        io.out = { c.out += $0 }
+        io.err = { c.err += $0 }
+        io.environment = ["HF_HUB_CACHE": cache, "HOME": cache]
+        io.stdoutIsTerminal = false
+        #expect(CLI.run(["check", dir, "--format", "json"], io: io) == 1)
+        #expect(c.out.contains("\"licenseSource\": \"hf-cache\""))
+        #expect(c.out.contains("ML203"))
+        // Turned off in the configuration: unknown.
+        try "resolve:\n  hf-cache: false\n".write(toFile: dir + "/.mlicense.yml", atomically: true, encoding: .utf8)
+        c.out = ""
+        #expect(CLI.run(["check", dir, "--format", "json"], io: io) == 0)
+        #expect(c.out.contains("\"licenseSource\": \"unknown\""))
+    }
+
+    @Test("models and exclude select the model folders")
+    func selection() throws {
+        let dir = try temporaryFolder()
+        for m in ["models/a", "models/b", "archive/old"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + m, withIntermediateDirectories: true)
+            try "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n".write(toFile: "\(dir)/\(m)/README.md", atomically: true, encoding: .utf8)
+        }
+        let all = Captured.run(["lineage", dir])
+        #expect(all.out.contains("archive/old") && all.out.contains("models/a"))
+        try "exclude:\n  - \"archive/**\"\n".write(toFile: dir + "/.mlicense.yml", atomically: true, encoding: .utf8)
+        let excluded = Captured.run(["lineage", dir])
+        #expect(!excluded.out.contains("archive/old") && excluded.out.contains("models/b"))
+        try "models:\n  - \"models/a\"\n".write(toFile: dir + "/.mlicense.yml", atomically: true, encoding: .utf8)
+        let only = Captured.run(["lineage", dir])
+        #expect(only.out.contains("models/a") && !only.out.contains("models/b"))
+        // Checking a subfolder checks only the models under it; outside git, paths are relative to it.
+        let sub = Captured.run(["check", dir + "/models/b", "--no-config", "--format", "json"])
+        #expect(sub.out.contains("\"path\": \"README.md\"") && !sub.out.contains("models/a"))
+        #expect(sub.out.contains("\"models\": 1"))
+    }
+
+    @Test("the bundled examples give the findings the README promises")
+    func examples() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let r = Captured.run(["check", root.path + "/Examples", "--format", "lines"])
+        #expect(r.status == 1)
+        #expect(r.out.contains("Examples/llama31-chat/README.md:2:10: error ML204"))
+        #expect(r.out.contains("Examples/nc-sa-merge-7b/README.md:2:10: error ML203"))
+        #expect(!r.out.contains("gemma-2-9b-it-GGUF/README.md:2:10: error"))
+        #expect(!r.out.contains("Llama-3-8B-support-lora/README.md:2:10: error"))
+    }
+}
