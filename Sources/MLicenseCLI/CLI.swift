@@ -66,21 +66,20 @@ public enum CLI {
                 io.err("mlicense: unknown command `\(first)`; see `mlicense --help`\n")
                 return 2
             }
-        } catch let e as UsageError {
-            io.err("mlicense: \(e.message)\n")
-            return 2
-        } catch let e as RunError {
-            io.err("mlicense: \(e.message)\n")
-            return 2
-        } catch let e as ConfigurationError {
-            io.err("mlicense: configuration error: \(e.description)\n")
-            return 2
-        } catch let e as GitError {
-            io.err("mlicense: git error: \(e.description)\n")
-            return 2
         } catch {
-            io.err("mlicense: \(error)\n")
+            // Every failure of the run is exit status 2 with one line saying what failed.
+            io.err("mlicense: \(describe(error))\n")
             return 2
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let e as UsageError: return e.message
+        case let e as RunError: return e.message
+        case let e as ConfigurationError: return "configuration error: \(e.description)"
+        case let e as GitError: return "git error: \(e.description)"
+        default: return "\(error)"
         }
     }
 

@@ -43,6 +43,10 @@ enum HookCommand {
             var updates = parsePushLines(io.stdin())
             if updates.isEmpty, let to = io.environment["PRE_COMMIT_TO_REF"], let from = io.environment["PRE_COMMIT_FROM_REF"] {
                 updates = [(local: try repo.resolveCommit(to), remote: try? repo.resolveCommit(from))]
+            } else if updates.isEmpty, io.environment["PRE_COMMIT"] == "1", remote != nil, let head = repo.headCommitID {
+                // The pre-commit framework gives no refs when a new branch starts at a root commit
+                // (it runs with --all-files): check what HEAD has that the remote does not.
+                updates = [(local: head, remote: nil)]
             }
             var combined = LintResult.empty
             var failOn = Severity.error

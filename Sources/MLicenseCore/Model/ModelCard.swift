@@ -192,7 +192,10 @@ public struct ModelCard: Sendable {
         for (n, line) in bodyLines {
             var s = Substring(line).drop { $0 == " " || $0 == "\t" || $0 == "-" || $0 == "*" }
             guard s.lowercased().hasPrefix("license") else { continue }
-            s = s.dropFirst("license".count).drop { $0 == "*" || $0 == ":" || $0 == " " }
+            s = s.dropFirst("license".count)
+            let separator = s.prefix { $0 == "*" || $0 == ":" || $0 == " " }
+            guard separator.contains(":") else { continue }
+            s = s.dropFirst(separator.count)
             let value = String(s).trimmed(" \t*`.")
             guard !value.isEmpty, value.count <= 60, !value.lowercased().contains("more information needed")
             else { continue }

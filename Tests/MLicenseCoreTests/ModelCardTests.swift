@@ -1,0 +1,49 @@
+import MLicenseCore
+import Testing
+
+@Suite("Model card reading")
+struct ModelCardTests {
+    func card(_ text: String) -> ModelCard { ModelCard(path: "README.md", bytes: Array(text.utf8)) }
+
+    @Test("fields with their locations; base_model as a string or a list")
+    func fields() {
+        let c = card("---\nlicense: other\nlicense_name: qwen\nbase_model:\n  - a/b\n  - c/d\nmodel_name: Qwen-x\ntags: [Merge, lora]\n---\n# Title\n")
+        #expect(c.license?.string == "other")
+        #expect(c.licenseName?.location == MLicenseCore.SourceLocation(path: "README.md", line: 3, column: 15))
+        #expect(c.baseModels.map(\.value) == ["a/b", "c/d"])
+        #expect(c.baseModels[1].location.line == 6)
+        #expect(c.tags == ["merge", "lora"])
+        #expect(c.declaredName?.value == "Qwen-x")
+        #expect(c.firstHeading?.value == "Title")
+        #expect(card("---\nbase_model: a/b\n---\n").baseModels.map(\.value) == ["a/b"])
+    }
+
+    @Test("a body license line in the Hub template's style, not prose")
+    func bodyLicense() {
+        #expect(card("---\nlibrary_name: peft\n---\n# x\n\n- **License:** MIT\n").bodyLicense?.value == "MIT")
+        #expect(card("---\nlibrary_name: peft\n---\n# x\n\n- **License:** MIT\n").bodyLicense?.location.line == 6)
+        #expect(card("# x\n\nLicense: apache-2.0\n").bodyLicense?.value == "apache-2.0")
+        #expect(card("# x\n\nLicensed under the Apache License.\n").bodyLicense == nil)
+        #expect(card("# x\n\n- **License:** [More Information Needed]\n").bodyLicense == nil)
+    }
+
+    @Test("a non-string license, YAML errors and malformed fences are recorded, never thrown")
+    func problems() {
+        #expect(card("---\nlicense: [a, b]\n---\n").license?.string == nil)
+        #expect(card("---\nlicense: no\n---\n").license?.string == nil)
+        #expect(card("---\nlicense: 'no'\n---\n").license?.string == "no")
+        #expect(card("---\nlicense: [mit\n---\n").yamlError != nil)
+        #expect(card("---\n- a\n---\n").rootNotMapping == "a list")
+        #expect(card("---\nlicense: mit\n").absence == .unterminated(openingLine: 1))
+        #expect(!card("---\nlicense: mit\n").hasValidMetadata)
+    }
+
+    @Test("the mergekit Configuration block is found only under a Configuration heading")
+    func configurationBlock() {
+        let c = card("---\ntags: [merge]\n---\n# m\n```yaml\nnot: this\n```\n### Configuration\n\n```yaml\nmerge_method: slerp\n```\n")
+        let block = c.configurationBlock
+        #expect(block.map { String(decoding: $0.yaml, as: UTF8.self) } == "merge_method: slerp\n")
+        #expect(block?.firstLine == 11)
+        #expect(card("# m\n```yaml\nmerge_method: slerp\n```\n").configurationBlock == nil)
+    }
+}
