@@ -291,3 +291,17 @@ struct DataFormatTests {
         }
     }
 }
+
+@Suite("Lazy registry")
+struct LazyRegistryTests {
+    @Test("every entry looked up lazily equals the eagerly decoded one, case-insensitively")
+    func sameAsEager() throws {
+        let all = BuiltinKnowledge.shared.baseModels
+        #expect(all.count >= 150)
+        for e in all {
+            #expect(BuiltinKnowledge.shared.baseModel(e.id) == e)
+            #expect(BuiltinKnowledge.shared.baseModel(e.id.uppercased()) == e)
+        }
+        #expect(BuiltinKnowledge.shared.baseModel("nobody/nothing") == nil)
+    }
+}
