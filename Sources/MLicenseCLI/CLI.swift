@@ -131,14 +131,11 @@ enum LintRun {
                 config.failOn = s
             }
             for w in config.warnings { io.err("mlicense: warning: \(w.location.display): \(w.message)\n") }
-            let prefix = ws.prefix
-            let discovered = Linter.modelFolders(snapshot, config).filter { f in
-                prefix.isEmpty || f == prefix || f.hasPrefix(prefix + "/")
-            }
-            let request = LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared,
+            var request = LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared,
                                       rootName: ws.rootName,
                                       cardLookup: config.hfCache ? HFCache.lookup(environment: io.environment) : nil,
-                                      onlyModels: Set(discovered).intersection(only ?? Set(discovered)))
+                                      onlyModels: only)
+            request.scope = ws.prefix
             let r = Linter.lint(request)
             models += r.models
             findings += r.findings

@@ -12,6 +12,8 @@ public struct LintRequest: Sendable {
     public var cardLookup: BaseCardLookup?
     /// Only these model folders are checked (a hook checks the models a commit touches); nil = all.
     public var onlyModels: Set<String>?
+    /// Only model folders at or below this folder are checked ("" = all).
+    public var scope: String = ""
     /// Reads a GGUF header into lineage facts.
     public var readGGUF: @Sendable (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>?
 
@@ -86,7 +88,10 @@ public enum Linter {
         let snapshot = request.snapshot
         let folders = modelFolders(snapshot, config)
         let assigned = ModelDiscovery.assign(snapshot, to: folders)
-        let wanted = folders.filter { f in request.onlyModels.map { $0.contains(f) } ?? true }
+        let scope = request.scope
+        let wanted = folders.filter { f in
+            (request.onlyModels.map { $0.contains(f) } ?? true) && (scope.isEmpty || f == scope || f.hasPrefix(scope + "/"))
+        }
 
         // Cards of every model folder, for resolving bases that live in the same repository.
         var repoCards: [String: ModelCard] = [:]

@@ -91,6 +91,9 @@ public struct TransformersConfig: Sendable, Hashable {
     /// Whether the file looks like a transformers config (`architectures`, `model_type`, …).
     public var isModelConfig: Bool
 
+    /// Keys that only a model's config.json has.
+    static let modelKeys = ["architectures", "model_type", "_name_or_path", "quantization_config", "transformers_version"]
+
     static func read(path: String, bytes: [UInt8]) -> Result<TransformersConfig, ModelFileProblem> {
         JSONFile.parse(path: path, bytes: bytes).map { json in
             var method: Located<String>?
@@ -104,14 +107,13 @@ public struct TransformersConfig: Sendable, Hashable {
             } else if let q = json.object["quantization"] as? [String: Any], q["bits"] != nil {
                 method = Located("mlx", at: json.location(ofKey: "quantization"))
             }
-            let keys = ["architectures", "model_type", "_name_or_path", "quantization_config", "transformers_version"]
             return TransformersConfig(
                 path: path,
                 nameOrPath: json.string("_name_or_path").flatMap {
                     $0.isEmpty ? nil : Located($0, at: json.location(ofKey: "_name_or_path"))
                 },
                 quantMethod: method,
-                isModelConfig: keys.contains { json.object[$0] != nil })
+                isModelConfig: modelKeys.contains { json.object[$0] != nil })
         }
     }
 }

@@ -136,14 +136,22 @@ public enum ModelDiscovery {
             case .none: return false
             }
         case "config.json":
+            // A quick look for the keys a model config has; the model reader parses it properly.
             guard let bytes = file.content.bytes else { return false }
-            switch TransformersConfig.read(path: file.path, bytes: bytes) {
-            case .success(let c): return c.isModelConfig
-            case .failure: return false
-            }
+            return TransformersConfig.modelKeys.contains { key in contains(bytes, Array("\"\(key)\"".utf8)) }
         default:
             return file.name.lowercased().hasSuffix(".gguf")
         }
+    }
+
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, hay.count >= needle.count else { return false }
+        var i = 0
+        while i + needle.count <= hay.count {
+            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The model folders of `snapshot`, sorted: every folder holding a file that marks a model,
