@@ -15,7 +15,7 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FrontMatter GGUF Configuration JSONConfigs Mergekit)
 BUILD=.build-fuzz
-REAL=${MLICENSE_REAL_CASES:-/work/shared/fixtures/real-cases}
+REAL=${MLICENSE_REAL_CASES:-Tests/Fixtures/real-cases}
 
 # (built once; a no-op when up to date)
 swift build --build-path "$BUILD" --target MLicenseKnowledge -Xswiftc -sanitize=fuzzer,address

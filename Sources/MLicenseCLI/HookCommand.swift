@@ -40,7 +40,7 @@ enum HookCommand {
             return status
         case "pre-push":
             let remote = a.positionals.count > 1 ? a.positionals[1] : io.environment["PRE_COMMIT_REMOTE_NAME"]
-            var updates = parsePushLines(io.stdin())
+            var updates = PushUpdate.parse(io.stdin()).map { (local: $0.localOID, remote: $0.remoteOID) }
             if updates.isEmpty, let to = io.environment["PRE_COMMIT_TO_REF"], let from = io.environment["PRE_COMMIT_FROM_REF"] {
                 updates = [(local: try repo.resolveCommit(to), remote: try? repo.resolveCommit(from))]
             } else if updates.isEmpty, io.environment["PRE_COMMIT"] == "1", remote != nil, let head = repo.headCommitID {
@@ -94,20 +94,6 @@ enum HookCommand {
         }
         return true
     }
-
-    /// git's pre-push lines: `<local ref> <local oid> <remote ref> <remote oid>`; deletions (an
-    /// all-zero local oid) push nothing; a new remote ref has an all-zero remote oid.
-    static func parsePushLines(_ text: String) -> [(local: String, remote: String?)] {
-        text.split(whereSeparator: \.isNewline).compactMap { line in
-            let f = line.split(separator: " ")
-            guard f.count == 4, isObjectID(f[1]), isObjectID(f[3]) else { return nil }
-            let local = String(f[1]), remote = String(f[3])
-            if Repository.isZeroID(local) { return nil }
-            return (local, Repository.isZeroID(remote) ? nil : remote)
-        }
-    }
-
-    static func isObjectID(_ s: Substring) -> Bool { (s.count == 40 || s.count == 64) && s.allSatisfy(\.isHexDigit) }
 
     /// Lints the models that `changed` touches, reading only their folders and the folders above them.
     static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
