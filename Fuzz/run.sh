@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-120}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FrontMatter GGUF Configuration JSONConfigs Mergekit)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(FrontMatter GGUF Configuration JSONConfigs Mergekit PrePush)
 BUILD=.build-fuzz
 REAL=${MLICENSE_REAL_CASES:-Tests/Fixtures/real-cases}
 
@@ -28,6 +28,10 @@ seed() { # target corpus-dir
         GGUF) find Tests/Fixtures/gguf "$REAL" -name '*.gguf' -size -512k 2>/dev/null ;;
         Configuration) find "$REAL" . -maxdepth 4 -name '.mlicense.y*ml' 2>/dev/null ;;
         JSONConfigs) find "$REAL" -path '*/repo/*' -name '*config.json' -size -256k 2>/dev/null ;;
+        PrePush)
+            z=0000000000000000000000000000000000000000
+            printf 'refs/heads/main %s refs/heads/main %s\n' "$(printf a%.0s {1..40})" "$z" > "$2/new-ref"
+            printf '(delete) %s refs/heads/old %s\n' "$z" "$(printf b%.0s {1..40})" > "$2/delete" ;;
     esac | while read -r f; do cp "$f" "$2/$(echo "$f" | md5sum | cut -c1-16)"; done
 }
 
