@@ -131,3 +131,19 @@ struct CompatibilityTests {
         #expect(r.suppressed.contains { $0.finding.code == "ML208" && $0.reason == "renamed on the Hub" })
     }
 }
+
+@Suite("Fixes that settle in one run")
+struct OneRoundFixTests {
+    @Test("a misspelt license that also breaks the base is fixed to the base's license at once")
+    func misspeltAndRelicensed() throws {
+        let files = ["README.md": "---\nlicense: Apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n"]
+        let r = try InMemoryRepository.lint(files, rootName: "Llama-x")
+        #expect(r.findings.first { $0.code == "ML002" }?.fix?.action == .setLicense(id: "llama3.1", otherName: nil, link: nil))
+        let plan = FixPlanner.plan(r, snapshot: InMemoryRepository.snapshot(files), allowUnsafe: false)
+        var fixed = files
+        for c in plan.changes { fixed[c.path] = String(decoding: c.after, as: UTF8.self) }
+        #expect(fixed["README.md"] == "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n")
+        let again = try InMemoryRepository.lint(fixed, rootName: "Llama-x")
+        #expect(!again.findings.contains { $0.severity == .error })
+    }
+}

@@ -52,12 +52,15 @@ public struct CardLicenseInvalidRule: Rule {
         if lower == "other" || lower == "unknown" { return [] }
         if let r = c.knowledge.license(id: raw), r.isHubID, r.id == raw { return [] }
         if let r = c.knowledge.license(named: raw) {
-            let fix: Fix = r.isHubID
+            // When the license named breaks a base's terms anyway, the fix is the one the bases
+            // require (one edit, not a respelling followed by a relicensing).
+            let aliasFix: Fix = r.isHubID
                 ? Fix(.safe, "set license to \(r.id)", .setLicense(id: r.id, otherName: nil, link: nil))
                 : Fix(.safe, "set license to other with license_name \(r.id)", .setLicense(id: "other", otherName: r.id, link: r.url))
             let message = r.isHubID
                 ? "license `\(raw)` is not a Hub license id; the Hub id of \(r.name) is `\(r.id)`"
                 : "license `\(raw)` is not a Hub license id; \(r.name) is declared as `license: other` with `license_name: \(r.id)`"
+            let fix = c.compatibility.breaches.isEmpty ? aliasFix : (c.relicenseFix(fallback: nil) ?? aliasFix)
             return [c.finding(Self.description, at: field.location, message, fix: fix)].compactMap { $0 }
         }
         return [c.finding(Self.description, at: field.location,
