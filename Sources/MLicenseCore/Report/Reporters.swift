@@ -44,9 +44,9 @@ public enum Reporters {
         var out = ""
         let findings = shown(result, context)
         let byModel = Dictionary(grouping: findings, by: \.model)
-        for model in result.models.map(\.path) where byModel[model] != nil {
-            out += paint("1", "\(model)") + "\n"
-            for f in byModel[model]! {
+        for m in result.models where byModel[m.path] != nil {
+            out += paint("1", m.path == "." ? ". (\(m.name))" : m.path) + "\n"
+            for f in byModel[m.path]! {
                 let sev: String
                 switch f.severity {
                 case .error: sev = paint("1;31", "error[\(f.code)]")
@@ -67,6 +67,10 @@ public enum Reporters {
             for s in result.suppressed {
                 out += "\(s.finding.location.display): ignored[\(s.finding.code)] \(s.finding.message) (reason: \(s.reason))\n"
             }
+        }
+        if result.models.isEmpty {
+            out += "no model found: a model folder has a README.md with front matter, a model config.json, "
+                + "adapter_config.json, a mergekit configuration or a GGUF file\n"
         }
         let e = result.count(.error), w = result.count(.warning), i = result.count(.info)
         let plural = { (n: Int, s: String) in "\(n) \(s)\(n == 1 ? "" : "s")" }
