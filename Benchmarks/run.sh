@@ -13,7 +13,7 @@ GGUF_TOKENS=${BENCH_GGUF_TOKENS:-150000}    # tokenizer.ggml.tokens entries in s
 RUNS=${BENCH_RUNS:-20}                      # counted runs for the fast commands
 SLOW_RUNS=${BENCH_SLOW_RUNS:-10}            # counted runs for the monorepo commands (>= 10)
 WARMUP=${BENCH_WARMUP:-3}
-BUILD_FLAGS=${BENCH_BUILD_FLAGS:-}          # e.g. "-Xswiftc -static-stdlib"
+BUILD_FLAGS=${BENCH_BUILD_FLAGS---static-swift-stdlib}   # what README.md builds with; set it empty for a dynamic build
 BUILD_PATH=${BENCH_BUILD_PATH:-$ROOT/.build}
 OUT=${BENCH_RESULTS:-$HERE/RESULTS.md}
 PY=${BENCH_PYTHON:-python3}
