@@ -109,10 +109,9 @@ public enum CLI {
 
 /// Running the linter over the workspaces of the given paths.
 enum LintRun {
-    /// Lints every path; returns the combined result and the configuration of the first.
-    static func lint(paths: [String], source: SourceChoice?, args: ParsedArguments, io: CLI.IO,
-                     onlyModels: ((Workspace) throws -> Set<String>?)? = nil,
-                     snapshotOverride: ((Workspace) throws -> RepositorySnapshot)? = nil)
+    /// Lints every path; returns the combined result, the configuration of the first, and the
+    /// workspaces with the snapshots they were read from.
+    static func lint(paths: [String], source: SourceChoice?, args: ParsedArguments, io: CLI.IO)
         throws -> (LintResult, Configuration, [(Workspace, RepositorySnapshot)])
     {
         var models: [ModelSummary] = []
@@ -122,21 +121,11 @@ enum LintRun {
         var used: [(Workspace, RepositorySnapshot)] = []
         for path in paths.isEmpty ? ["."] : paths {
             let ws = try Workspace.open(path, source: source, environment: io.environment)
-            let only = try onlyModels?(ws)
-            if let only, only.isEmpty { continue }
-            let snapshot = try snapshotOverride?(ws) ?? ws.snapshot()
-            var config = try ws.configuration(snapshot, explicit: args.value("config"), disabled: args.has("no-config"))
-            if let f = args.value("fail-on") {
-                guard let s = Severity(rawValue: f) else { throw UsageError(message: "--fail-on must be error, warning or info") }
-                config.failOn = s
-            }
-            for w in config.warnings { io.err("mlicense: warning: \(w.location.display): \(w.message)\n") }
-            var request = LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared,
-                                      rootName: ws.rootName,
-                                      cardLookup: config.hfCache ? HFCache.lookup(environment: io.environment) : nil,
-                                      onlyModels: only)
-            request.scope = ws.prefix
-            let r = Linter.lint(request)
+            let snapshot = try ws.snapshot()
+            let config = try configuration(ws, snapshot, args, io)
+            var req = request(snapshot, config, rootName: ws.rootName, io: io)
+            req.scope = ws.prefix
+            let r = Linter.lint(req)
             models += r.models
             findings += r.findings
             suppressed += r.suppressed
@@ -145,6 +134,27 @@ enum LintRun {
         }
         findings.sort(by: Finding.reportOrder)
         return (LintResult(models: models, findings: findings, suppressed: suppressed), firstConfig ?? Configuration(), used)
+    }
+
+    /// The configuration in force for `ws` (`--config`, `--no-config`, else the nearest
+    /// `.mlicense.yml` in the snapshot), with `--fail-on` applied; its warnings go to stderr.
+    static func configuration(_ ws: Workspace, _ snapshot: RepositorySnapshot, _ args: ParsedArguments, _ io: CLI.IO) throws -> Configuration {
+        var config = try ws.configuration(snapshot, explicit: args.value("config"), disabled: args.has("no-config"))
+        if let f = args.value("fail-on") {
+            guard let s = Severity(rawValue: f) else { throw UsageError(message: "--fail-on must be error, warning or info") }
+            config.failOn = s
+        }
+        for w in config.warnings { io.err("mlicense: warning: \(w.location.display): \(w.message)\n") }
+        return config
+    }
+
+    /// A lint request with the built-in knowledge and, when the configuration allows, the local
+    /// Hugging Face cache.
+    static func request(_ snapshot: RepositorySnapshot, _ config: Configuration, rootName: String, io: CLI.IO,
+                        changedPaths: [String]? = nil) -> LintRequest {
+        LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared, rootName: rootName,
+                    cardLookup: config.hfCache ? HFCache.lookup(environment: io.environment) : nil,
+                    changedPaths: changedPaths)
     }
 
     /// 1 when a finding is at or above `failOn`, else 0.

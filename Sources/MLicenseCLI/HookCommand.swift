@@ -95,52 +95,31 @@ enum HookCommand {
         return true
     }
 
-    /// Lints the models that `changed` touches, reading only their folders and the folders above them.
+    /// Lints the models that `changed` touches. A touched model is the deepest model folder holding
+    /// a changed path, so only the folders holding a changed path and those above them are read,
+    /// plus everything below a changed `.mlicense.yml`; an unrelated commit in a monorepo reads
+    /// no other model. (A touched model's own subfolders are listed but not read.)
     static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
                       snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Severity) {
-        let nothing = (LintResult.empty, Severity.error)
-        if changed.isEmpty { return nothing }
-        var ancestors = Set<String>([""])
-        var roots = Set<String>()
-        for p in changed {
-            let folder = p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : ""
-            roots.insert(folder)
-            var f = folder
+        if changed.isEmpty { return (LintResult.empty, .error) }
+        let folder = { (p: String) in SnapshotFile(path: p, size: 0, content: .notLoaded).folder }
+        var ancestors: Set<String> = [""]
+        for var f in Set(changed.map(folder)) {
             while !f.isEmpty {
                 ancestors.insert(f)
-                f = f.contains("/") ? String(f[..<f.lastIndex(of: "/")!]) : ""
+                f = folder(f)
             }
         }
-        let configChanged = changed.filter { $0.hasSuffix(".mlicense.yml") || $0.hasSuffix(".mlicense.yaml") }
+        let configFolders = changed.filter { $0.hasSuffix(".mlicense.yml") || $0.hasSuffix(".mlicense.yaml") }.map(folder)
         let include: (String) -> Bool = { p in
-            let folder = p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : ""
-            if ancestors.contains(folder) { return true }
-            return roots.contains { r in r.isEmpty ? configChanged.contains(".mlicense.yml") || configChanged.contains(".mlicense.yaml") : folder.hasPrefix(r + "/") }
+            let f = folder(p)
+            return ancestors.contains(f) || configFolders.contains { $0.isEmpty || f.hasPrefix($0 + "/") }
         }
         let snap = try snapshot(include)
-        let ws = Workspace(repository: repo, root: workdir, prefix: "", source: .staged, environment: io.environment)
-        var config = try ws.configuration(snap, explicit: nil, disabled: false)
-        if let f = args.value("fail-on") {
-            guard let s = Severity(rawValue: f) else { throw UsageError(message: "--fail-on must be error, warning or info") }
-            config.failOn = s
-        }
-        // The touched models: for each changed path, the deepest model folder holding it; a changed
-        // configuration touches every model below it.
-        let folders = Linter.modelFolders(snap, config)
-        var touched = Set<String>()
-        for p in changed {
-            if configChanged.contains(p) {
-                let dir = p.contains("/") ? String(p[..<p.lastIndex(of: "/")!]) : ""
-                touched.formUnion(folders.filter { dir.isEmpty || $0 == dir || $0.hasPrefix(dir + "/") })
-                continue
-            }
-            if let f = folders.filter({ $0.isEmpty || p.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) { touched.insert(f) }
-        }
-        if touched.isEmpty { return nothing }
-        let request = LintRequest(snapshot: snap, configuration: config, knowledge: BuiltinKnowledge.shared,
-                                  rootName: (workdir as NSString).lastPathComponent,
-                                  cardLookup: config.hfCache ? HFCache.lookup(environment: io.environment) : nil,
-                                  onlyModels: touched)
+        let ws = Workspace(repository: repo, root: workdir, prefix: "", source: nil, environment: io.environment)
+        let config = try LintRun.configuration(ws, snap, args, io)
+        let request = LintRun.request(snap, config, rootName: (workdir as NSString).lastPathComponent, io: io,
+                                      changedPaths: changed)
         return (Linter.lint(request), config.failOn)
     }
 

@@ -155,11 +155,6 @@ public struct RepositorySnapshot: Sendable {
     public func file(_ path: String) -> SnapshotFile? {
         indexByPath[path].map { files[$0] }
     }
-
-    /// The files directly inside `folder` ("" for the root).
-    public func files(in folder: String) -> [SnapshotFile] {
-        files.filter { $0.folder == folder }
-    }
 }
 
 /// How much of a file mlicense wants to read.

@@ -1,4 +1,5 @@
 import MLicenseCore
+import MLicenseKnowledge
 import MLicenseTestSupport
 import Testing
 
@@ -144,5 +145,31 @@ struct LineageTests {
         #expect(ModelReference.hubID(fromURL: "https://huggingface.co/org/name/tree/main") == "org/name")
         #expect(ModelReference.hubID(fromURL: "https://huggingface.co/datasets/org/name") == nil)
         #expect(ModelReference.splitMergekit("a/b@rev+c/d@r2") == ["a/b", "c/d"])
+    }
+}
+
+@Suite("Models a change touches")
+struct TouchedModelsTests {
+    let folders = ["", "models/a", "models/a/lora", "models/b"]
+
+    @Test("the deepest model folder holding each changed path; a configuration touches the models below it")
+    func touched() {
+        #expect(ModelDiscovery.touched(by: ["models/a/README.md"], folders: folders) == ["models/a"])
+        #expect(ModelDiscovery.touched(by: ["models/a/lora/adapter_config.json"], folders: folders) == ["models/a/lora"])
+        #expect(ModelDiscovery.touched(by: ["docs/notes.md"], folders: folders) == [""])
+        #expect(ModelDiscovery.touched(by: ["docs/notes.md"], folders: ["models/a"]).isEmpty)
+        #expect(ModelDiscovery.touched(by: ["models/.mlicense.yml"], folders: folders) == ["models/a", "models/a/lora", "models/b"])
+        #expect(ModelDiscovery.touched(by: [".mlicense.yml"], folders: folders) == Set(folders))
+    }
+
+    @Test("the linter checks only the touched models of a monorepo")
+    func lintTouched() throws {
+        let files = ["models/a/README.md": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n",
+                     "models/b/README.md": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n"]
+        var request = LintRequest(snapshot: InMemoryRepository.snapshot(files), configuration: Configuration(),
+                                  knowledge: BuiltinKnowledge.shared, rootName: "repo", changedPaths: ["models/b/README.md"])
+        #expect(Linter.lint(request).models.map(\.path) == ["models/b"])
+        request.changedPaths = ["README-other.txt"]
+        #expect(Linter.lint(request).models.isEmpty)
     }
 }

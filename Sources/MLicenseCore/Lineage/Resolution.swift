@@ -126,8 +126,7 @@ public struct LicenseResolver: Sendable {
             return ResolvedBase(ref: base, license: l, source: .repo, sourceDetail: folder.isEmpty ? "." : folder)
         }
         if base.kind == .hub, let entry = knowledge.baseModel(base.id) {
-            return ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge)
-                                    .withRecord(knowledge.license(id: entry.license)),
+            return ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge),
                                 source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf)
         }
         if base.kind == .hub, configuration.hfCache, let found = cardLookup?(base.id) {
@@ -175,13 +174,5 @@ public struct LicenseResolver: Sendable {
             }
         }
         return parts.joined(separator: "/")
-    }
-}
-
-extension DeclaredLicense {
-    func withRecord(_ r: LicenseRecord?) -> DeclaredLicense {
-        var copy = self
-        if let r { copy.record = r }
-        return copy
     }
 }

@@ -10,8 +10,8 @@ public struct LintRequest: Sendable {
     public var rootName: String
     /// Reads base cards from the Hugging Face cache, when allowed.
     public var cardLookup: BaseCardLookup?
-    /// Only these model folders are checked (a hook checks the models a commit touches); nil = all.
-    public var onlyModels: Set<String>?
+    /// Paths a commit changes: only the models they touch are checked (a hook); nil = all models.
+    public var changedPaths: [String]?
     /// Only model folders at or below this folder are checked ("" = all).
     public var scope: String = ""
     /// Reads a GGUF header into lineage facts.
@@ -19,14 +19,14 @@ public struct LintRequest: Sendable {
 
     /// Creates a request.
     public init(snapshot: RepositorySnapshot, configuration: Configuration, knowledge: LicenseKnowledge,
-                rootName: String, cardLookup: BaseCardLookup? = nil, onlyModels: Set<String>? = nil,
+                rootName: String, cardLookup: BaseCardLookup? = nil, changedPaths: [String]? = nil,
                 readGGUF: @escaping @Sendable (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>? = GGUFReading.read) {
         self.snapshot = snapshot
         self.configuration = configuration
         self.knowledge = knowledge
         self.rootName = rootName
         self.cardLookup = cardLookup
-        self.onlyModels = onlyModels
+        self.changedPaths = changedPaths
         self.readGGUF = readGGUF
     }
 }
@@ -86,24 +86,19 @@ public enum Linter {
     public static func lint(_ request: LintRequest) -> LintResult {
         let config = request.configuration
         let snapshot = request.snapshot
-        let folders = modelFolders(snapshot, config)
+        // Every card is read once: it tells which folders are models, resolves bases that live in
+        // the same repository, and is the model's card.
+        let repoCards = ModelDiscovery.cards(in: snapshot)
+        let folders = modelFolders(snapshot, config, cards: repoCards)
         let assigned = ModelDiscovery.assign(snapshot, to: folders)
+        let touched = request.changedPaths.map { ModelDiscovery.touched(by: $0, folders: folders) }
         let scope = request.scope
         let wanted = folders.filter { f in
-            (request.onlyModels.map { $0.contains(f) } ?? true) && (scope.isEmpty || f == scope || f.hasPrefix(scope + "/"))
+            (touched.map { $0.contains(f) } ?? true) && (scope.isEmpty || f == scope || f.hasPrefix(scope + "/"))
         }
-
-        // Cards of every model folder, for resolving bases that live in the same repository.
-        var repoCards: [String: ModelCard] = [:]
-        for f in folders {
-            let path = f.isEmpty ? "README.md" : "\(f)/README.md"
-            if let file = snapshot.file(path), let bytes = file.content.bytes {
-                var truncated = false
-                if case .head = file.content { truncated = true }
-                repoCards[f] = ModelCard(path: path, bytes: bytes, isTruncated: truncated)
-            }
-        }
-        let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: repoCards,
+        let modelFolderSet = Set(folders)
+        let modelCards = repoCards.filter { modelFolderSet.contains($0.key) }
+        let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: modelCards,
                                        cardLookup: request.cardLookup)
         var models: [ModelSummary] = []
         var findings: [Finding] = []
@@ -152,8 +147,8 @@ public enum Linter {
     }
 
     /// The model folders: configured globs, else discovered; minus `exclude`.
-    public static func modelFolders(_ snapshot: RepositorySnapshot, _ config: Configuration) -> [String] {
-        ModelDiscovery.modelFolders(in: snapshot) { folder in
+    static func modelFolders(_ snapshot: RepositorySnapshot, _ config: Configuration, cards: [String: ModelCard]) -> [String] {
+        ModelDiscovery.modelFolders(in: snapshot, cards: cards) { folder in
             let display = folder.isEmpty ? "." : folder
             if config.exclude.contains(where: { Glob.matchesSelfOrParent($0, display) }) { return false }
             if !config.models.isEmpty { return config.models.contains { Glob.matches(Configuration.normalisedModelPath($0), display) } }

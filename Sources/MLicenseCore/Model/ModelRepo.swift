@@ -123,18 +123,29 @@ public struct ModelRepo: Sendable {
 
 /// Finding the models of a snapshot.
 public enum ModelDiscovery {
+    /// The cards of every README.md the snapshot holds bytes of, by folder: read once, used both to
+    /// find the models and to read them.
+    public static func cards(in snapshot: RepositorySnapshot) -> [String: ModelCard] {
+        var cards: [String: ModelCard] = [:]
+        for f in snapshot.files where f.name == "README.md" {
+            guard let bytes = f.content.bytes else { continue }
+            var truncated = false
+            if case .head = f.content { truncated = true }
+            cards[f.folder] = ModelCard(path: f.path, bytes: bytes, isTruncated: truncated)
+        }
+        return cards
+    }
+
     /// Whether `file` marks its folder as a model folder (INTERFACE.md: a README.md with front
-    /// matter, config.json of a model, adapter_config.json, a mergekit configuration, a GGUF file).
-    static func marksModel(_ file: SnapshotFile) -> Bool {
+    /// matter, malformed front matter included; a model's config.json; adapter_config.json; a
+    /// mergekit configuration; a GGUF file).
+    static func marksModel(_ file: SnapshotFile, cards: [String: ModelCard]) -> Bool {
         switch file.name {
         case "adapter_config.json", "mergekit_config.yml", "mergekit_moe_config.yml":
             return true
         case "README.md":
-            guard let bytes = file.content.bytes else { return false }
-            switch FrontMatterProbe.probe(bytes) {
-            case .found, .malformed: return true
-            case .none: return false
-            }
+            guard let card = cards[file.folder] else { return false }
+            return card.frontMatter != nil || card.absence?.isMalformed == true
         case "config.json":
             // A quick look for the keys a model config has; the model reader parses it properly.
             guard let bytes = file.content.bytes else { return false }
@@ -156,12 +167,29 @@ public enum ModelDiscovery {
 
     /// The model folders of `snapshot`, sorted: every folder holding a file that marks a model,
     /// kept when `include(folder)` says so.
-    public static func modelFolders(in snapshot: RepositorySnapshot, include: (String) -> Bool = { _ in true }) -> [String] {
+    public static func modelFolders(in snapshot: RepositorySnapshot, cards: [String: ModelCard],
+                                    include: (String) -> Bool = { _ in true }) -> [String] {
         var folders = Set<String>()
-        for f in snapshot.files where !folders.contains(f.folder) && marksModel(f) {
+        for f in snapshot.files where !folders.contains(f.folder) && marksModel(f, cards: cards) {
             folders.insert(f.folder)
         }
         return folders.filter(include).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The models a change touches: for each changed path, the deepest model folder holding it; a
+    /// changed `.mlicense.yml` touches every model at or below its folder.
+    public static func touched(by changed: [String], folders: [String]) -> Set<String> {
+        var touched = Set<String>()
+        for p in changed {
+            let name = p.split(separator: "/").last ?? ""
+            if name == ".mlicense.yml" || name == ".mlicense.yaml" {
+                let dir = SnapshotFile(path: p, size: 0, content: .notLoaded).folder
+                touched.formUnion(folders.filter { dir.isEmpty || $0 == dir || $0.hasPrefix(dir + "/") })
+            } else if let f = folders.filter({ $0.isEmpty || p.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) {
+                touched.insert(f)
+            }
+        }
+        return touched
     }
 
     /// The files belonging to each model folder: inside it and not inside a deeper model folder.
@@ -177,17 +205,5 @@ public enum ModelDiscovery {
             }
         }
         return result
-    }
-}
-
-import MLicenseYAML
-
-enum FrontMatterProbe {
-    enum Outcome { case found, malformed, none }
-    static func probe(_ bytes: [UInt8]) -> Outcome {
-        switch FrontMatter.locate(in: bytes) {
-        case .found: return .found
-        case .absent(let why): return why.isMalformed ? .malformed : .none
-        }
     }
 }

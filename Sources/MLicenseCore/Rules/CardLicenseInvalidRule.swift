@@ -39,11 +39,9 @@ public struct CardLicenseInvalidRule: Rule {
         if field.value.scalar?.isNull == true { return [] }
         guard let raw = field.string else {
             let what = field.value.kindDescription
+            // A choice, so unsafe: the license every base accepts when there is one, else the first listed.
             let first = (field.value.sequence?.first?.scalar?.text).flatMap { c.knowledge.license(named: $0) }
-            let fix = first.map { r in
-                r.isHubID ? Fix(.unsafe, "keep only \(r.id)", .setLicense(id: r.id, otherName: nil, link: nil))
-                    : Fix(.unsafe, "keep only \(r.id)", .setLicense(id: "other", otherName: r.id, link: r.url))
-            }
+            let fix = (c.compatibility.onlyAnswer ?? first?.id).map { c.setLicenseFix($0, .unsafe) }
             let note = field.value.scalar?.yaml11Boolean != nil
                 ? ["`\(field.value.scalar!.text)` is a YAML 1.1 boolean: PyYAML and the Hub read it as \(field.value.scalar!.yaml11Boolean!)"] : []
             return [c.finding(Self.description, at: field.location, "license is \(what); the Hub expects one license id", notes: note, fix: fix)].compactMap { $0 }
@@ -54,9 +52,7 @@ public struct CardLicenseInvalidRule: Rule {
         if let r = c.knowledge.license(named: raw) {
             // When the license named breaks a base's terms anyway, the fix is the one the bases
             // require (one edit, not a respelling followed by a relicensing).
-            let aliasFix: Fix = r.isHubID
-                ? Fix(.safe, "set license to \(r.id)", .setLicense(id: r.id, otherName: nil, link: nil))
-                : Fix(.safe, "set license to other with license_name \(r.id)", .setLicense(id: "other", otherName: r.id, link: r.url))
+            let aliasFix = c.setLicenseFix(r.id, .safe)
             let message = r.isHubID
                 ? "license `\(raw)` is not a Hub license id; the Hub id of \(r.name) is `\(r.id)`"
                 : "license `\(raw)` is not a Hub license id; \(r.name) is declared as `license: other` with `license_name: \(r.id)`"
