@@ -19,6 +19,9 @@ let package = Package(
             providers: [.apt(["libyaml-dev"])]
         ),
 
+        // Keeps libgit2's start-up offline: see Sources/CGit2Offline/offline.c.
+        .target(name: "CGit2Offline"),
+
         .target(name: "MLicenseYAML", dependencies: ["CYAML"]),
         .target(name: "MLicenseCore", dependencies: ["MLicenseYAML"]),
         .target(
@@ -29,7 +32,7 @@ let package = Package(
                 .embedInCode("Data/base-models.json"),
             ]
         ),
-        .target(name: "MLicenseGit", dependencies: ["CGit2", "MLicenseCore"]),
+        .target(name: "MLicenseGit", dependencies: ["CGit2", "CGit2Offline", "MLicenseCore"]),
         .target(
             name: "MLicenseCLI",
             dependencies: ["MLicenseCore", "MLicenseKnowledge", "MLicenseGit", "MLicenseYAML"]

@@ -1,4 +1,5 @@
 internal import CGit2
+internal import CGit2Offline
 
 /// A failed libgit2 call, or a failed `git` process: what failed and why.
 public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -50,6 +51,14 @@ private let libgit2Initialized: Bool = git_libgit2_init() >= 0
 /// Makes sure libgit2 is initialised before any other call.
 func ensureLibgit2() {
     _ = libgit2Initialized
+}
+
+/// How many times libgit2's start-up asked for TLS trust anchors and was answered without reading
+/// the system CA bundle (1 with Debian's mbedTLS-backed libgit2 once it is initialised; 0 before,
+/// or with another TLS backend). See `Sources/CGit2Offline/offline.c`.
+public func skippedTrustAnchorLoads() -> Int {
+    ensureLibgit2()
+    return Int(mlicense_skipped_trust_anchor_loads())
 }
 
 /// Turns a libgit2 return code into a thrown ``GitError`` when it is negative; returns it otherwise.

@@ -1,0 +1,42 @@
+/*
+ * mlicense never talks to a network: it reads the index, commits and the work
+ * tree of a local repository through libgit2. Debian's libgit2 is built with
+ * mbedTLS, and git_libgit2_init() parses the whole system CA bundle
+ * (/etc/ssl/certs/ca-certificates.crt, ~140 certificates of base64 PEM) on
+ * every start, whether or not a TLS connection ever follows. On a 2-core
+ * machine that is ~4-5 ms, a third of a pre-commit hook's run
+ * (Benchmarks/RESULTS.md).
+ *
+ * The executable defines the two mbedTLS functions libgit2 calls to load trust
+ * anchors. The dynamic linker binds libgit2's references to the executable's
+ * definitions first (ELF symbol interposition), so the bundle is never read.
+ * They report "no certificates added": libgit2 then holds an empty CA chain,
+ * so if a TLS connection were ever attempted, every server certificate would
+ * fail verification. The process fails closed; it never trusts anything it
+ * did not check.
+ *
+ * With a libgit2 built against OpenSSL (lazy CA loading) or without HTTPS,
+ * these definitions are simply never called.
+ */
+
+#include "CGit2Offline.h"
+
+static int skipped_loads = 0;
+
+int mbedtls_x509_crt_parse_file(void *chain, const char *path) {
+    (void)chain;
+    (void)path;
+    skipped_loads += 1;
+    return 0;
+}
+
+int mbedtls_x509_crt_parse_path(void *chain, const char *path) {
+    (void)chain;
+    (void)path;
+    skipped_loads += 1;
+    return 0;
+}
+
+int mlicense_skipped_trust_anchor_loads(void) {
+    return skipped_loads;
+}
