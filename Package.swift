@@ -27,10 +27,8 @@ let package = Package(
         .target(
             name: "MLicenseKnowledge",
             dependencies: ["MLicenseCore"],
-            resources: [
-                .embedInCode("Data/licenses.json"),
-                .embedInCode("Data/base-models.json"),
-            ]
+            // The data files are the source of truth; Generated/ holds them as Swift values.
+            exclude: ["Data"]
         ),
         .target(name: "MLicenseGit", dependencies: ["CGit2", "CGit2Offline", "MLicenseCore"]),
         .target(

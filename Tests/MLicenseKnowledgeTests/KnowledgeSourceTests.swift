@@ -1,0 +1,46 @@
+import Foundation
+import MLicenseCore
+import MLicenseKnowledge
+import Testing
+
+@Suite struct KnowledgeSourceTests {
+    /// The generated Swift files match the data files (MLICENSE_RECORD=1 rewrites them and fails).
+    @Test func generatedSourceIsCurrent() throws {
+        let data = try KnowledgeData.load()
+        let files = [
+            "BuiltinLicenses.swift": KnowledgeSource.licenses(data.licenses),
+            "BuiltinBaseModels.swift": KnowledgeSource.baseModels(data.models),
+        ]
+        for (name, generated) in files.sorted(by: { $0.key < $1.key }) {
+            let url = KnowledgeSource.generatedFolder.appendingPathComponent(name)
+            let current = try? String(contentsOf: url, encoding: .utf8)
+            if ProcessInfo.processInfo.environment["MLICENSE_RECORD"] == "1", current != generated {
+                try FileManager.default.createDirectory(at: KnowledgeSource.generatedFolder, withIntermediateDirectories: true)
+                try generated.write(to: url, atomically: true, encoding: .utf8)
+                Issue.record("\(name) re-recorded; rebuild and run again without MLICENSE_RECORD")
+                continue
+            }
+            #expect(current == generated,
+                    "Sources/MLicenseKnowledge/Generated/\(name) is stale: run `MLICENSE_RECORD=1 swift test --filter KnowledgeSourceTests`")
+        }
+    }
+
+    /// The knowledge compiled into the binary is exactly what the data files say.
+    @Test func builtinKnowledgeEqualsTheDataFiles() throws {
+        let data = try KnowledgeData.load()
+        #expect(BuiltinKnowledge.shared.licenses == data.licenses)
+        #expect(BuiltinKnowledge.shared.baseModels == data.models)
+    }
+
+    @Test(arguments: [
+        ("plain", #""plain""#),
+        ("a \"quoted\" \\ path", #""a \"quoted\" \\ path""#),
+        ("line\nbreak\ttab\r", #""line\nbreak\ttab\r""#),
+        ("bell\u{7}", #""bell\u{7}""#),
+        ("§ 4 — naïve", #""§ 4 — naïve""#),
+        ("\\(not interpolated)", #""\\(not interpolated)""#),
+    ])
+    func swiftLiterals(text: String, literal: String) {
+        #expect(KnowledgeSource.literal(text) == literal)
+    }
+}
