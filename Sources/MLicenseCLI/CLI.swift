@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MLicenseCore
 import MLicenseGit
 import MLicenseKnowledge
@@ -10,9 +11,9 @@ public enum CLI {
 
     /// Where output goes; replaceable in tests.
     struct IO {
-        var out: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
-        var err: (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
-        var stdin: () -> String = { String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }
+        var out: (String) -> Void = { _ = FixWriter.writeAll(1, Array($0.utf8)) }
+        var err: (String) -> Void = { _ = FixWriter.writeAll(2, Array($0.utf8)) }
+        var stdin: () -> String = { String(decoding: FixWriter.readAll(0), as: UTF8.self) }
         var environment: [String: String] = ProcessInfo.processInfo.environment
         var stdoutIsTerminal: Bool = isatty(1) == 1
     }
@@ -31,7 +32,7 @@ public enum CLI {
             COMMANDS:
 
             """
-        for c in commands { s += "  " + c.name.padding(toLength: 12, withPad: " ", startingAt: 0) + c.summary + "\n" }
+        for c in commands { s += "  " + c.name + String(repeating: " ", count: max(0, 12 - c.name.count)) + c.summary + "\n" }
         s += """
 
             Exit status: 0 no finding at or above --fail-on, 1 findings, 2 the run failed.

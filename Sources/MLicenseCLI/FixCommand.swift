@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MLicenseCore
 
 /// `check --fix`, `--unsafe-fixes` and `--diff`: plan byte-exact edits from the findings, then

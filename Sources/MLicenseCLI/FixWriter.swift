@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MLicenseCore
 
 /// Why a planned change was not written.
@@ -89,12 +90,26 @@ public enum FixWriter {
         bytes.withUnsafeBytes { buffer -> Int32 in
             var done = 0
             while done < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + done, buffer.count - done)
+                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
                 if n < 0 { if errno == EINTR { continue }; return errno }
                 done += n
             }
             return 0
         }
+    }
+
+    /// Reads `fd` to its end, or up to `limit` bytes; what was read before an error.
+    static func readAll(_ fd: Int32, limit: Int = .max) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < limit {
+            let want = min(chunk.count, limit - bytes.count)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, want) }
+            if n < 0 { if errno == EINTR { continue }; break }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return bytes
     }
 
     private static func realPath(_ path: String) -> String? {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MLicenseCore
 import MLicenseGit
 import MLicenseKnowledge
@@ -118,7 +119,7 @@ enum HookCommand {
         let snap = try snapshot(include)
         let ws = Workspace(repository: repo, root: workdir, prefix: "", source: nil, environment: io.environment)
         let config = try LintRun.configuration(ws, snap, args, io)
-        let request = LintRun.request(snap, config, rootName: (workdir as NSString).lastPathComponent, io: io,
+        let request = LintRun.request(snap, config, rootName: Paths.lastComponent(workdir), io: io,
                                       changedPaths: changed)
         return (Linter.lint(request), config.failOn)
     }

@@ -110,7 +110,7 @@ enum ConfigurationPrinter {
     static func q(_ s: String) -> String {
         let plain = !s.isEmpty && s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_./*@+".unicodeScalars.contains($0)) }
             && !s.hasPrefix("*") && Severity(rawValue: s) == nil && !["yes", "no", "on", "off", "true", "false", "null"].contains(s.lowercased())
-        return plain ? s : "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return plain ? s : "\"" + s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 
     static func yaml(_ c: Configuration) -> String {
@@ -123,7 +123,7 @@ enum ConfigurationPrinter {
             case .severity(let sv)?: setting = sv.rawValue
             case nil: setting = d.defaultSeverity.rawValue + (d.lenientAdapterSeverity != nil && c.adapters == .lenient ? "  # \(d.lenientAdapterSeverity!.rawValue) for adapters" : "")
             }
-            s += "  \(d.code): \(setting)  # \(d.slug)\n".replacingOccurrences(of: "  # ", with: "  # ", options: [], range: nil)
+            s += "  \(d.code): \(setting)  # \(d.slug)\n"
         }
         s += "base-licenses:" + (c.baseLicenses.isEmpty ? " {}\n" : "\n")
         for (id, l) in c.baseLicenses.sorted(by: { $0.key < $1.key }) {

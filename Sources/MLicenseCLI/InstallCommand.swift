@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MLicenseCore
 import MLicenseGit
 
@@ -71,7 +72,7 @@ enum InstallCommand {
     /// core.hooksPath (relative to the work tree) or the repository's hooks folder (worktrees share it).
     static func hooksDirectory(_ repo: Repository, workdir: String) -> String {
         if let p = repo.configString("core.hooksPath"), !p.isEmpty {
-            let expanded = p.hasPrefix("~/") ? NSHomeDirectory() + String(p.dropFirst(1)) : p
+            let expanded = p.hasPrefix("~/") ? Paths.home(ProcessInfo.processInfo.environment) + String(p.dropFirst(1)) : p
             return expanded.hasPrefix("/") ? expanded : "\(workdir)/\(expanded)"
         }
         return "\(repo.commonDirectory)/hooks"
@@ -84,7 +85,7 @@ enum InstallCommand {
             #!/bin/sh
             \(marker) \(CLI.version); `mlicense uninstall` removes it
             mlicense=mlicense
-            command -v mlicense >/dev/null 2>&1 || mlicense='\(exe.replacingOccurrences(of: "'", with: "'\\''"))'
+            command -v mlicense >/dev/null 2>&1 || mlicense='\(exe.replacing("'", with: "'\\''"))'
 
             """
         if hook == "pre-push" {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import MLicenseCore
 import MLicenseGit
 
@@ -38,11 +39,11 @@ struct Workspace {
     /// Opens the folder `path`.
     static func open(_ path: String, source: SourceChoice?, environment: [String: String]) throws -> Workspace {
         let abs = Paths.absolute(path)
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: abs, isDirectory: &isDir) else {
+        var info = stat()
+        guard stat(abs, &info) == 0 else {
             throw RunError(message: "\(path): no such folder")
         }
-        guard isDir.boolValue else { throw RunError(message: "\(path): not a folder (mlicense checks model repository folders)") }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw RunError(message: "\(path): not a folder (mlicense checks model repository folders)") }
         let repo: Repository?
         do {
             repo = try Repository.discover(from: abs)
@@ -73,7 +74,7 @@ struct Workspace {
     /// The name of the root folder (the root model's name when its card has none).
     var rootName: String {
         let folder = prefix.isEmpty ? root : prefix
-        var name = (folder as NSString).lastPathComponent
+        var name = Paths.lastComponent(folder)
         if repository?.isBare == true, name.hasSuffix(".git") { name = String(name.dropLast(4)) }
         return name
     }
@@ -126,6 +127,20 @@ struct Workspace {
 
 /// Path helpers.
 enum Paths {
+    /// The last component of `p` ("" for "/"), as NSString's `lastPathComponent` gave it.
+    static func lastComponent(_ p: String) -> String {
+        let trimmed = p.count > 1 && p.hasSuffix("/") ? String(p.dropLast()) : p
+        if trimmed == "/" { return "/" }
+        return trimmed.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? ""
+    }
+
+    /// The user's home folder: `$HOME`, else the password database's entry.
+    static func home(_ environment: [String: String]) -> String {
+        if let h = environment["HOME"], !h.isEmpty { return h }
+        if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { return String(cString: dir) }
+        return "/"
+    }
+
     static func absolute(_ p: String) -> String {
         let url = p.hasPrefix("/") ? URL(fileURLWithPath: p) : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(p)
         return url.standardizedFileURL.path
@@ -148,7 +163,7 @@ enum HFCache {
     static func lookup(environment: [String: String]) -> BaseCardLookup {
         let hub: String
         if let c = environment["HF_HUB_CACHE"], !c.isEmpty { hub = c } else if let h = environment["HF_HOME"], !h.isEmpty { hub = h + "/hub" } else {
-            hub = (environment["HOME"] ?? NSHomeDirectory()) + "/.cache/huggingface/hub"
+            hub = Paths.home(environment) + "/.cache/huggingface/hub"
         }
         return { id in
             let parts = id.split(separator: "/")
@@ -158,10 +173,10 @@ enum HFCache {
             let commit = ref.trimmingCharacters(in: .whitespacesAndNewlines)
             guard commit.allSatisfy({ $0.isHexDigit }), !commit.isEmpty else { return nil }
             let path = "\(dir)/snapshots/\(commit)/README.md"
-            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-            defer { try? handle.close() }
-            guard let data = try? handle.read(upToCount: FileInterest.textLimit) else { return nil }
-            return (path, Array(data))
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            return (path, FixWriter.readAll(fd, limit: FileInterest.textLimit))
         }
     }
 }

@@ -1,0 +1,27 @@
+import Foundation
+@testable import MLicenseCLI
+import Testing
+
+@Suite struct PathsTests {
+    /// The root-name helper agrees with Foundation's `lastPathComponent` (the CLI no longer links
+    /// the module that has it).
+    @Test(arguments: ["/", "/a", "/a/", "/a/b", "/a/b/", "a", "a/b", "/work/my-model.git", "//x//y//", "", "."])
+    func lastComponentMatchesNSString(path: String) {
+        #expect(Paths.lastComponent(path) == (path as NSString).lastPathComponent)
+    }
+
+    @Test func homeComesFromTheEnvironmentFirst() {
+        #expect(Paths.home(["HOME": "/somewhere"]) == "/somewhere")
+        #expect(Paths.home([:]).hasPrefix("/"))
+    }
+
+    @Test func readAllStopsAtTheLimitAndAtTheEnd() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        #expect(FixWriter.writeAll(fds[1], Array("0123456789".utf8)) == 0)
+        close(fds[1])
+        #expect(FixWriter.readAll(fds[0], limit: 4) == Array("0123".utf8))
+        #expect(FixWriter.readAll(fds[0]) == Array("456789".utf8))
+        close(fds[0])
+    }
+}
