@@ -14,7 +14,7 @@ public enum CLI {
         var out: (String) -> Void = { _ = FixWriter.writeAll(1, Array($0.utf8)) }
         var err: (String) -> Void = { _ = FixWriter.writeAll(2, Array($0.utf8)) }
         var stdin: () -> String = { String(decoding: FixWriter.readAll(0), as: UTF8.self) }
-        var environment: [String: String] = ProcessInfo.processInfo.environment
+        var environment: [String: String] = CLI.processEnvironment()
         var stdoutIsTerminal: Bool = isatty(1) == 1
     }
 
@@ -40,6 +40,23 @@ public enum CLI {
 
             """
         return s
+    }
+
+    /// The process environment, read straight from `environ` (cheaper at start-up than
+    /// `ProcessInfo`, which a hook would pay on every commit). The first definition of a name wins,
+    /// as with `getenv`.
+    static func processEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            if let eq = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                let name = String(text[..<eq])
+                if result[name] == nil { result[name] = String(text[text.index(after: eq)...]) }
+            }
+            entry += 1
+        }
+        return result
     }
 
     /// Runs the command line and returns the exit status.

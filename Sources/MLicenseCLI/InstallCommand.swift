@@ -72,7 +72,7 @@ enum InstallCommand {
     /// core.hooksPath (relative to the work tree) or the repository's hooks folder (worktrees share it).
     static func hooksDirectory(_ repo: Repository, workdir: String) -> String {
         if let p = repo.configString("core.hooksPath"), !p.isEmpty {
-            let expanded = p.hasPrefix("~/") ? Paths.home(ProcessInfo.processInfo.environment) + String(p.dropFirst(1)) : p
+            let expanded = p.hasPrefix("~/") ? Paths.home(CLI.processEnvironment()) + String(p.dropFirst(1)) : p
             return expanded.hasPrefix("/") ? expanded : "\(workdir)/\(expanded)"
         }
         return "\(repo.commonDirectory)/hooks"

@@ -176,10 +176,15 @@ public struct LicenseKnowledge: Sendable {
         self.allModels = allModels
         var byID: [String: Int] = [:]
         var byAlias: [String: Int] = [:]
+        byID.reserveCapacity(licenses.count)
+        byAlias.reserveCapacity(licenses.count * 4)
         for (i, r) in licenses.enumerated() {
-            byID[r.id.lowercased()] = byID[r.id.lowercased()] ?? i
-            for a in r.aliases { byAlias[Self.normalise(a)] = byAlias[Self.normalise(a)] ?? i }
-            if let spdx = r.spdx { byAlias[Self.normalise(spdx)] = byAlias[Self.normalise(spdx)] ?? i }
+            let id = r.id.lowercased()
+            if byID[id] == nil { byID[id] = i }
+            for a in r.aliases + (r.spdx.map { [$0] } ?? []) {
+                let key = Self.normalise(a)
+                if byAlias[key] == nil { byAlias[key] = i }
+            }
         }
         self.byID = byID
         self.byAlias = byAlias
@@ -190,8 +195,22 @@ public struct LicenseKnowledge: Sendable {
 
     /// Folds case, spaces and underscores so `Apache 2.0`, `apache_2.0` and `APACHE-2.0` meet.
     public static func normalise(_ s: String) -> String {
-        String(s.lowercased().map { $0 == " " || $0 == "_" ? "-" : $0 })
-            .trimmed(" \t")
+        var bytes = Array(s.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return String(s.lowercased().map { $0 == " " || $0 == "_" ? "-" : $0 }).trimmed(" \t")
+        }
+        // ASCII: the same folding byte by byte (spaces have become "-", so only tabs are trimmed).
+        for i in bytes.indices {
+            switch bytes[i] {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes[i] += 0x20
+            case UInt8(ascii: " "), UInt8(ascii: "_"): bytes[i] = UInt8(ascii: "-")
+            default: break
+            }
+        }
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x09 { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// The record whose canonical id is exactly `id` (case-insensitive), or nil.

@@ -25,3 +25,16 @@ import Testing
         close(fds[0])
     }
 }
+
+@Suite struct EnvironmentTests {
+    @Test func processEnvironmentMatchesGetenv() {
+        setenv("MLICENSE_TEST_VALUE", "a=b=c", 1)
+        defer { unsetenv("MLICENSE_TEST_VALUE") }
+        let env = CLI.processEnvironment()
+        #expect(env["MLICENSE_TEST_VALUE"] == "a=b=c")
+        for (name, value) in env {
+            #expect(getenv(name).map { String(cString: $0) } == value, "\(name)")
+        }
+        #expect(env.count == ProcessInfo.processInfo.environment.count)
+    }
+}

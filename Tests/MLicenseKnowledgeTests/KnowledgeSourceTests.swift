@@ -44,3 +44,20 @@ import Testing
         #expect(KnowledgeSource.literal(text) == literal)
     }
 }
+
+@Suite struct NormaliseTests {
+    /// The character-level definition the byte-level fast path must agree with.
+    private func reference(_ s: String) -> String {
+        var t = Substring(String(s.lowercased().map { $0 == " " || $0 == "_" ? "-" : $0 }))
+        while let f = t.first, f == " " || f == "\t" { t = t.dropFirst() }
+        while let l = t.last, l == " " || l == "\t" { t = t.dropLast() }
+        return String(t)
+    }
+
+    @Test func agreesWithTheCharacterLevelDefinition() {
+        var inputs = ["Apache 2.0", "apache_2.0", "APACHE-2.0", "\tMIT\t", " cc by 4.0 ", "Llama-3.1", "", "\t",
+                      "Ünïcode Lícense", "ÀB_C d", "tab\tinside", "x\u{7F}y"]
+        for r in BuiltinKnowledge.shared.licenses { inputs += [r.id, r.name] + r.aliases + (r.spdx.map { [$0] } ?? []) }
+        for s in inputs { #expect(LicenseKnowledge.normalise(s) == reference(s), "\(s)") }
+    }
+}
