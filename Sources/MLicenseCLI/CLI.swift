@@ -16,6 +16,9 @@ public enum CLI {
         var stdin: () -> String = { String(decoding: FixWriter.readAll(0), as: UTF8.self) }
         var environment: [String: String] = CLI.processEnvironment()
         var stdoutIsTerminal: Bool = isatty(1) == 1
+        /// Whether the process ends right after the command (`mlicense` itself, not a test): large
+        /// results are then left for the exit to reclaim (see ``KeptUntilExit``).
+        var exitsAfterCommand = false
     }
 
     static let commands: [CommandSpec] = [
@@ -61,7 +64,9 @@ public enum CLI {
 
     /// Runs the command line and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
-        run(arguments, io: IO())
+        var io = IO()
+        io.exitsAfterCommand = true
+        return run(arguments, io: io)
     }
 
     static func run(_ arguments: [String], io: IO) -> Int32 {
@@ -125,6 +130,18 @@ public enum CLI {
     }
 }
 
+/// Values the process keeps until it exits. Releasing a large run's findings, models and file
+/// snapshots object by object takes measurable time on a big monorepo and frees nothing the
+/// process still needs, so a command that is about to exit hands them here instead.
+enum KeptUntilExit {
+    nonisolated(unsafe) private static var values: [Any] = []
+
+    /// Keeps `value` alive until exit when `io` belongs to a process that ends after the command.
+    static func keep(_ value: Any, _ io: CLI.IO) {
+        if io.exitsAfterCommand { values.append(value) }
+    }
+}
+
 /// Running the linter over the workspaces of the given paths.
 enum LintRun {
     /// Lints every path; returns the combined result, the configuration of the first, and the
@@ -150,7 +167,7 @@ enum LintRun {
             firstConfig = firstConfig ?? config
             used.append((ws, snapshot))
         }
-        findings.sort(by: Finding.reportOrder)
+        if paths.count > 1 { findings.sort(by: Finding.reportOrder) }  // each run's findings come sorted
         return (LintResult(models: models, findings: findings, suppressed: suppressed), firstConfig ?? Configuration(), used)
     }
 

@@ -31,6 +31,7 @@ enum CheckCommand {
         guard let a = try CLI.parse(args, spec, io) else { return 0 }
         let format = try outputFormat(a)
         let (result, config, used) = try LintRun.lint(paths: a.positionals, source: try SourceChoice.from(a), args: a, io: io)
+        KeptUntilExit.keep((result, used), io)
         if a.has("fix") || a.has("diff") {
             return try FixCommand.run(result: result, workspaces: used, args: a, io: io, config: config, format: format)
         }
