@@ -1,5 +1,18 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// libgit2 is linked statically from Debian's libgit2-dev (libgit2.a) with its dependencies
+// (libssh2 with OpenSSL's libcrypto, PCRE2, zlib, http-parser), except mbedTLS and GSSAPI, which
+// stay shared (mbedTLS so that Sources/CGit2Offline can answer its trust-anchor loaders; GSSAPI
+// has no static library). Each process then skips loading and binding libgit2.so and the six
+// libraries behind it: ~1.5 ms of a pre-commit hook's ~10 ms (Benchmarks/RESULTS.md).
+// `MLICENSE_LIBGIT2=dynamic swift build …` links libgit2.so instead, as pkg-config says.
+let libgit2Static = ProcessInfo.processInfo.environment["MLICENSE_LIBGIT2"] != "dynamic"
+let libgit2Linking: [LinkerSetting] = libgit2Static
+    ? [.unsafeFlags(["-Bstatic", "-lgit2", "-lssh2", "-lcrypto", "-lpcre2-8", "-lz", "-lhttp_parser", "-Bdynamic",
+                     "-lmbedtls", "-lmbedx509", "-lmbedcrypto", "-l:libgssapi_krb5.so.2", "-lrt"].flatMap { ["-Xlinker", $0] })]
+    : [.linkedLibrary("git2")]
 
 let package = Package(
     name: "mlicense",
@@ -8,9 +21,9 @@ let package = Package(
     ],
     targets: [
         // C libraries, each owned by exactly one Swift module.
+        // Its header only; MLicenseGit's linker settings link the library (see libgit2Linking).
         .systemLibrary(
             name: "CGit2",
-            pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
         .systemLibrary(
@@ -30,7 +43,7 @@ let package = Package(
             // The data files are the source of truth; Generated/ holds them as Swift values.
             exclude: ["Data"]
         ),
-        .target(name: "MLicenseGit", dependencies: ["CGit2", "CGit2Offline", "MLicenseCore"]),
+        .target(name: "MLicenseGit", dependencies: ["CGit2", "CGit2Offline", "MLicenseCore"], linkerSettings: libgit2Linking),
         .target(
             name: "MLicenseCLI",
             dependencies: ["MLicenseCore", "MLicenseKnowledge", "MLicenseGit", "MLicenseYAML"]
