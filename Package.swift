@@ -14,6 +14,11 @@ let libgit2Linking: [LinkerSetting] = libgit2Static
                      "-lmbedtls", "-lmbedx509", "-lmbedcrypto", "-l:libgssapi_krb5.so.2", "-lrt"].flatMap { ["-Xlinker", $0] })]
     : [.linkedLibrary("git2")]
 
+// `MLICENSE_TRUST_ANCHORS=load swift build …` lets libgit2 parse the CA bundle at start-up as it
+// does elsewhere, to measure what Sources/CGit2Offline saves (Benchmarks/experiments.sh).
+let trustAnchorSettings: [CSetting] = ProcessInfo.processInfo.environment["MLICENSE_TRUST_ANCHORS"] == "load"
+    ? [.define("MLICENSE_LOAD_TRUST_ANCHORS")] : []
+
 let package = Package(
     name: "mlicense",
     products: [
@@ -33,7 +38,7 @@ let package = Package(
         ),
 
         // Keeps libgit2's start-up offline: see Sources/CGit2Offline/offline.c.
-        .target(name: "CGit2Offline"),
+        .target(name: "CGit2Offline", cSettings: trustAnchorSettings),
 
         .target(name: "MLicenseYAML", dependencies: ["CYAML"]),
         .target(name: "MLicenseCore", dependencies: ["MLicenseYAML"]),

@@ -8,8 +8,11 @@
  * (Benchmarks/RESULTS.md).
  *
  * The executable defines the two mbedTLS functions libgit2 calls to load trust
- * anchors. The dynamic linker binds libgit2's references to the executable's
- * definitions first (ELF symbol interposition), so the bundle is never read.
+ * anchors, so the bundle is never read. With libgit2 linked statically (the
+ * default, Package.swift) the linker binds libgit2's calls to these definitions
+ * rather than to the shared libmbedx509; with libgit2.so the dynamic linker does
+ * the same at load time, because the executable comes first in the symbol
+ * lookup order (ELF symbol interposition).
  * They report "no certificates added": libgit2 then holds an empty CA chain,
  * so if a TLS connection were ever attempted, every server certificate would
  * fail verification. The process fails closed; it never trusts anything it
@@ -23,6 +26,9 @@
 
 static int skipped_loads = 0;
 
+/* MLICENSE_LOAD_TRUST_ANCHORS (`MLICENSE_TRUST_ANCHORS=load swift build`) leaves mbedTLS's own
+ * loaders in place, to measure what they cost (Benchmarks/experiments.sh). */
+#ifndef MLICENSE_LOAD_TRUST_ANCHORS
 int mbedtls_x509_crt_parse_file(void *chain, const char *path) {
     (void)chain;
     (void)path;
@@ -36,6 +42,8 @@ int mbedtls_x509_crt_parse_path(void *chain, const char *path) {
     skipped_loads += 1;
     return 0;
 }
+
+#endif
 
 int mlicense_skipped_trust_anchor_loads(void) {
     return skipped_loads;
