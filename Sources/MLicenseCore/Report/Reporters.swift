@@ -20,135 +20,401 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// Reporters: pure functions from a result to text.
+/// Reporters: pure functions from a result to text. Each writes its report straight into one byte
+/// buffer and makes one `String` of it.
 public enum Reporters {
     /// The report of `result` in `format`.
     public static func render(_ result: LintResult, format: OutputFormat, context: ReportContext) -> String {
         switch format {
         case .text: return text(result, context)
         case .lines: return lines(result)
-        case .json: return json(result, context).serialized() + "\n"
-        case .sarif: return SARIF.log(result, context).serialized() + "\n"
+        case .json: return jsonText(result, context)
+        case .sarif: return SARIF.text(result, context)
         case .github: return github(result)
         }
     }
 
-    /// Findings shown in text: info only when verbose.
-    static func shown(_ result: LintResult, _ context: ReportContext) -> [Finding] {
-        context.verbose ? result.findings : result.findings.filter { $0.severity != .info }
-    }
+    /// The number of findings of each severity.
+    struct Counts {
+        var error = 0, warning = 0, info = 0
 
-    /// Compiler-style text grouped by model, with a summary line.
-    public static func text(_ result: LintResult, _ context: ReportContext) -> String {
-        let paint = { (code: String, s: String) in context.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
-        var out = ""
-        let findings = shown(result, context)
-        let byModel = Dictionary(grouping: findings, by: \.model)
-        for m in result.models where byModel[m.path] != nil {
-            out += paint("1", m.path == "." ? ". (\(m.name))" : m.path) + "\n"
-            for f in byModel[m.path]! {
-                let sev: String
+        init(_ findings: [Finding]) {
+            for f in findings {
                 switch f.severity {
-                case .error: sev = paint("1;31", "error[\(f.code)]")
-                case .warning: sev = paint("1;33", "warning[\(f.code)]")
-                case .info: sev = paint("1;36", "info[\(f.code)]")
-                }
-                out += "\(f.location.display): \(sev) \(f.message) [\(f.rule)]\n"
-                if let c = f.commit { out += "  = in commit \(c.prefix(12))\n" }
-                if context.verbose { for n in f.notes { out += "  = note: \(n)\n" } }
-                if let fix = f.fix {
-                    let how = fix.applicability == .safe ? "fix (--fix)" : fix.applicability == .unsafe ? "fix (--unsafe-fixes)" : "help"
-                    out += "  = \(how): \(fix.title)\n"
+                case .error: error &+= 1
+                case .warning: warning &+= 1
+                case .info: info &+= 1
                 }
             }
-            out += "\n"
+        }
+    }
+
+    /// `path:line:col`, or as much of it as is known (`SourceLocation.display`).
+    @inline(__always)
+    static func appendDisplay(_ l: SourceLocation, to out: inout ByteBuffer) {
+        out.append(l.path)
+        if let line = l.line {
+            out.append(UInt8(ascii: ":"))
+            out.append(decimal: line)
+            if let column = l.column {
+                out.append(UInt8(ascii: ":"))
+                out.append(decimal: column)
+            }
+        }
+    }
+
+    /// `"\(n) \(noun)"` with an `s` unless `n` is 1.
+    static func appendPlural(_ n: Int, _ noun: StaticString, to out: inout ByteBuffer) {
+        out.append(decimal: n)
+        out.append(UInt8(ascii: " "))
+        out.append(noun)
+        if n != 1 { out.append(UInt8(ascii: "s")) }
+    }
+
+    /// The first 12 characters of a commit id.
+    static func appendShortCommit(_ c: String, to out: inout ByteBuffer) {
+        var c = c
+        // Bytes are characters in ASCII without CR (only CR LF is one character of two bytes).
+        let done = c.withUTF8 { u -> Bool in
+            guard !u.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return false }
+            out.append(UnsafeBufferPointer(rebasing: u.prefix(12)))
+            return true
+        }
+        if !done { out.append(String(c.prefix(12))) }
+    }
+
+    /// Compiler-style text grouped by model, with a summary line. Findings are shown under every
+    /// model of their path, in the models' order; info findings, suppressed findings and notes only
+    /// when verbose.
+    public static func text(_ result: LintResult, _ context: ReportContext) -> String {
+        let color = context.color
+        let findings = result.findings
+        // The shown findings of each model path, in report order.
+        var groupOfModel: [String: Int] = [:]
+        var groups: [[Int]] = []
+        var lastModel: String?
+        var lastGroup = 0
+        var fixable = 0
+        for i in findings.indices {
+            let f = findings[i]
+            if !context.verbose && f.severity == .info { continue }
+            if f.fix?.applicability == .safe { fixable &+= 1 }
+            if lastModel != f.model {
+                if let g = groupOfModel[f.model] {
+                    lastGroup = g
+                } else {
+                    lastGroup = groups.count
+                    groupOfModel[f.model] = lastGroup
+                    groups.append([])
+                }
+                lastModel = f.model
+            }
+            groups[lastGroup].append(i)
+        }
+
+        var out = ByteBuffer(capacity: 4096 &+ 320 &* findings.count)
+        for m in result.models {
+            guard let g = groupOfModel[m.path] else { continue }
+            if color { out.append("\u{1B}[1m") }
+            if m.path == "." {
+                out.append(". (")
+                out.append(m.name)
+                out.append(UInt8(ascii: ")"))
+            } else {
+                out.append(m.path)
+            }
+            if color { out.append("\u{1B}[0m") }
+            out.append(0x0A)
+            for i in groups[g] {
+                let f = findings[i]
+                appendDisplay(f.location, to: &out)
+                out.append(": ")
+                if color {
+                    switch f.severity {
+                    case .error: out.append("\u{1B}[1;31m")
+                    case .warning: out.append("\u{1B}[1;33m")
+                    case .info: out.append("\u{1B}[1;36m")
+                    }
+                }
+                out.append(f.severity.rawValue)
+                out.append(UInt8(ascii: "["))
+                out.append(f.code)
+                out.append(UInt8(ascii: "]"))
+                if color { out.append("\u{1B}[0m") }
+                out.append(UInt8(ascii: " "))
+                out.append(f.message)
+                out.append(" [")
+                out.append(f.rule)
+                out.append("]\n")
+                if let c = f.commit {
+                    out.append("  = in commit ")
+                    appendShortCommit(c, to: &out)
+                    out.append(0x0A)
+                }
+                if context.verbose {
+                    for n in f.notes {
+                        out.append("  = note: ")
+                        out.append(n)
+                        out.append(0x0A)
+                    }
+                }
+                if let fix = f.fix {
+                    switch fix.applicability {
+                    case .safe: out.append("  = fix (--fix): ")
+                    case .unsafe: out.append("  = fix (--unsafe-fixes): ")
+                    case .displayOnly: out.append("  = help: ")
+                    }
+                    out.append(fix.title)
+                    out.append(0x0A)
+                }
+            }
+            out.append(0x0A)
         }
         if context.verbose {
             for s in result.suppressed {
-                out += "\(s.finding.location.display): ignored[\(s.finding.code)] \(s.finding.message) (reason: \(s.reason))\n"
+                appendDisplay(s.finding.location, to: &out)
+                out.append(": ignored[")
+                out.append(s.finding.code)
+                out.append("] ")
+                out.append(s.finding.message)
+                out.append(" (reason: ")
+                out.append(s.reason)
+                out.append(")\n")
             }
         }
         if result.models.isEmpty {
-            out += "no model found: a model folder has a README.md with front matter, a model config.json, "
-                + "adapter_config.json, a mergekit configuration or a GGUF file\n"
+            out.append("no model found: a model folder has a README.md with front matter, a model config.json, "
+                + "adapter_config.json, a mergekit configuration or a GGUF file\n")
         }
-        let e = result.count(.error), w = result.count(.warning), i = result.count(.info)
-        let plural = { (n: Int, s: String) in "\(n) \(s)\(n == 1 ? "" : "s")" }
-        var summary = "\(plural(result.models.count, "model")) checked: \(plural(e, "error")), \(plural(w, "warning")), \(i) info"
-        if !result.suppressed.isEmpty { summary += ", \(result.suppressed.count) ignored" }
-        let fixable = findings.filter { $0.fix?.applicability == .safe }.count
-        if fixable > 0 { summary += "; \(fixable) fixable with --fix" }
-        out += (e > 0 ? paint("1;31", summary) : summary) + "\n"
-        return out
+        let counts = Counts(findings)
+        let red = color && counts.error > 0
+        if red { out.append("\u{1B}[1;31m") }
+        appendPlural(result.models.count, "model", to: &out)
+        out.append(" checked: ")
+        appendPlural(counts.error, "error", to: &out)
+        out.append(", ")
+        appendPlural(counts.warning, "warning", to: &out)
+        out.append(", ")
+        out.append(decimal: counts.info)
+        out.append(" info")
+        if !result.suppressed.isEmpty {
+            out.append(", ")
+            out.append(decimal: result.suppressed.count)
+            out.append(" ignored")
+        }
+        if fixable > 0 {
+            out.append("; ")
+            out.append(decimal: fixable)
+            out.append(" fixable with --fix")
+        }
+        if red { out.append("\u{1B}[0m") }
+        out.append(0x0A)
+        return out.string()
     }
 
     /// One finding per line: `path:line:col: severity CODE message`.
     public static func lines(_ result: LintResult) -> String {
-        result.findings.map { "\($0.location.display): \($0.severity.rawValue) \($0.code) \($0.message)\n" }.joined()
+        var out = ByteBuffer(capacity: 1024 &+ 256 &* result.findings.count)
+        for f in result.findings {
+            appendDisplay(f.location, to: &out)
+            out.append(": ")
+            out.append(f.severity.rawValue)
+            out.append(UInt8(ascii: " "))
+            out.append(f.code)
+            out.append(UInt8(ascii: " "))
+            out.append(f.message)
+            out.append(0x0A)
+        }
+        return out.string()
     }
 
     /// GitHub Actions workflow commands (FORMATS.md §7.2), one per finding, and a summary.
     public static func github(_ result: LintResult) -> String {
-        var out = ""
+        var out = ByteBuffer(capacity: 1024 &+ 400 &* result.findings.count)
         for f in result.findings {
-            let kind = f.severity == .error ? "error" : f.severity == .warning ? "warning" : "notice"
-            var props = ["file=\(escapeProperty(f.location.path))"]
-            if let l = f.location.line { props.append("line=\(l)") }
-            if let c = f.location.column { props.append("col=\(c)") }
-            props.append("title=\(escapeProperty("mlicense \(f.code) \(f.rule)"))")
-            var message = f.message
-            if let fix = f.fix { message += "\nfix: \(fix.title)" }
-            out += "::\(kind) \(props.joined(separator: ","))::\(escapeData(message))\n"
+            switch f.severity {
+            case .error: out.append("::error file=")
+            case .warning: out.append("::warning file=")
+            case .info: out.append("::notice file=")
+            }
+            appendWorkflowEscaped(f.location.path, property: true, to: &out)
+            if let l = f.location.line {
+                out.append(",line=")
+                out.append(decimal: l)
+            }
+            if let c = f.location.column {
+                out.append(",col=")
+                out.append(decimal: c)
+            }
+            out.append(",title=mlicense ")
+            appendWorkflowEscaped(f.code, property: true, to: &out)
+            out.append(UInt8(ascii: " "))
+            appendWorkflowEscaped(f.rule, property: true, to: &out)
+            out.append("::")
+            appendWorkflowEscaped(f.message, property: false, to: &out)
+            if let fix = f.fix {
+                out.append("%0Afix: ")
+                appendWorkflowEscaped(fix.title, property: false, to: &out)
+            }
+            out.append(0x0A)
         }
-        out += "mlicense: \(result.models.count) models checked, \(result.count(.error)) errors, \(result.count(.warning)) warnings\n"
-        return out
+        let counts = Counts(result.findings)
+        out.append("mlicense: ")
+        out.append(decimal: result.models.count)
+        out.append(" models checked, ")
+        out.append(decimal: counts.error)
+        out.append(" errors, ")
+        out.append(decimal: counts.warning)
+        out.append(" warnings\n")
+        return out.string()
     }
 
     /// Escapes a workflow command's message (actions/toolkit `escapeData`).
     public static func escapeData(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+        var out = ByteBuffer(capacity: s.utf8.count &+ 16)
+        appendWorkflowEscaped(s, property: false, to: &out)
+        return out.string()
     }
 
     /// Escapes a workflow command's property value (actions/toolkit `escapeProperty`).
     public static func escapeProperty(_ s: String) -> String {
-        var out = ""
-        for ch in escapeData(s).unicodeScalars {
-            switch ch {
-            case ":": out += "%3A"
-            case ",": out += "%2C"
-            default: out.unicodeScalars.append(ch)
+        var out = ByteBuffer(capacity: s.utf8.count &+ 16)
+        appendWorkflowEscaped(s, property: true, to: &out)
+        return out.string()
+    }
+
+    /// Appends `s` with `%`, CR and LF percent-encoded and, in a property, `:` and `,` too.
+    static func appendWorkflowEscaped(_ s: String, property: Bool, to out: inout ByteBuffer) {
+        var s = s
+        s.withUTF8 { u in
+            guard let p = u.baseAddress else { return }
+            var run = 0
+            for i in 0..<u.count {
+                let code: StaticString
+                switch p[i] {
+                case UInt8(ascii: "%"): code = "%25"
+                case 0x0D: code = "%0D"
+                case 0x0A: code = "%0A"
+                case UInt8(ascii: ":") where property: code = "%3A"
+                case UInt8(ascii: ",") where property: code = "%2C"
+                default: continue
+                }
+                out.append(UnsafeBufferPointer(start: p + run, count: i &- run))
+                out.append(code)
+                run = i &+ 1
             }
+            out.append(UnsafeBufferPointer(start: p + run, count: u.count &- run))
         }
-        return out
     }
 
-    /// The JSON report (INTERFACE.md), starting with its schema version.
-    public static func json(_ result: LintResult, _ context: ReportContext) -> JSONValue {
-        .object([
-            ("schemaVersion", 1),
-            ("tool", .object([("name", "mlicense"), ("version", .string(context.version))])),
-            ("models", .array(result.models.map(modelJSON))),
-            ("findings", .array(result.findings.map(findingJSON))),
-            ("suppressed", .array(result.suppressed.map { s in
-                var obj = findingJSON(s.finding)
-                if case .object(var pairs) = obj { pairs.append(("reason", .string(s.reason))); obj = .object(pairs) }
-                return obj
-            })),
-            ("summary", .object([("models", .int(result.models.count)), ("errors", .int(result.count(.error))),
-                                 ("warnings", .int(result.count(.warning))), ("info", .int(result.count(.info)))])),
-        ])
+    /// The JSON report (INTERFACE.md), starting with its schema version, and a line break.
+    static func jsonText(_ result: LintResult, _ context: ReportContext) -> String {
+        let estimate = 4096 &+ 1100 &* result.models.count &+ 640 &* (result.findings.count &+ result.suppressed.count)
+        var w = JSONWriter(capacity: estimate)
+        w.beginObject()
+        w.field("schemaVersion", 1)
+        w.key("tool")
+        w.beginObject()
+        w.field("name", literal: "mlicense")
+        w.field("version", context.version)
+        w.endObject()
+        w.key("models")
+        w.beginArray()
+        for m in result.models { writeModel(m, to: &w) }
+        w.endArray()
+        w.key("findings")
+        w.beginArray()
+        for f in result.findings { writeFinding(f, reason: nil, to: &w) }
+        w.endArray()
+        w.key("suppressed")
+        w.beginArray()
+        for s in result.suppressed { writeFinding(s.finding, reason: s.reason, to: &w) }
+        w.endArray()
+        let counts = Counts(result.findings)
+        w.key("summary")
+        w.beginObject()
+        w.field("models", result.models.count)
+        w.field("errors", counts.error)
+        w.field("warnings", counts.warning)
+        w.field("info", counts.info)
+        w.endObject()
+        w.endObject()
+        w.out.append(0x0A)
+        return w.string()
     }
 
-    /// One model as the JSON report writes it.
+    /// One model of the JSON report (`modelJSON`).
+    static func writeModel(_ m: ModelSummary, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("path", m.path)
+        w.field("name", m.name)
+        w.field("declaredLicense", m.declaredLicense)
+        w.field("licenseName", m.licenseName)
+        w.field("licenseLink", m.licenseLink)
+        w.field("relation", m.lineage.relation?.rawValue)
+        w.field("relationSource", m.lineage.relation == nil ? nil : m.lineage.relationSource.rawValue)
+        w.key("relationEvidence")
+        w.beginArray()
+        for e in m.lineage.relationEvidence { writeEvidence(e, to: &w) }
+        w.endArray()
+        w.key("bases")
+        w.beginArray()
+        for b in m.bases {
+            w.beginObject()
+            w.field("id", b.id)
+            w.field("license", b.license.map { $0.record?.id ?? $0.display })
+            w.field("licenseSource", b.source.rawValue)
+            w.field("reuploadOf", b.reuploadOf)
+            w.key("evidence")
+            w.beginArray()
+            for e in b.ref.evidence { writeEvidence(e, to: &w) }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+
+    static func writeEvidence(_ e: Evidence, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("description", e.description)
+        w.field("path", e.location.path)
+        w.field("line", e.location.line)
+        w.field("column", e.location.column)
+        w.endObject()
+    }
+
+    /// One finding of the JSON report; a suppressed one ends with its reason.
+    static func writeFinding(_ f: Finding, reason: String?, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("code", f.code)
+        w.field("rule", f.rule)
+        w.field("severity", f.severity.rawValue)
+        w.field("model", f.model)
+        w.field("path", f.location.path)
+        w.field("line", f.location.line)
+        w.field("column", f.location.column)
+        w.field("message", f.message)
+        if !f.notes.isEmpty {
+            w.key("notes")
+            w.beginArray()
+            for n in f.notes { w.string(n) }
+            w.endArray()
+        }
+        if let b = f.base { w.field("base", b) }
+        if let c = f.commit { w.field("commit", c) }
+        if let fix = f.fix {
+            w.key("fix")
+            w.beginObject()
+            w.field("applicability", fix.applicability.rawValue)
+            w.field("title", fix.title)
+            w.endObject()
+        }
+        if let reason { w.field("reason", reason) }
+        w.endObject()
+    }
+
+    /// One model as the JSON report writes it (`mlicense lineage --format json`).
     public static func modelJSON(_ m: ModelSummary) -> JSONValue {
         .object([
             ("path", .string(m.path)),
@@ -174,21 +440,5 @@ public enum Reporters {
     static func evidenceJSON(_ e: Evidence) -> JSONValue {
         .object([("description", .string(e.description)), ("path", .string(e.location.path)),
                  ("line", .optional(e.location.line)), ("column", .optional(e.location.column))])
-    }
-
-    static func findingJSON(_ f: Finding) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("code", .string(f.code)), ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)),
-            ("model", .string(f.model)), ("path", .string(f.location.path)),
-            ("line", .optional(f.location.line)), ("column", .optional(f.location.column)),
-            ("message", .string(f.message)),
-        ]
-        if !f.notes.isEmpty { pairs.append(("notes", .array(f.notes.map(JSONValue.string)))) }
-        if let b = f.base { pairs.append(("base", .string(b))) }
-        if let c = f.commit { pairs.append(("commit", .string(c))) }
-        if let fix = f.fix {
-            pairs.append(("fix", .object([("applicability", .string(fix.applicability.rawValue)), ("title", .string(fix.title))])))
-        }
-        return .object(pairs)
     }
 }
