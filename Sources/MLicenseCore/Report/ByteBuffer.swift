@@ -1,18 +1,37 @@
-/// A growing buffer of UTF-8 bytes: the reports are written into one buffer and turned into a
-/// `String` once, instead of being built from many small strings.
+/// A growing buffer of UTF-8 bytes: the reports are written into one buffer, not built from many
+/// small strings. With a sink, a full buffer is handed to the sink and reused instead of growing, so
+/// a report of any size is written through a few cache-resident kilobytes.
 struct ByteBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
-    /// The bytes written.
+    /// The bytes written and not yet handed to the sink.
     private(set) var count = 0
+    /// Where full buffers go; nil keeps every byte.
+    private let sink: ((UnsafeRawBufferPointer) -> Void)?
 
     /// An empty buffer that holds `capacity` bytes before it grows.
     init(capacity: Int = 1024) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
+        sink = nil
+    }
+
+    /// An empty buffer of `capacity` bytes that hands its bytes to `sink` whenever it is full, in
+    /// pieces that end between two appends (so between two characters), and on `flush()`.
+    init(capacity: Int, sink: @escaping (UnsafeRawBufferPointer) -> Void) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+        self.sink = sink
     }
 
     deinit { base.deallocate() }
+
+    /// Hands the bytes written so far to the sink.
+    mutating func flush() {
+        guard let sink, count > 0 else { return }
+        sink(UnsafeRawBufferPointer(start: base, count: count))
+        count = 0
+    }
 
     /// The bytes as a `String`.
     consuming func string() -> String {
@@ -32,6 +51,10 @@ struct ByteBuffer: ~Copyable {
 
     @inline(never)
     private mutating func grow(_ extra: Int) {
+        if sink != nil {
+            flush()
+            if extra <= capacity { return }
+        }
         var c = capacity &* 2
         while c - count < extra { c &*= 2 }
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: c)
@@ -84,8 +107,10 @@ struct ByteBuffer: ~Copyable {
     /// Appends a string's UTF-8 as it is.
     @inline(__always)
     mutating func append(_ s: String) {
-        var s = s
-        s.withUTF8 { append($0) }
+        if s.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            var s = s
+            s.withUTF8 { append($0) }
+        }
     }
 
     /// Appends `n` in decimal, as `String(n)` writes it.
@@ -149,8 +174,10 @@ struct ByteBuffer: ~Copyable {
     /// Appends `s` escaped for the inside of a JSON string (no quotes).
     @inline(__always)
     mutating func appendJSONEscaped(_ s: String) {
-        var s = s
-        s.withUTF8 { appendJSONEscaped($0) }
+        if s.utf8.withContiguousStorageIfAvailable({ appendJSONEscaped($0) }) == nil {
+            var s = s
+            s.withUTF8 { appendJSONEscaped($0) }
+        }
     }
 
     /// Appends UTF-8 escaped for the inside of a JSON string (no quotes).
@@ -193,6 +220,13 @@ struct ByteBuffer: ~Copyable {
         let q = w ^ (ones &* 0x22), bs = w ^ (ones &* 0x5C), del = w ^ (ones &* 0x7F)
         let equal = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((del &- ones) & ~del)
         return (control | equal) & high != 0
+    }
+
+    /// Whether one of the eight bytes of `w` is `c` (exact).
+    @inline(__always)
+    static func contains(_ w: UInt64, _ c: UInt8) -> Bool {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(c))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     private mutating func appendEscape(_ b: UInt8) {

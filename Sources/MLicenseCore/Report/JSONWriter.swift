@@ -23,8 +23,18 @@ struct JSONWriter: ~Copyable {
         enclosing.reserveCapacity(16)
     }
 
+    /// A writer that appends to `out`.
+    init(out: consuming ByteBuffer, pretty: Bool = true) {
+        self.out = out
+        self.pretty = pretty
+        enclosing.reserveCapacity(16)
+    }
+
     /// The JSON text.
     consuming func string() -> String { out.string() }
+
+    /// The buffer written to.
+    consuming func finish() -> ByteBuffer { out }
 
     // MARK: Structure
 

@@ -25,12 +25,52 @@ public struct ReportContext: Sendable {
 public enum Reporters {
     /// The report of `result` in `format`.
     public static func render(_ result: LintResult, format: OutputFormat, context: ReportContext) -> String {
+        var text = ""
+        text.reserveCapacity(estimatedSize(result, format))
+        render(result, format: format, context: context) { (chunk: UnsafeRawBufferPointer) in
+            text.append(String(decoding: chunk, as: UTF8.self))
+        }
+        return text
+    }
+
+    /// Writes the report of `result` in `format` to `write`, in pieces of at most 64 KiB that end
+    /// between two characters, without holding the whole report: the fastest way to print a large
+    /// report. After `write` throws, it is not called again and the error is rethrown.
+    public static func render<E: Error>(_ result: LintResult, format: OutputFormat, context: ReportContext,
+                                        to write: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+        var failure: E?
+        withoutActuallyEscaping(write) { write in
+            var out = ByteBuffer(capacity: 64 * 1024) { chunk in
+                guard failure == nil else { return }
+                do throws(E) { try write(chunk) } catch { failure = error }
+            }
+            switch format {
+            case .text: writeText(result, context, to: &out)
+            case .lines: writeLines(result, to: &out)
+            case .github: writeGitHub(result, to: &out)
+            case .json:
+                var w = JSONWriter(out: out)
+                writeJSON(result, context, to: &w)
+                out = w.finish()
+            case .sarif:
+                var w = JSONWriter(out: out)
+                SARIF.write(result, context, to: &w)
+                out = w.finish()
+            }
+            out.flush()
+        }
+        if let failure { throw failure }
+    }
+
+    /// About the size of a report, to reserve its memory at once.
+    static func estimatedSize(_ result: LintResult, _ format: OutputFormat) -> Int {
+        let findings = result.findings.count, models = result.models.count, suppressed = result.suppressed.count
         switch format {
-        case .text: return text(result, context)
-        case .lines: return lines(result)
-        case .json: return jsonText(result, context)
-        case .sarif: return SARIF.text(result, context)
-        case .github: return github(result)
+        case .text: return 1024 &+ 400 &* (findings &+ suppressed) &+ 64 &* models
+        case .lines: return 1024 &+ 300 &* findings
+        case .github: return 1024 &+ 450 &* findings
+        case .json: return 4096 &+ 1200 &* models &+ 700 &* (findings &+ suppressed)
+        case .sarif: return 65536 &+ 1000 &* findings
         }
     }
 
@@ -87,88 +127,64 @@ public enum Reporters {
     /// model of their path, in the models' order; info findings, suppressed findings and notes only
     /// when verbose.
     public static func text(_ result: LintResult, _ context: ReportContext) -> String {
-        let color = context.color
-        let findings = result.findings
-        // The shown findings of each model path, in report order.
-        var groupOfModel: [String: Int] = [:]
-        var groups: [[Int]] = []
-        var lastModel: String?
-        var lastGroup = 0
-        var fixable = 0
-        for i in findings.indices {
-            let f = findings[i]
-            if !context.verbose && f.severity == .info { continue }
-            if f.fix?.applicability == .safe { fixable &+= 1 }
-            if lastModel != f.model {
-                if let g = groupOfModel[f.model] {
-                    lastGroup = g
-                } else {
-                    lastGroup = groups.count
-                    groupOfModel[f.model] = lastGroup
-                    groups.append([])
-                }
-                lastModel = f.model
-            }
-            groups[lastGroup].append(i)
-        }
+        render(result, format: .text, context: context)
+    }
 
-        var out = ByteBuffer(capacity: 4096 &+ 320 &* findings.count)
-        for m in result.models {
-            guard let g = groupOfModel[m.path] else { continue }
-            if color { out.append("\u{1B}[1m") }
-            if m.path == "." {
-                out.append(". (")
-                out.append(m.name)
-                out.append(UInt8(ascii: ")"))
-            } else {
-                out.append(m.path)
-            }
-            if color { out.append("\u{1B}[0m") }
-            out.append(0x0A)
-            for i in groups[g] {
-                let f = findings[i]
-                appendDisplay(f.location, to: &out)
-                out.append(": ")
-                if color {
-                    switch f.severity {
-                    case .error: out.append("\u{1B}[1;31m")
-                    case .warning: out.append("\u{1B}[1;33m")
-                    case .info: out.append("\u{1B}[1;36m")
+    static func writeText(_ result: LintResult, _ context: ReportContext, to out: inout ByteBuffer) {
+        let color = context.color
+        let verbose = context.verbose
+        var fixable = 0
+        result.findings.withUnsafeBufferPointer { findings in
+            // The shown findings of each model path, in report order: a group number per model path,
+            // then the findings ordered by group (a counting sort).
+            var groupOfModel: [String: Int] = [:]
+            var groupOfFinding = [Int](repeating: -1, count: findings.count)
+            var sizes: [Int] = []
+            var last = -1  // the last shown finding
+            var lastGroup = -1
+            for i in findings.indices {
+                let f = findings.baseAddress! + i
+                if !verbose && f.pointee.severity == .info { continue }
+                if f.pointee.fix?.applicability == .safe { fixable &+= 1 }
+                if last < 0 || findings[last].model != f.pointee.model {
+                    if let g = groupOfModel[f.pointee.model] {
+                        lastGroup = g
+                    } else {
+                        lastGroup = sizes.count
+                        groupOfModel[f.pointee.model] = lastGroup
+                        sizes.append(0)
                     }
                 }
-                out.append(f.severity.rawValue)
-                out.append(UInt8(ascii: "["))
-                out.append(f.code)
-                out.append(UInt8(ascii: "]"))
+                groupOfFinding[i] = lastGroup
+                sizes[lastGroup] &+= 1
+                last = i
+            }
+            var starts = [Int](repeating: 0, count: sizes.count &+ 1)
+            for g in sizes.indices { starts[g &+ 1] = starts[g] &+ sizes[g] }
+            var next = starts
+            var order = [Int](repeating: 0, count: starts[sizes.count])
+            for i in findings.indices where groupOfFinding[i] >= 0 {
+                order[next[groupOfFinding[i]]] = i
+                next[groupOfFinding[i]] &+= 1
+            }
+
+            for m in result.models {
+                guard let g = groupOfModel[m.path] else { continue }
+                if color { out.append("\u{1B}[1m") }
+                if m.path == "." {
+                    out.append(". (")
+                    out.append(m.name)
+                    out.append(UInt8(ascii: ")"))
+                } else {
+                    out.append(m.path)
+                }
                 if color { out.append("\u{1B}[0m") }
-                out.append(UInt8(ascii: " "))
-                out.append(f.message)
-                out.append(" [")
-                out.append(f.rule)
-                out.append("]\n")
-                if let c = f.commit {
-                    out.append("  = in commit ")
-                    appendShortCommit(c, to: &out)
-                    out.append(0x0A)
+                out.append(0x0A)
+                for k in starts[g]..<starts[g &+ 1] {
+                    writeTextFinding(findings.baseAddress! + order[k], color: color, verbose: verbose, to: &out)
                 }
-                if context.verbose {
-                    for n in f.notes {
-                        out.append("  = note: ")
-                        out.append(n)
-                        out.append(0x0A)
-                    }
-                }
-                if let fix = f.fix {
-                    switch fix.applicability {
-                    case .safe: out.append("  = fix (--fix): ")
-                    case .unsafe: out.append("  = fix (--unsafe-fixes): ")
-                    case .displayOnly: out.append("  = help: ")
-                    }
-                    out.append(fix.title)
-                    out.append(0x0A)
-                }
+                out.append(0x0A)
             }
-            out.append(0x0A)
         }
         if context.verbose {
             for s in result.suppressed {
@@ -186,7 +202,7 @@ public enum Reporters {
             out.append("no model found: a model folder has a README.md with front matter, a model config.json, "
                 + "adapter_config.json, a mergekit configuration or a GGUF file\n")
         }
-        let counts = Counts(findings)
+        let counts = Counts(result.findings)
         let red = color && counts.error > 0
         if red { out.append("\u{1B}[1;31m") }
         appendPlural(result.models.count, "model", to: &out)
@@ -209,54 +225,108 @@ public enum Reporters {
         }
         if red { out.append("\u{1B}[0m") }
         out.append(0x0A)
-        return out.string()
+    }
+
+    /// One finding of the text report, with its commit, notes (verbose) and fix.
+    static func writeTextFinding(_ f: UnsafePointer<Finding>, color: Bool, verbose: Bool, to out: inout ByteBuffer) {
+        appendDisplay(f.pointee.location, to: &out)
+        out.append(": ")
+        if color {
+            switch f.pointee.severity {
+            case .error: out.append("\u{1B}[1;31m")
+            case .warning: out.append("\u{1B}[1;33m")
+            case .info: out.append("\u{1B}[1;36m")
+            }
+        }
+        out.append(f.pointee.severity.rawValue)
+        out.append(UInt8(ascii: "["))
+        out.append(f.pointee.code)
+        out.append(UInt8(ascii: "]"))
+        if color { out.append("\u{1B}[0m") }
+        out.append(UInt8(ascii: " "))
+        out.append(f.pointee.message)
+        out.append(" [")
+        out.append(f.pointee.rule)
+        out.append("]\n")
+        if f.pointee.commit != nil {
+            out.append("  = in commit ")
+            appendShortCommit(f.pointee.commit!, to: &out)
+            out.append(0x0A)
+        }
+        if verbose {
+            for n in f.pointee.notes {
+                out.append("  = note: ")
+                out.append(n)
+                out.append(0x0A)
+            }
+        }
+        if f.pointee.fix != nil {
+            switch f.pointee.fix!.applicability {
+            case .safe: out.append("  = fix (--fix): ")
+            case .unsafe: out.append("  = fix (--unsafe-fixes): ")
+            case .displayOnly: out.append("  = help: ")
+            }
+            out.append(f.pointee.fix!.title)
+            out.append(0x0A)
+        }
     }
 
     /// One finding per line: `path:line:col: severity CODE message`.
     public static func lines(_ result: LintResult) -> String {
-        var out = ByteBuffer(capacity: 1024 &+ 256 &* result.findings.count)
-        for f in result.findings {
-            appendDisplay(f.location, to: &out)
-            out.append(": ")
-            out.append(f.severity.rawValue)
-            out.append(UInt8(ascii: " "))
-            out.append(f.code)
-            out.append(UInt8(ascii: " "))
-            out.append(f.message)
-            out.append(0x0A)
+        render(result, format: .lines, context: ReportContext(version: ""))
+    }
+
+    static func writeLines(_ result: LintResult, to out: inout ByteBuffer) {
+        result.findings.withUnsafeBufferPointer { findings in
+            for i in findings.indices {
+                let f = findings.baseAddress! + i
+                appendDisplay(f.pointee.location, to: &out)
+                out.append(": ")
+                out.append(f.pointee.severity.rawValue)
+                out.append(UInt8(ascii: " "))
+                out.append(f.pointee.code)
+                out.append(UInt8(ascii: " "))
+                out.append(f.pointee.message)
+                out.append(0x0A)
+            }
         }
-        return out.string()
     }
 
     /// GitHub Actions workflow commands (FORMATS.md §7.2), one per finding, and a summary.
     public static func github(_ result: LintResult) -> String {
-        var out = ByteBuffer(capacity: 1024 &+ 400 &* result.findings.count)
-        for f in result.findings {
-            switch f.severity {
-            case .error: out.append("::error file=")
-            case .warning: out.append("::warning file=")
-            case .info: out.append("::notice file=")
+        render(result, format: .github, context: ReportContext(version: ""))
+    }
+
+    static func writeGitHub(_ result: LintResult, to out: inout ByteBuffer) {
+        result.findings.withUnsafeBufferPointer { findings in
+            for i in findings.indices {
+                let f = findings.baseAddress! + i
+                switch f.pointee.severity {
+                case .error: out.append("::error file=")
+                case .warning: out.append("::warning file=")
+                case .info: out.append("::notice file=")
+                }
+                appendWorkflowEscaped(f.pointee.location.path, property: true, to: &out)
+                if let l = f.pointee.location.line {
+                    out.append(",line=")
+                    out.append(decimal: l)
+                }
+                if let c = f.pointee.location.column {
+                    out.append(",col=")
+                    out.append(decimal: c)
+                }
+                out.append(",title=mlicense ")
+                appendWorkflowEscaped(f.pointee.code, property: true, to: &out)
+                out.append(UInt8(ascii: " "))
+                appendWorkflowEscaped(f.pointee.rule, property: true, to: &out)
+                out.append("::")
+                appendWorkflowEscaped(f.pointee.message, property: false, to: &out)
+                if f.pointee.fix != nil {
+                    out.append("%0Afix: ")
+                    appendWorkflowEscaped(f.pointee.fix!.title, property: false, to: &out)
+                }
+                out.append(0x0A)
             }
-            appendWorkflowEscaped(f.location.path, property: true, to: &out)
-            if let l = f.location.line {
-                out.append(",line=")
-                out.append(decimal: l)
-            }
-            if let c = f.location.column {
-                out.append(",col=")
-                out.append(decimal: c)
-            }
-            out.append(",title=mlicense ")
-            appendWorkflowEscaped(f.code, property: true, to: &out)
-            out.append(UInt8(ascii: " "))
-            appendWorkflowEscaped(f.rule, property: true, to: &out)
-            out.append("::")
-            appendWorkflowEscaped(f.message, property: false, to: &out)
-            if let fix = f.fix {
-                out.append("%0Afix: ")
-                appendWorkflowEscaped(fix.title, property: false, to: &out)
-            }
-            out.append(0x0A)
         }
         let counts = Counts(result.findings)
         out.append("mlicense: ")
@@ -266,7 +336,6 @@ public enum Reporters {
         out.append(" errors, ")
         out.append(decimal: counts.warning)
         out.append(" warnings\n")
-        return out.string()
     }
 
     /// Escapes a workflow command's message (actions/toolkit `escapeData`).
@@ -289,7 +358,19 @@ public enum Reporters {
         s.withUTF8 { u in
             guard let p = u.baseAddress else { return }
             var run = 0
-            for i in 0..<u.count {
+            var i = 0
+            while i < u.count {
+                // Eight bytes at a time while none needs escaping.
+                if i &+ 8 <= u.count {
+                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    if !ByteBuffer.contains(w, UInt8(ascii: "%")) && !ByteBuffer.contains(w, 0x0D)
+                        && !ByteBuffer.contains(w, 0x0A)
+                        && !(property && (ByteBuffer.contains(w, UInt8(ascii: ":")) || ByteBuffer.contains(w, UInt8(ascii: ","))))
+                    {
+                        i &+= 8
+                        continue
+                    }
+                }
                 let code: StaticString
                 switch p[i] {
                 case UInt8(ascii: "%"): code = "%25"
@@ -297,20 +378,21 @@ public enum Reporters {
                 case 0x0A: code = "%0A"
                 case UInt8(ascii: ":") where property: code = "%3A"
                 case UInt8(ascii: ",") where property: code = "%2C"
-                default: continue
+                default:
+                    i &+= 1
+                    continue
                 }
                 out.append(UnsafeBufferPointer(start: p + run, count: i &- run))
                 out.append(code)
-                run = i &+ 1
+                i &+= 1
+                run = i
             }
             out.append(UnsafeBufferPointer(start: p + run, count: u.count &- run))
         }
     }
 
     /// The JSON report (INTERFACE.md), starting with its schema version, and a line break.
-    static func jsonText(_ result: LintResult, _ context: ReportContext) -> String {
-        let estimate = 4096 &+ 1100 &* result.models.count &+ 640 &* (result.findings.count &+ result.suppressed.count)
-        var w = JSONWriter(capacity: estimate)
+    static func writeJSON(_ result: LintResult, _ context: ReportContext, to w: inout JSONWriter) {
         w.beginObject()
         w.field("schemaVersion", 1)
         w.key("tool")
@@ -320,15 +402,20 @@ public enum Reporters {
         w.endObject()
         w.key("models")
         w.beginArray()
-        for m in result.models { writeModel(m, to: &w) }
+        // Through pointers: the elements are read in place, not copied.
+        result.models.withUnsafeBufferPointer { models in
+            for i in models.indices { writeModel(models.baseAddress! + i, to: &w) }
+        }
         w.endArray()
         w.key("findings")
         w.beginArray()
-        for f in result.findings { writeFinding(f, reason: nil, to: &w) }
+        result.findings.withUnsafeBufferPointer { findings in
+            for i in findings.indices { writeFinding(findings.baseAddress! + i, reason: nil, to: &w) }
+        }
         w.endArray()
         w.key("suppressed")
         w.beginArray()
-        for s in result.suppressed { writeFinding(s.finding, reason: s.reason, to: &w) }
+        for s in result.suppressed { withUnsafePointer(to: s.finding) { writeFinding($0, reason: s.reason, to: &w) } }
         w.endArray()
         let counts = Counts(result.findings)
         w.key("summary")
@@ -340,74 +427,87 @@ public enum Reporters {
         w.endObject()
         w.endObject()
         w.out.append(0x0A)
-        return w.string()
     }
 
     /// One model of the JSON report (`modelJSON`).
-    static func writeModel(_ m: ModelSummary, to w: inout JSONWriter) {
+    static func writeModel(_ m: UnsafePointer<ModelSummary>, to w: inout JSONWriter) {
         w.beginObject()
-        w.field("path", m.path)
-        w.field("name", m.name)
-        w.field("declaredLicense", m.declaredLicense)
-        w.field("licenseName", m.licenseName)
-        w.field("licenseLink", m.licenseLink)
-        w.field("relation", m.lineage.relation?.rawValue)
-        w.field("relationSource", m.lineage.relation == nil ? nil : m.lineage.relationSource.rawValue)
+        w.field("path", m.pointee.path)
+        w.field("name", m.pointee.name)
+        w.field("declaredLicense", m.pointee.declaredLicense)
+        w.field("licenseName", m.pointee.licenseName)
+        w.field("licenseLink", m.pointee.licenseLink)
+        w.field("relation", m.pointee.lineage.relation?.rawValue)
+        w.field("relationSource", m.pointee.lineage.relation == nil ? nil : m.pointee.lineage.relationSource.rawValue)
         w.key("relationEvidence")
         w.beginArray()
-        for e in m.lineage.relationEvidence { writeEvidence(e, to: &w) }
+        m.pointee.lineage.relationEvidence.withUnsafeBufferPointer { evidence in
+            for i in evidence.indices { writeEvidence(evidence.baseAddress! + i, to: &w) }
+        }
         w.endArray()
         w.key("bases")
         w.beginArray()
-        for b in m.bases {
-            w.beginObject()
-            w.field("id", b.id)
-            w.field("license", b.license.map { $0.record?.id ?? $0.display })
-            w.field("licenseSource", b.source.rawValue)
-            w.field("reuploadOf", b.reuploadOf)
-            w.key("evidence")
-            w.beginArray()
-            for e in b.ref.evidence { writeEvidence(e, to: &w) }
-            w.endArray()
-            w.endObject()
+        m.pointee.bases.withUnsafeBufferPointer { bases in
+            for i in bases.indices {
+                let b = bases.baseAddress! + i
+                w.beginObject()
+                w.field("id", b.pointee.ref.id)
+                w.key("license")
+                if b.pointee.license == nil {
+                    w.null()
+                } else if b.pointee.license!.record != nil {
+                    w.string(b.pointee.license!.record!.id)
+                } else {
+                    w.string(b.pointee.license!.display)
+                }
+                w.field("licenseSource", b.pointee.source.rawValue)
+                w.field("reuploadOf", b.pointee.reuploadOf)
+                w.key("evidence")
+                w.beginArray()
+                b.pointee.ref.evidence.withUnsafeBufferPointer { evidence in
+                    for j in evidence.indices { writeEvidence(evidence.baseAddress! + j, to: &w) }
+                }
+                w.endArray()
+                w.endObject()
+            }
         }
         w.endArray()
         w.endObject()
     }
 
-    static func writeEvidence(_ e: Evidence, to w: inout JSONWriter) {
+    static func writeEvidence(_ e: UnsafePointer<Evidence>, to w: inout JSONWriter) {
         w.beginObject()
-        w.field("description", e.description)
-        w.field("path", e.location.path)
-        w.field("line", e.location.line)
-        w.field("column", e.location.column)
+        w.field("description", e.pointee.description)
+        w.field("path", e.pointee.location.path)
+        w.field("line", e.pointee.location.line)
+        w.field("column", e.pointee.location.column)
         w.endObject()
     }
 
     /// One finding of the JSON report; a suppressed one ends with its reason.
-    static func writeFinding(_ f: Finding, reason: String?, to w: inout JSONWriter) {
+    static func writeFinding(_ f: UnsafePointer<Finding>, reason: String?, to w: inout JSONWriter) {
         w.beginObject()
-        w.field("code", f.code)
-        w.field("rule", f.rule)
-        w.field("severity", f.severity.rawValue)
-        w.field("model", f.model)
-        w.field("path", f.location.path)
-        w.field("line", f.location.line)
-        w.field("column", f.location.column)
-        w.field("message", f.message)
-        if !f.notes.isEmpty {
+        w.field("code", f.pointee.code)
+        w.field("rule", f.pointee.rule)
+        w.field("severity", f.pointee.severity.rawValue)
+        w.field("model", f.pointee.model)
+        w.field("path", f.pointee.location.path)
+        w.field("line", f.pointee.location.line)
+        w.field("column", f.pointee.location.column)
+        w.field("message", f.pointee.message)
+        if !f.pointee.notes.isEmpty {
             w.key("notes")
             w.beginArray()
-            for n in f.notes { w.string(n) }
+            for n in f.pointee.notes { w.string(n) }
             w.endArray()
         }
-        if let b = f.base { w.field("base", b) }
-        if let c = f.commit { w.field("commit", c) }
-        if let fix = f.fix {
+        if f.pointee.base != nil { w.field("base", f.pointee.base!) }
+        if f.pointee.commit != nil { w.field("commit", f.pointee.commit!) }
+        if f.pointee.fix != nil {
             w.key("fix")
             w.beginObject()
-            w.field("applicability", fix.applicability.rawValue)
-            w.field("title", fix.title)
+            w.field("applicability", f.pointee.fix!.applicability.rawValue)
+            w.field("title", f.pointee.fix!.title)
             w.endObject()
         }
         if let reason { w.field("reason", reason) }

@@ -2,11 +2,10 @@
 /// `partialFingerprints`.
 public enum SARIF {
     /// The SARIF log of `result` as JSON text, with a line break.
-    static func text(_ result: LintResult, _ context: ReportContext) -> String {
+    static func write(_ result: LintResult, _ context: ReportContext, to w: inout JSONWriter) {
         let rules = RuleRegistry.descriptions
         let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.code, $0) })
         let findings = result.findings
-        var w = JSONWriter(capacity: 64 &* 1024 &+ 1000 &* findings.count)
         w.beginObject()
         w.field("$schema", literal: "https://json.schemastore.org/sarif-2.1.0.json")
         w.field("version", literal: "2.1.0")
@@ -112,7 +111,6 @@ public enum SARIF {
         w.endArray()
         w.endObject()
         w.out.append(0x0A)
-        return w.string()
     }
 
     /// A result's `level`.
