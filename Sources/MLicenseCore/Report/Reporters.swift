@@ -20,8 +20,9 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// Reporters: pure functions from a result to text. Each writes its report straight into one byte
-/// buffer and makes one `String` of it.
+/// Reporters: pure functions from a result to text. Each writes its report as UTF-8 bytes into a
+/// small buffer that is handed on whenever it fills (`render(_:format:context:to:)`); `render` as a
+/// `String` collects the pieces.
 public enum Reporters {
     /// The report of `result` in `format`.
     public static func render(_ result: LintResult, format: OutputFormat, context: ReportContext) -> String {
