@@ -20,135 +20,502 @@ public struct ReportContext: Sendable {
     }
 }
 
-/// Reporters: pure functions from a result to text.
+/// Reporters: pure functions from a result to text. Each writes its report as UTF-8 bytes into a
+/// small buffer that is handed on whenever it fills (`render(_:format:context:to:)`); `render` as a
+/// `String` collects the pieces.
 public enum Reporters {
     /// The report of `result` in `format`.
     public static func render(_ result: LintResult, format: OutputFormat, context: ReportContext) -> String {
+        var text = ""
+        text.reserveCapacity(estimatedSize(result, format))
+        render(result, format: format, context: context) { (chunk: UnsafeRawBufferPointer) in
+            text.append(String(decoding: chunk, as: UTF8.self))
+        }
+        return text
+    }
+
+    /// Writes the report of `result` in `format` to `write`, in pieces of at most 64 KiB that end
+    /// between two characters, without holding the whole report: the fastest way to print a large
+    /// report. After `write` throws, it is not called again and the error is rethrown.
+    public static func render<E: Error>(_ result: LintResult, format: OutputFormat, context: ReportContext,
+                                        to write: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+        var failure: E?
+        withoutActuallyEscaping(write) { write in
+            var out = ByteBuffer(capacity: 64 * 1024) { chunk in
+                guard failure == nil else { return }
+                do throws(E) { try write(chunk) } catch { failure = error }
+            }
+            switch format {
+            case .text: writeText(result, context, to: &out)
+            case .lines: writeLines(result, to: &out)
+            case .github: writeGitHub(result, to: &out)
+            case .json:
+                var w = JSONWriter(out: out)
+                writeJSON(result, context, to: &w)
+                out = w.finish()
+            case .sarif:
+                var w = JSONWriter(out: out)
+                SARIF.write(result, context, to: &w)
+                out = w.finish()
+            }
+            out.flush()
+        }
+        if let failure { throw failure }
+    }
+
+    /// About the size of a report, to reserve its memory at once.
+    static func estimatedSize(_ result: LintResult, _ format: OutputFormat) -> Int {
+        let findings = result.findings.count, models = result.models.count, suppressed = result.suppressed.count
         switch format {
-        case .text: return text(result, context)
-        case .lines: return lines(result)
-        case .json: return json(result, context).serialized() + "\n"
-        case .sarif: return SARIF.log(result, context).serialized() + "\n"
-        case .github: return github(result)
+        case .text: return 1024 &+ 400 &* (findings &+ suppressed) &+ 64 &* models
+        case .lines: return 1024 &+ 300 &* findings
+        case .github: return 1024 &+ 450 &* findings
+        case .json: return 4096 &+ 1200 &* models &+ 700 &* (findings &+ suppressed)
+        case .sarif: return 65536 &+ 1000 &* findings
         }
     }
 
-    /// Findings shown in text: info only when verbose.
-    static func shown(_ result: LintResult, _ context: ReportContext) -> [Finding] {
-        context.verbose ? result.findings : result.findings.filter { $0.severity != .info }
-    }
+    /// The number of findings of each severity.
+    struct Counts {
+        var error = 0, warning = 0, info = 0
 
-    /// Compiler-style text grouped by model, with a summary line.
-    public static func text(_ result: LintResult, _ context: ReportContext) -> String {
-        let paint = { (code: String, s: String) in context.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
-        var out = ""
-        let findings = shown(result, context)
-        let byModel = Dictionary(grouping: findings, by: \.model)
-        for m in result.models where byModel[m.path] != nil {
-            out += paint("1", m.path == "." ? ". (\(m.name))" : m.path) + "\n"
-            for f in byModel[m.path]! {
-                let sev: String
+        init(_ findings: [Finding]) {
+            for f in findings {
                 switch f.severity {
-                case .error: sev = paint("1;31", "error[\(f.code)]")
-                case .warning: sev = paint("1;33", "warning[\(f.code)]")
-                case .info: sev = paint("1;36", "info[\(f.code)]")
-                }
-                out += "\(f.location.display): \(sev) \(f.message) [\(f.rule)]\n"
-                if let c = f.commit { out += "  = in commit \(c.prefix(12))\n" }
-                if context.verbose { for n in f.notes { out += "  = note: \(n)\n" } }
-                if let fix = f.fix {
-                    let how = fix.applicability == .safe ? "fix (--fix)" : fix.applicability == .unsafe ? "fix (--unsafe-fixes)" : "help"
-                    out += "  = \(how): \(fix.title)\n"
+                case .error: error &+= 1
+                case .warning: warning &+= 1
+                case .info: info &+= 1
                 }
             }
-            out += "\n"
+        }
+    }
+
+    /// `path:line:col`, or as much of it as is known (`SourceLocation.display`).
+    @inline(__always)
+    static func appendDisplay(_ l: SourceLocation, to out: inout ByteBuffer) {
+        out.append(l.path)
+        if let line = l.line {
+            out.append(UInt8(ascii: ":"))
+            out.append(decimal: line)
+            if let column = l.column {
+                out.append(UInt8(ascii: ":"))
+                out.append(decimal: column)
+            }
+        }
+    }
+
+    /// `"\(n) \(noun)"` with an `s` unless `n` is 1.
+    static func appendPlural(_ n: Int, _ noun: StaticString, to out: inout ByteBuffer) {
+        out.append(decimal: n)
+        out.append(UInt8(ascii: " "))
+        out.append(noun)
+        if n != 1 { out.append(UInt8(ascii: "s")) }
+    }
+
+    /// The first 12 characters of a commit id.
+    static func appendShortCommit(_ c: String, to out: inout ByteBuffer) {
+        var c = c
+        // Bytes are characters in ASCII without CR (only CR LF is one character of two bytes).
+        let done = c.withUTF8 { u -> Bool in
+            guard !u.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return false }
+            out.append(UnsafeBufferPointer(rebasing: u.prefix(12)))
+            return true
+        }
+        if !done { out.append(String(c.prefix(12))) }
+    }
+
+    /// Compiler-style text grouped by model, with a summary line. Findings are shown under every
+    /// model of their path, in the models' order; info findings, suppressed findings and notes only
+    /// when verbose.
+    public static func text(_ result: LintResult, _ context: ReportContext) -> String {
+        render(result, format: .text, context: context)
+    }
+
+    static func writeText(_ result: LintResult, _ context: ReportContext, to out: inout ByteBuffer) {
+        let color = context.color
+        let verbose = context.verbose
+        var fixable = 0
+        result.findings.withUnsafeBufferPointer { findings in
+            // The shown findings of each model path, in report order: a group number per model path,
+            // then the findings ordered by group (a counting sort).
+            var groupOfModel: [String: Int] = [:]
+            var groupOfFinding = [Int](repeating: -1, count: findings.count)
+            var sizes: [Int] = []
+            var last = -1  // the last shown finding
+            var lastGroup = -1
+            for i in findings.indices {
+                let f = findings.baseAddress! + i
+                if !verbose && f.pointee.severity == .info { continue }
+                if f.pointee.fix?.applicability == .safe { fixable &+= 1 }
+                if last < 0 || findings[last].model != f.pointee.model {
+                    if let g = groupOfModel[f.pointee.model] {
+                        lastGroup = g
+                    } else {
+                        lastGroup = sizes.count
+                        groupOfModel[f.pointee.model] = lastGroup
+                        sizes.append(0)
+                    }
+                }
+                groupOfFinding[i] = lastGroup
+                sizes[lastGroup] &+= 1
+                last = i
+            }
+            var starts = [Int](repeating: 0, count: sizes.count &+ 1)
+            for g in sizes.indices { starts[g &+ 1] = starts[g] &+ sizes[g] }
+            var next = starts
+            var order = [Int](repeating: 0, count: starts[sizes.count])
+            for i in findings.indices where groupOfFinding[i] >= 0 {
+                order[next[groupOfFinding[i]]] = i
+                next[groupOfFinding[i]] &+= 1
+            }
+
+            for m in result.models {
+                guard let g = groupOfModel[m.path] else { continue }
+                if color { out.append("\u{1B}[1m") }
+                if m.path == "." {
+                    out.append(". (")
+                    out.append(m.name)
+                    out.append(UInt8(ascii: ")"))
+                } else {
+                    out.append(m.path)
+                }
+                if color { out.append("\u{1B}[0m") }
+                out.append(0x0A)
+                for k in starts[g]..<starts[g &+ 1] {
+                    writeTextFinding(findings.baseAddress! + order[k], color: color, verbose: verbose, to: &out)
+                }
+                out.append(0x0A)
+            }
         }
         if context.verbose {
             for s in result.suppressed {
-                out += "\(s.finding.location.display): ignored[\(s.finding.code)] \(s.finding.message) (reason: \(s.reason))\n"
+                appendDisplay(s.finding.location, to: &out)
+                out.append(": ignored[")
+                out.append(s.finding.code)
+                out.append("] ")
+                out.append(s.finding.message)
+                out.append(" (reason: ")
+                out.append(s.reason)
+                out.append(")\n")
             }
         }
         if result.models.isEmpty {
-            out += "no model found: a model folder has a README.md with front matter, a model config.json, "
-                + "adapter_config.json, a mergekit configuration or a GGUF file\n"
+            out.append("no model found: a model folder has a README.md with front matter, a model config.json, "
+                + "adapter_config.json, a mergekit configuration or a GGUF file\n")
         }
-        let e = result.count(.error), w = result.count(.warning), i = result.count(.info)
-        let plural = { (n: Int, s: String) in "\(n) \(s)\(n == 1 ? "" : "s")" }
-        var summary = "\(plural(result.models.count, "model")) checked: \(plural(e, "error")), \(plural(w, "warning")), \(i) info"
-        if !result.suppressed.isEmpty { summary += ", \(result.suppressed.count) ignored" }
-        let fixable = findings.filter { $0.fix?.applicability == .safe }.count
-        if fixable > 0 { summary += "; \(fixable) fixable with --fix" }
-        out += (e > 0 ? paint("1;31", summary) : summary) + "\n"
-        return out
+        let counts = Counts(result.findings)
+        let red = color && counts.error > 0
+        if red { out.append("\u{1B}[1;31m") }
+        appendPlural(result.models.count, "model", to: &out)
+        out.append(" checked: ")
+        appendPlural(counts.error, "error", to: &out)
+        out.append(", ")
+        appendPlural(counts.warning, "warning", to: &out)
+        out.append(", ")
+        out.append(decimal: counts.info)
+        out.append(" info")
+        if !result.suppressed.isEmpty {
+            out.append(", ")
+            out.append(decimal: result.suppressed.count)
+            out.append(" ignored")
+        }
+        if fixable > 0 {
+            out.append("; ")
+            out.append(decimal: fixable)
+            out.append(" fixable with --fix")
+        }
+        if red { out.append("\u{1B}[0m") }
+        out.append(0x0A)
+    }
+
+    /// One finding of the text report, with its commit, notes (verbose) and fix.
+    static func writeTextFinding(_ f: UnsafePointer<Finding>, color: Bool, verbose: Bool, to out: inout ByteBuffer) {
+        appendDisplay(f.pointee.location, to: &out)
+        out.append(": ")
+        if color {
+            switch f.pointee.severity {
+            case .error: out.append("\u{1B}[1;31m")
+            case .warning: out.append("\u{1B}[1;33m")
+            case .info: out.append("\u{1B}[1;36m")
+            }
+        }
+        out.append(f.pointee.severity.rawValue)
+        out.append(UInt8(ascii: "["))
+        out.append(f.pointee.code)
+        out.append(UInt8(ascii: "]"))
+        if color { out.append("\u{1B}[0m") }
+        out.append(UInt8(ascii: " "))
+        out.append(f.pointee.message)
+        out.append(" [")
+        out.append(f.pointee.rule)
+        out.append("]\n")
+        if f.pointee.commit != nil {
+            out.append("  = in commit ")
+            appendShortCommit(f.pointee.commit!, to: &out)
+            out.append(0x0A)
+        }
+        if verbose {
+            for n in f.pointee.notes {
+                out.append("  = note: ")
+                out.append(n)
+                out.append(0x0A)
+            }
+        }
+        if f.pointee.fix != nil {
+            switch f.pointee.fix!.applicability {
+            case .safe: out.append("  = fix (--fix): ")
+            case .unsafe: out.append("  = fix (--unsafe-fixes): ")
+            case .displayOnly: out.append("  = help: ")
+            }
+            out.append(f.pointee.fix!.title)
+            out.append(0x0A)
+        }
     }
 
     /// One finding per line: `path:line:col: severity CODE message`.
     public static func lines(_ result: LintResult) -> String {
-        result.findings.map { "\($0.location.display): \($0.severity.rawValue) \($0.code) \($0.message)\n" }.joined()
+        render(result, format: .lines, context: ReportContext(version: ""))
+    }
+
+    static func writeLines(_ result: LintResult, to out: inout ByteBuffer) {
+        result.findings.withUnsafeBufferPointer { findings in
+            for i in findings.indices {
+                let f = findings.baseAddress! + i
+                appendDisplay(f.pointee.location, to: &out)
+                out.append(": ")
+                out.append(f.pointee.severity.rawValue)
+                out.append(UInt8(ascii: " "))
+                out.append(f.pointee.code)
+                out.append(UInt8(ascii: " "))
+                out.append(f.pointee.message)
+                out.append(0x0A)
+            }
+        }
     }
 
     /// GitHub Actions workflow commands (FORMATS.md §7.2), one per finding, and a summary.
     public static func github(_ result: LintResult) -> String {
-        var out = ""
-        for f in result.findings {
-            let kind = f.severity == .error ? "error" : f.severity == .warning ? "warning" : "notice"
-            var props = ["file=\(escapeProperty(f.location.path))"]
-            if let l = f.location.line { props.append("line=\(l)") }
-            if let c = f.location.column { props.append("col=\(c)") }
-            props.append("title=\(escapeProperty("mlicense \(f.code) \(f.rule)"))")
-            var message = f.message
-            if let fix = f.fix { message += "\nfix: \(fix.title)" }
-            out += "::\(kind) \(props.joined(separator: ","))::\(escapeData(message))\n"
+        render(result, format: .github, context: ReportContext(version: ""))
+    }
+
+    static func writeGitHub(_ result: LintResult, to out: inout ByteBuffer) {
+        result.findings.withUnsafeBufferPointer { findings in
+            for i in findings.indices {
+                let f = findings.baseAddress! + i
+                switch f.pointee.severity {
+                case .error: out.append("::error file=")
+                case .warning: out.append("::warning file=")
+                case .info: out.append("::notice file=")
+                }
+                appendWorkflowEscaped(f.pointee.location.path, property: true, to: &out)
+                if let l = f.pointee.location.line {
+                    out.append(",line=")
+                    out.append(decimal: l)
+                }
+                if let c = f.pointee.location.column {
+                    out.append(",col=")
+                    out.append(decimal: c)
+                }
+                out.append(",title=mlicense ")
+                appendWorkflowEscaped(f.pointee.code, property: true, to: &out)
+                out.append(UInt8(ascii: " "))
+                appendWorkflowEscaped(f.pointee.rule, property: true, to: &out)
+                out.append("::")
+                appendWorkflowEscaped(f.pointee.message, property: false, to: &out)
+                if f.pointee.fix != nil {
+                    out.append("%0Afix: ")
+                    appendWorkflowEscaped(f.pointee.fix!.title, property: false, to: &out)
+                }
+                out.append(0x0A)
+            }
         }
-        out += "mlicense: \(result.models.count) models checked, \(result.count(.error)) errors, \(result.count(.warning)) warnings\n"
-        return out
+        let counts = Counts(result.findings)
+        out.append("mlicense: ")
+        out.append(decimal: result.models.count)
+        out.append(" models checked, ")
+        out.append(decimal: counts.error)
+        out.append(" errors, ")
+        out.append(decimal: counts.warning)
+        out.append(" warnings\n")
     }
 
     /// Escapes a workflow command's message (actions/toolkit `escapeData`).
     public static func escapeData(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "%": out += "%25"
-            case "\r": out += "%0D"
-            case "\n": out += "%0A"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+        var out = ByteBuffer(capacity: s.utf8.count &+ 16)
+        appendWorkflowEscaped(s, property: false, to: &out)
+        return out.string()
     }
 
     /// Escapes a workflow command's property value (actions/toolkit `escapeProperty`).
     public static func escapeProperty(_ s: String) -> String {
-        var out = ""
-        for ch in escapeData(s).unicodeScalars {
-            switch ch {
-            case ":": out += "%3A"
-            case ",": out += "%2C"
-            default: out.unicodeScalars.append(ch)
+        var out = ByteBuffer(capacity: s.utf8.count &+ 16)
+        appendWorkflowEscaped(s, property: true, to: &out)
+        return out.string()
+    }
+
+    /// Appends `s` with `%`, CR and LF percent-encoded and, in a property, `:` and `,` too.
+    static func appendWorkflowEscaped(_ s: String, property: Bool, to out: inout ByteBuffer) {
+        var s = s
+        s.withUTF8 { u in
+            guard let p = u.baseAddress else { return }
+            var run = 0
+            var i = 0
+            while i < u.count {
+                // Eight bytes at a time while none needs escaping.
+                if i &+ 8 <= u.count {
+                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                    if !ByteBuffer.contains(w, UInt8(ascii: "%")) && !ByteBuffer.contains(w, 0x0D)
+                        && !ByteBuffer.contains(w, 0x0A)
+                        && !(property && (ByteBuffer.contains(w, UInt8(ascii: ":")) || ByteBuffer.contains(w, UInt8(ascii: ","))))
+                    {
+                        i &+= 8
+                        continue
+                    }
+                }
+                let code: StaticString
+                switch p[i] {
+                case UInt8(ascii: "%"): code = "%25"
+                case 0x0D: code = "%0D"
+                case 0x0A: code = "%0A"
+                case UInt8(ascii: ":") where property: code = "%3A"
+                case UInt8(ascii: ",") where property: code = "%2C"
+                default:
+                    i &+= 1
+                    continue
+                }
+                out.append(UnsafeBufferPointer(start: p + run, count: i &- run))
+                out.append(code)
+                i &+= 1
+                run = i
+            }
+            out.append(UnsafeBufferPointer(start: p + run, count: u.count &- run))
+        }
+    }
+
+    /// The JSON report (INTERFACE.md), starting with its schema version, and a line break.
+    static func writeJSON(_ result: LintResult, _ context: ReportContext, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("schemaVersion", 1)
+        w.key("tool")
+        w.beginObject()
+        w.field("name", literal: "mlicense")
+        w.field("version", context.version)
+        w.endObject()
+        w.key("models")
+        w.beginArray()
+        // Through pointers: the elements are read in place, not copied.
+        result.models.withUnsafeBufferPointer { models in
+            for i in models.indices { writeModel(models.baseAddress! + i, to: &w) }
+        }
+        w.endArray()
+        w.key("findings")
+        w.beginArray()
+        result.findings.withUnsafeBufferPointer { findings in
+            for i in findings.indices { writeFinding(findings.baseAddress! + i, reason: nil, to: &w) }
+        }
+        w.endArray()
+        w.key("suppressed")
+        w.beginArray()
+        for s in result.suppressed { withUnsafePointer(to: s.finding) { writeFinding($0, reason: s.reason, to: &w) } }
+        w.endArray()
+        let counts = Counts(result.findings)
+        w.key("summary")
+        w.beginObject()
+        w.field("models", result.models.count)
+        w.field("errors", counts.error)
+        w.field("warnings", counts.warning)
+        w.field("info", counts.info)
+        w.endObject()
+        w.endObject()
+        w.out.append(0x0A)
+    }
+
+    /// One model of the JSON report (`modelJSON`).
+    static func writeModel(_ m: UnsafePointer<ModelSummary>, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("path", m.pointee.path)
+        w.field("name", m.pointee.name)
+        w.field("declaredLicense", m.pointee.declaredLicense)
+        w.field("licenseName", m.pointee.licenseName)
+        w.field("licenseLink", m.pointee.licenseLink)
+        w.field("relation", m.pointee.lineage.relation?.rawValue)
+        w.field("relationSource", m.pointee.lineage.relation == nil ? nil : m.pointee.lineage.relationSource.rawValue)
+        w.key("relationEvidence")
+        w.beginArray()
+        m.pointee.lineage.relationEvidence.withUnsafeBufferPointer { evidence in
+            for i in evidence.indices { writeEvidence(evidence.baseAddress! + i, to: &w) }
+        }
+        w.endArray()
+        w.key("bases")
+        w.beginArray()
+        m.pointee.bases.withUnsafeBufferPointer { bases in
+            for i in bases.indices {
+                let b = bases.baseAddress! + i
+                w.beginObject()
+                w.field("id", b.pointee.ref.id)
+                w.key("license")
+                if b.pointee.license == nil {
+                    w.null()
+                } else if b.pointee.license!.record != nil {
+                    w.string(b.pointee.license!.record!.id)
+                } else {
+                    w.string(b.pointee.license!.display)
+                }
+                w.field("licenseSource", b.pointee.source.rawValue)
+                w.field("reuploadOf", b.pointee.reuploadOf)
+                w.key("evidence")
+                w.beginArray()
+                b.pointee.ref.evidence.withUnsafeBufferPointer { evidence in
+                    for j in evidence.indices { writeEvidence(evidence.baseAddress! + j, to: &w) }
+                }
+                w.endArray()
+                w.endObject()
             }
         }
-        return out
+        w.endArray()
+        w.endObject()
     }
 
-    /// The JSON report (INTERFACE.md), starting with its schema version.
-    public static func json(_ result: LintResult, _ context: ReportContext) -> JSONValue {
-        .object([
-            ("schemaVersion", 1),
-            ("tool", .object([("name", "mlicense"), ("version", .string(context.version))])),
-            ("models", .array(result.models.map(modelJSON))),
-            ("findings", .array(result.findings.map(findingJSON))),
-            ("suppressed", .array(result.suppressed.map { s in
-                var obj = findingJSON(s.finding)
-                if case .object(var pairs) = obj { pairs.append(("reason", .string(s.reason))); obj = .object(pairs) }
-                return obj
-            })),
-            ("summary", .object([("models", .int(result.models.count)), ("errors", .int(result.count(.error))),
-                                 ("warnings", .int(result.count(.warning))), ("info", .int(result.count(.info)))])),
-        ])
+    static func writeEvidence(_ e: UnsafePointer<Evidence>, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("description", e.pointee.description)
+        w.field("path", e.pointee.location.path)
+        w.field("line", e.pointee.location.line)
+        w.field("column", e.pointee.location.column)
+        w.endObject()
     }
 
-    /// One model as the JSON report writes it.
+    /// One finding of the JSON report; a suppressed one ends with its reason.
+    static func writeFinding(_ f: UnsafePointer<Finding>, reason: String?, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("code", f.pointee.code)
+        w.field("rule", f.pointee.rule)
+        w.field("severity", f.pointee.severity.rawValue)
+        w.field("model", f.pointee.model)
+        w.field("path", f.pointee.location.path)
+        w.field("line", f.pointee.location.line)
+        w.field("column", f.pointee.location.column)
+        w.field("message", f.pointee.message)
+        if !f.pointee.notes.isEmpty {
+            w.key("notes")
+            w.beginArray()
+            for n in f.pointee.notes { w.string(n) }
+            w.endArray()
+        }
+        if f.pointee.base != nil { w.field("base", f.pointee.base!) }
+        if f.pointee.commit != nil { w.field("commit", f.pointee.commit!) }
+        if f.pointee.fix != nil {
+            w.key("fix")
+            w.beginObject()
+            w.field("applicability", f.pointee.fix!.applicability.rawValue)
+            w.field("title", f.pointee.fix!.title)
+            w.endObject()
+        }
+        if let reason { w.field("reason", reason) }
+        w.endObject()
+    }
+
+    /// One model as the JSON report writes it (`mlicense lineage --format json`).
     public static func modelJSON(_ m: ModelSummary) -> JSONValue {
         .object([
             ("path", .string(m.path)),
@@ -174,21 +541,5 @@ public enum Reporters {
     static func evidenceJSON(_ e: Evidence) -> JSONValue {
         .object([("description", .string(e.description)), ("path", .string(e.location.path)),
                  ("line", .optional(e.location.line)), ("column", .optional(e.location.column))])
-    }
-
-    static func findingJSON(_ f: Finding) -> JSONValue {
-        var pairs: [(String, JSONValue)] = [
-            ("code", .string(f.code)), ("rule", .string(f.rule)), ("severity", .string(f.severity.rawValue)),
-            ("model", .string(f.model)), ("path", .string(f.location.path)),
-            ("line", .optional(f.location.line)), ("column", .optional(f.location.column)),
-            ("message", .string(f.message)),
-        ]
-        if !f.notes.isEmpty { pairs.append(("notes", .array(f.notes.map(JSONValue.string)))) }
-        if let b = f.base { pairs.append(("base", .string(b))) }
-        if let c = f.commit { pairs.append(("commit", .string(c))) }
-        if let fix = f.fix {
-            pairs.append(("fix", .object([("applicability", .string(fix.applicability.rawValue)), ("title", .string(fix.title))])))
-        }
-        return .object(pairs)
     }
 }

@@ -1,75 +1,190 @@
 /// SARIF 2.1.0 output (FORMATS.md §7.1): rules in `tool.driver.rules`, relative URIs, 1-based regions,
 /// `partialFingerprints`.
 public enum SARIF {
-    /// The SARIF log of `result`.
-    public static func log(_ result: LintResult, _ context: ReportContext) -> JSONValue {
+    /// The SARIF log of `result` as JSON text, with a line break.
+    static func write(_ result: LintResult, _ context: ReportContext, to w: inout JSONWriter) {
         let rules = RuleRegistry.descriptions
         let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.code, $0) })
-        let level = { (s: Severity) -> JSONValue in s == .error ? "error" : s == .warning ? "warning" : "note" }
-        let results: [JSONValue] = result.findings.map { f in
-            var region: [(String, JSONValue)] = []
-            if let l = f.location.line, l >= 1 {
-                region.append(("startLine", .int(l)))
-                if let c = f.location.column, c >= 1 { region.append(("startColumn", .int(c))) }
-            }
-            var physical: [(String, JSONValue)] = [("artifactLocation", .object([("uri", .string(uri(f.location.path))), ("uriBaseId", "%SRCROOT%")]))]
-            if !region.isEmpty { physical.append(("region", .object(region))) }
-            var text = f.message
-            if let fix = f.fix { text += " (fix: \(fix.title))" }
-            return .object([
-                ("ruleId", .string(f.code)),
-                ("ruleIndex", .int(index[f.code] ?? 0)),
-                ("level", level(f.severity)),
-                ("message", .object([("text", .string(text))])),
-                ("locations", [.object([("physicalLocation", .object(physical))])]),
-                ("partialFingerprints", .object([("mlicense/v1", .string(fingerprint(f)))])),
-            ])
+        let findings = result.findings
+        w.beginObject()
+        w.field("$schema", literal: "https://json.schemastore.org/sarif-2.1.0.json")
+        w.field("version", literal: "2.1.0")
+        w.key("runs")
+        w.beginArray()
+        w.beginObject()
+        w.key("tool")
+        w.beginObject()
+        w.key("driver")
+        w.beginObject()
+        w.field("name", literal: "mlicense")
+        w.field("version", context.version)
+        w.field("informationUri", literal: "https://github.com/mlicense/mlicense")
+        w.key("rules")
+        w.beginArray()
+        for r in rules {
+            w.beginObject()
+            w.field("id", r.code)
+            w.field("name", r.slug)
+            w.key("shortDescription")
+            w.beginObject()
+            w.field("text", r.summary)
+            w.endObject()
+            w.key("fullDescription")
+            w.beginObject()
+            w.field("text", r.whatItChecks)
+            w.endObject()
+            w.key("help")
+            w.beginObject()
+            w.field("text", r.documentation)
+            w.endObject()
+            w.key("defaultConfiguration")
+            w.beginObject()
+            w.key("level")
+            writeLevel(r.defaultSeverity, to: &w)
+            w.endObject()
+            w.endObject()
         }
-        return .object([
-            ("$schema", "https://json.schemastore.org/sarif-2.1.0.json"),
-            ("version", "2.1.0"),
-            ("runs", [.object([
-                ("tool", .object([("driver", .object([
-                    ("name", "mlicense"),
-                    ("version", .string(context.version)),
-                    ("informationUri", "https://github.com/mlicense/mlicense"),
-                    ("rules", .array(rules.map { r in
-                        .object([
-                            ("id", .string(r.code)),
-                            ("name", .string(r.slug)),
-                            ("shortDescription", .object([("text", .string(r.summary))])),
-                            ("fullDescription", .object([("text", .string(r.whatItChecks))])),
-                            ("help", .object([("text", .string(r.documentation))])),
-                            ("defaultConfiguration", .object([("level", level(r.defaultSeverity))])),
-                        ])
-                    })),
-                ]))])),
-                ("results", .array(results)),
-            ])]),
-        ])
+        w.endArray()
+        w.endObject()
+        w.endObject()
+        w.key("results")
+        w.beginArray()
+        // Findings come grouped by file, so consecutive ones often share their rule.
+        var lastCode: String?
+        var lastIndex = 0
+        for f in findings {
+            if lastCode != f.code {
+                lastIndex = index[f.code] ?? 0
+                lastCode = f.code
+            }
+            w.beginObject()
+            w.field("ruleId", f.code)
+            w.field("ruleIndex", lastIndex)
+            w.key("level")
+            writeLevel(f.severity, to: &w)
+            w.key("message")
+            w.beginObject()
+            w.key("text")
+            w.beginString()
+            w.out.appendJSONEscaped(f.message)
+            if let fix = f.fix {
+                w.out.append(" (fix: ")
+                w.out.appendJSONEscaped(fix.title)
+                w.out.append(UInt8(ascii: ")"))
+            }
+            w.endString()
+            w.endObject()
+            w.key("locations")
+            w.beginArray()
+            w.beginObject()
+            w.key("physicalLocation")
+            w.beginObject()
+            w.key("artifactLocation")
+            w.beginObject()
+            w.key("uri")
+            w.beginString()
+            appendURI(f.location.path, to: &w.out)
+            w.endString()
+            w.field("uriBaseId", literal: "%SRCROOT%")
+            w.endObject()
+            if let l = f.location.line, l >= 1 {
+                w.key("region")
+                w.beginObject()
+                w.field("startLine", l)
+                if let c = f.location.column, c >= 1 { w.field("startColumn", c) }
+                w.endObject()
+            }
+            w.endObject()
+            w.endObject()
+            w.endArray()
+            w.key("partialFingerprints")
+            w.beginObject()
+            w.key("mlicense/v1")
+            w.beginString()
+            w.out.append(hex: fingerprintHash(f), width: 16)
+            w.endString()
+            w.endObject()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        w.out.append(0x0A)
+    }
+
+    /// A result's `level`.
+    static func writeLevel(_ s: Severity, to w: inout JSONWriter) {
+        switch s {
+        case .error: w.string("error" as StaticString)
+        case .warning: w.string("warning" as StaticString)
+        case .info: w.string("note" as StaticString)
+        }
     }
 
     /// A relative URI: path segments percent-encoded, `/` kept.
     static func uri(_ path: String) -> String {
-        var out = ""
-        for b in path.utf8 {
-            let c = Character(Unicode.Scalar(b))
-            if c.isASCII && (c.isLetter || c.isNumber || "-._~/".contains(c)) { out.append(c) } else {
-                let hex = String(b, radix: 16, uppercase: true)
-                out += "%" + (hex.count == 1 ? "0" : "") + hex
-            }
-        }
-        return out
+        var out = ByteBuffer(capacity: path.utf8.count &* 3)
+        appendURI(path, to: &out)
+        return out.string()
     }
+
+    /// Appends `path` with every byte but ASCII letters, digits and `-._~/` percent-encoded.
+    static func appendURI(_ path: String, to out: inout ByteBuffer) {
+        var path = path
+        path.withUTF8 { u in
+            guard let p = u.baseAddress else { return }
+            var run = 0
+            for i in 0..<u.count {
+                let b = p[i]
+                switch b {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                     UInt8(ascii: "~"), UInt8(ascii: "/"):
+                    continue
+                default:
+                    out.append(UnsafeBufferPointer(start: p + run, count: i &- run))
+                    out.append(UInt8(ascii: "%"))
+                    out.append(upperHex[Int(b >> 4)], upperHex[Int(b & 0xF)])
+                    run = i &+ 1
+                }
+            }
+            out.append(UnsafeBufferPointer(start: p + run, count: u.count &- run))
+        }
+    }
+
+    static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// A stable fingerprint of rule + file + model + base (FNV-1a, 64 bits): it survives line moves.
     static func fingerprint(_ f: Finding) -> String {
+        var out = ByteBuffer(capacity: 16)
+        out.append(hex: fingerprintHash(f), width: 16)
+        return out.string()
+    }
+
+    /// FNV-1a over `code|path|model|base`.
+    static func fingerprintHash(_ f: Finding) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
-        for b in "\(f.code)|\(f.location.path)|\(f.model)|\(f.base ?? "")".utf8 {
-            h ^= UInt64(b)
+        func mix(_ s: String) {
+            var s = s
+            s.withUTF8 { u in
+                for b in u {
+                    h ^= UInt64(b)
+                    h = h &* 0x100000001b3
+                }
+            }
+        }
+        func bar() {
+            h ^= UInt64(UInt8(ascii: "|"))
             h = h &* 0x100000001b3
         }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        mix(f.code)
+        bar()
+        mix(f.location.path)
+        bar()
+        mix(f.model)
+        bar()
+        if let b = f.base { mix(b) }
+        return h
     }
 }
