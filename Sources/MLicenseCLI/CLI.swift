@@ -19,6 +19,9 @@ public enum CLI {
         /// Whether the process ends right after the command (`mlicense` itself, not a test): large
         /// results are then left for the exit to reclaim (see ``KeptUntilExit``).
         var exitsAfterCommand = false
+        /// Writes raw report bytes to standard output, when the process owns it (`mlicense` itself):
+        /// a large report is then streamed instead of collected into one string. Nil in tests.
+        var outBytes: ((UnsafeRawBufferPointer) -> Int32)?
     }
 
     static let commands: [CommandSpec] = [
@@ -66,6 +69,7 @@ public enum CLI {
     public static func main(_ arguments: [String]) -> Int32 {
         var io = IO()
         io.exitsAfterCommand = true
+        io.outBytes = { FixWriter.writeAll(1, $0) }
         return run(arguments, io: io)
     }
 
@@ -114,6 +118,19 @@ public enum CLI {
     }
 
     /// Writes `text` to `--output FILE` (atomically) or stdout.
+    /// Writes the report of `result` to `output`, or streams it to standard output.
+    static func emitReport(_ result: LintResult, format: OutputFormat, context: ReportContext, to output: String?, io: IO) throws {
+        if output == nil, let write = io.outBytes {
+            // A failed write (a closed pipe) ends the report; there is nobody left to tell.
+            struct Stop: Error {}
+            try? Reporters.render(result, format: format, context: context) { (chunk: UnsafeRawBufferPointer) throws(Stop) in
+                if write(chunk) != 0 { throw Stop() }
+            }
+            return
+        }
+        try emit(Reporters.render(result, format: format, context: context), to: output, io: io)
+    }
+
     static func emit(_ text: String, to output: String?, io: IO) throws {
         guard let output else { io.out(text); return }
         do {

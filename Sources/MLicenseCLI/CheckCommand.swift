@@ -37,7 +37,7 @@ enum CheckCommand {
         }
         if !a.has("quiet") {
             let ctx = ReportContext(version: CLI.version, color: CLI.useColor(io, output: a.value("output")), verbose: a.has("verbose"))
-            try CLI.emit(Reporters.render(result, format: format, context: ctx), to: a.value("output"), io: io)
+            try CLI.emitReport(result, format: format, context: ctx, to: a.value("output"), io: io)
         }
         return LintRun.exitStatus(result, failOn: config.failOn)
     }

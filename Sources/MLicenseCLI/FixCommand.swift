@@ -37,7 +37,7 @@ enum FixCommand {
         let (after, afterConfig, _) = try LintRun.lint(paths: paths, source: .worktree, args: again, io: io)
         if !args.has("quiet") {
             let ctx = ReportContext(version: CLI.version, color: CLI.useColor(io, output: args.value("output")), verbose: args.has("verbose"))
-            try CLI.emit(Reporters.render(after, format: format, context: ctx), to: args.value("output"), io: io)
+            try CLI.emitReport(after, format: format, context: ctx, to: args.value("output"), io: io)
         }
         return LintRun.exitStatus(after, failOn: afterConfig.failOn)
     }

@@ -87,15 +87,18 @@ public enum FixWriter {
 
     /// Writes every byte, retrying short writes and interruptions; 0 or an errno value.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
-        bytes.withUnsafeBytes { buffer -> Int32 in
-            var done = 0
-            while done < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 { if errno == EINTR { continue }; return errno }
-                done += n
-            }
-            return 0
+        bytes.withUnsafeBytes { writeAll(fd, $0) }
+    }
+
+    /// Writes every byte of `buffer`, retrying short writes and interruptions; 0 or an errno value.
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
+        var done = 0
+        while done < buffer.count {
+            let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+            if n < 0 { if errno == EINTR { continue }; return errno }
+            done += n
         }
+        return 0
     }
 
     /// Reads `fd` to its end, or up to `limit` bytes; what was read before an error.
