@@ -126,12 +126,23 @@ public enum ModelDiscovery {
     /// The cards of every README.md the snapshot holds bytes of, by folder: read once, used both to
     /// find the models and to read them.
     public static func cards(in snapshot: RepositorySnapshot) -> [String: ModelCard] {
+        cards(in: snapshot, parallel: true)
+    }
+
+    /// The cards, parsed over the processor's cores with `parallel`.
+    static func cards(in snapshot: RepositorySnapshot, parallel: Bool) -> [String: ModelCard] {
+        let readmes = snapshot.files.filter { $0.name == "README.md" && $0.content.bytes != nil }
+        let parsed = Parallel.map(readmes, parallel: parallel) { files in
+            files.map { f -> (String, ModelCard) in
+                var truncated = false
+                if case .head = f.content { truncated = true }
+                return (f.folder, ModelCard(path: f.path, bytes: f.content.bytes!, isTruncated: truncated))
+            }
+        }
         var cards: [String: ModelCard] = [:]
-        for f in snapshot.files where f.name == "README.md" {
-            guard let bytes = f.content.bytes else { continue }
-            var truncated = false
-            if case .head = f.content { truncated = true }
-            cards[f.folder] = ModelCard(path: f.path, bytes: bytes, isTruncated: truncated)
+        cards.reserveCapacity(readmes.count)
+        for chunk in parsed {
+            for (folder, card) in chunk { cards[folder] = card }
         }
         return cards
     }
