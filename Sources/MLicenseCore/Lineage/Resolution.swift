@@ -120,9 +120,9 @@ public struct LicenseResolver: Sendable {
         for folder in repoCards.keys.sorted() {
             let lower = folder.lowercased()
             byPath[lower] = folder
-            let parts = lower.split(separator: "/")
-            if parts.count >= 2, byTail[parts.suffix(2).joined(separator: "/")] == nil { byTail[parts.suffix(2).joined(separator: "/")] = folder }
-            if let last = parts.last { byName[String(last), default: []].append(folder) }
+            let (last, tail) = Self.lastComponents(lower)
+            if let tail, byTail[tail] == nil { byTail[tail] = folder }
+            if let last { byName[last, default: []].append(folder) }
         }
         foldersByPath = byPath
         foldersByTail = byTail
@@ -174,11 +174,41 @@ public struct LicenseResolver: Sendable {
         guard ModelReference.classify(id) == .hub else { return nil }
         let lower = id.lowercased()
         if let folder = foldersByPath[lower] ?? foldersByTail[lower], let card = repoCards[folder] { return (folder, card) }
-        let last = lower.split(separator: "/").last.map(String.init) ?? lower
+        let last = Self.lastComponents(lower).last ?? lower
         if let named = foldersByName[last], named.count == 1, named[0] != modelPath, let card = repoCards[named[0]] {
             return (named[0], card)
         }
         return nil
+    }
+
+    /// The last non-empty `/`-separated component of `path`, and the last two joined with `/`
+    /// (nil when there are fewer): what `split(separator: "/")` gives as `last` and `suffix(2)`.
+    static func lastComponents(_ path: String) -> (last: String?, tail: String?) {
+        guard path.utf8.allSatisfy({ $0 < 0x80 }) else {
+            // Characters decide where a non-ASCII path splits.
+            let parts = path.split(separator: "/")
+            return (parts.last.map(String.init), parts.count >= 2 ? parts.suffix(2).joined(separator: "/") : nil)
+        }
+        let ascii: (last: String?, tail: String?)? = path.utf8.withContiguousStorageIfAvailable { bytes in
+            var end = bytes.count
+            var found: [Range<Int>] = []
+            // Walk back over components, skipping empty ones, until two are found.
+            while found.count < 2 {
+                while end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+                guard end > 0 else { break }
+                var start = end
+                while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+                found.append(start..<end)
+                end = start
+            }
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
+            guard let lastRange = found.first else { return (nil, nil) }
+            let last = text(lastRange)
+            return (last, found.count == 2 ? text(found[1]) + "/" + last : nil)
+        }
+        if let ascii { return ascii }
+        let parts = path.split(separator: "/")
+        return (parts.last.map(String.init), parts.count >= 2 ? parts.suffix(2).joined(separator: "/") : nil)
     }
 
     /// `base` joined with the relative `path`, or nil when it leaves the repository.

@@ -130,6 +130,11 @@ public enum Linter {
         return LintResult(models: models, findings: Finding.sortedForReport(findings), suppressed: suppressed)
     }
 
+    /// Every rule with the relations it applies to (read once, not per model).
+    static let ruleTable: [(rule: any Rule, relations: [Relation])] = RuleRegistry.all.map {
+        ($0, type(of: $0).description.relations)
+    }
+
     /// One model as checked.
     struct CheckedModel {
         var summary: ModelSummary
@@ -172,9 +177,8 @@ public enum Linter {
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
         let ignores = !config.ignore.isEmpty
-        for rule in RuleRegistry.all {
-            let d = type(of: rule).description
-            if !d.relations.isEmpty, !(lineage.relation.map(d.relations.contains) ?? false) { continue }
+        for (rule, relations) in ruleTable {
+            if !relations.isEmpty, !(lineage.relation.map(relations.contains) ?? false) { continue }
             for f in rule.check(context) {
                 if ignores, let entry = config.ignoreEntry(for: f) {
                     suppressed.append(SuppressedFinding(finding: f, reason: entry.reason))
