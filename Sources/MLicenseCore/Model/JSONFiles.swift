@@ -94,10 +94,9 @@ extension JSONInput: Decodable {
     }
 
     /// The keys read by ``AdapterConfig`` and ``TransformersConfig``.
-    static let wantedKeys = ["peft_type", "base_model_name_or_path", "_name_or_path", "quantization_config",
-                             "quantization", "architectures", "model_type", "transformers_version"]
+    static let wantedKeys = WantedMembers.Key.top.map(\.rawValue)
     /// The keys read inside `quantization_config` and `quantization`.
-    static let wantedNestedKeys = ["quant_method", "load_in_4bit", "load_in_8bit", "bits"]
+    static let wantedNestedKeys = WantedMembers.Key.nested.map(\.rawValue)
     private static let watchedKeys: [[UInt8]] = (wantedKeys + wantedNestedKeys).map { Array($0.utf8) }
 
     /// Whether reading only the wanted members could differ from a full read: a string holding an
@@ -224,28 +223,40 @@ extension JSONInput: Decodable {
 }
 
 /// The wanted members of a model's JSON file, read without touching the others.
-private struct WantedMembers: Decodable {
+struct WantedMembers: Decodable {
     var value: JSONInput
 
+    /// ``JSONInput/wantedKeys`` and ``JSONInput/wantedNestedKeys``.
+    enum Key: String, CodingKey, CaseIterable {
+        case peftType = "peft_type", baseModelNameOrPath = "base_model_name_or_path", nameOrPath = "_name_or_path"
+        case quantizationConfig = "quantization_config", quantization, architectures, modelType = "model_type"
+        case transformersVersion = "transformers_version"
+        case quantMethod = "quant_method", loadIn4bit = "load_in_4bit", loadIn8bit = "load_in_8bit", bits
+
+        static let top: [Key] = [.peftType, .baseModelNameOrPath, .nameOrPath, .quantizationConfig, .quantization,
+                                 .architectures, .modelType, .transformersVersion]
+        static let nested: [Key] = [.quantMethod, .loadIn4bit, .loadIn8bit, .bits]
+    }
+
     init(from decoder: any Decoder) throws {
-        guard let object = try? decoder.container(keyedBy: PlainKey.self) else {
+        guard let object = try? decoder.container(keyedBy: Key.self) else {
             value = .null
             return
         }
-        value = .object(Self.members(of: object, JSONInput.wantedKeys, nested: JSONInput.wantedNestedKeys))
+        value = .object(Self.members(of: object, Key.top, nested: Key.nested))
     }
 
     /// The members of `object` named in `keys`, read as their readers need them: only whether
     /// they are present, a string, an object (with its members named in `nested`), or true.
-    private static func members(of object: KeyedDecodingContainer<PlainKey>, _ keys: [String],
-                                nested: [String]?) -> [(key: String, value: JSONInput)] {
+    private static func members(of object: KeyedDecodingContainer<Key>, _ keys: [Key],
+                                nested: [Key]?) -> [(key: String, value: JSONInput)] {
         var out: [(key: String, value: JSONInput)] = []
-        for key in object.allKeys where keys.contains(key.stringValue) {
+        for key in keys where object.contains(key) {
             let value: JSONInput
-            switch key.stringValue {
-            case "architectures", "model_type", "transformers_version", "bits":
+            switch key {
+            case .architectures, .modelType, .transformersVersion, .bits:
                 value = .null
-            case "load_in_4bit", "load_in_8bit":
+            case .loadIn4bit, .loadIn8bit:
                 if let b = try? object.decode(Bool.self, forKey: key) {
                     value = .bool(b)
                 } else if let n = try? object.decode(Double.self, forKey: key) {
@@ -253,28 +264,19 @@ private struct WantedMembers: Decodable {
                 } else {
                     value = .null
                 }
-            case "quantization_config", "quantization":
-                if let nested, let inner = try? object.nestedContainer(keyedBy: PlainKey.self, forKey: key) {
+            case .quantizationConfig, .quantization:
+                if let nested, let inner = try? object.nestedContainer(keyedBy: Key.self, forKey: key) {
                     value = .object(members(of: inner, nested, nested: nil))
                 } else {
                     value = .null
                 }
-            default:
+            case .peftType, .baseModelNameOrPath, .nameOrPath, .quantMethod:
                 value = (try? object.decode(String.self, forKey: key)).map { .string($0) } ?? .null
             }
-            out.append((key.stringValue, value))
+            out.append((key.rawValue, value))
         }
         return out
     }
-}
-
-/// A member key as written.
-private struct PlainKey: CodingKey {
-    var stringValue: String
-    init(_ name: String) { stringValue = name }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    var intValue: Int? { nil }
-    init?(intValue: Int) { nil }
 }
 
 /// A member key with its position among the keys the decoder has met.
