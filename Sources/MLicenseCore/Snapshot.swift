@@ -152,7 +152,7 @@ public struct RepositorySnapshot: Sendable {
     /// Creates a snapshot; files are sorted by path.
     public init(source: SnapshotSource, files: [SnapshotFile]) {
         self.source = source
-        self.files = files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        self.files = files.sorted { SourceLocation.pathPrecedes($0.path, $1.path) }
         var index: [String: Int] = [:]
         index.reserveCapacity(self.files.count)
         for (i, f) in self.files.enumerated() { index[f.path] = i }

@@ -112,6 +112,16 @@ private struct TrackedPaths {
             let path = String(cString: cPath)
             if entry.mode == FileMode.gitlink { gitlinks.insert(path); continue }
             files.insert(path)
+            if path.utf8.allSatisfy({ $0 < 0x80 }) {
+                // ASCII: the folders end where the slashes are.
+                var end = path.utf8.count
+                let bytes = Array(path.utf8)
+                while let slash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")) {
+                    end = slash
+                    guard folders.insert(String(decoding: bytes[..<end], as: UTF8.self)).inserted else { break }
+                }
+                continue
+            }
             var folder = Substring(path)
             while let slash = folder.lastIndex(of: "/") {
                 folder = folder[..<slash]
