@@ -123,6 +123,14 @@ public struct SnapshotFile: Sendable, Hashable {
         return path[path.utf8.index(after: slash)...]
     }
 
+    /// Whether the file is directly in `folder` ("" for the root): `folder == self.folder`
+    /// without building the folder's string.
+    public func isDirectly(in folder: String) -> Bool {
+        let nameLength = name.utf8.count
+        if folder.isEmpty { return nameLength == path.utf8.count }
+        return path.utf8.count == folder.utf8.count + 1 + nameLength && path.utf8.starts(with: folder.utf8)
+    }
+
     /// The folder holding the file, "" at the root.
     public var folder: String {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
@@ -144,7 +152,7 @@ public struct RepositorySnapshot: Sendable {
     /// Creates a snapshot; files are sorted by path.
     public init(source: SnapshotSource, files: [SnapshotFile]) {
         self.source = source
-        self.files = files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        self.files = files.sorted { SourceLocation.pathPrecedes($0.path, $1.path) }
         var index: [String: Int] = [:]
         index.reserveCapacity(self.files.count)
         for (i, f) in self.files.enumerated() { index[f.path] = i }
@@ -175,6 +183,7 @@ public enum FileInterest: Sendable, Hashable {
 
     /// What mlicense reads of the file at `path` (by name; the same rule for every source).
     public static func forPath(_ path: String) -> FileInterest {
+        if let interest = forASCIIPath(path) { return interest }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         let lower = name.lowercased()
         switch name {
@@ -189,10 +198,42 @@ public enum FileInterest: Sendable, Hashable {
             return .text(limit: textLimit)
         }
         if lower.hasSuffix(".gguf") { return .header(limit: ggufHeaderLimit) }
-        for ext in [".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack", ".npz"]
-        where lower.hasSuffix(ext) {
+        for ext in weightExtensions where lower.hasSuffix(ext) {
             return .pointerCheck
         }
         return .sizeOnly
     }
-}
+
+    private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack", ".npz"]
+    private static let textNames: [[UInt8]] = [
+        "README.md", "config.json", "adapter_config.json", "mergekit_config.yml", "mergekit_moe_config.yml",
+        "measurement.json", "quantize_config.json", ".mlicense.yml", ".mlicense.yaml",
+    ].map { Array($0.utf8) }
+    private static let textPrefixes: [[UInt8]] = ["license", "notice", "copying"].map { Array($0.utf8) }
+    private static let weightSuffixes: [[UInt8]] = weightExtensions.map { Array($0.utf8) }
+    private static let ggufSuffix = Array(".gguf".utf8)
+
+    /// ``forPath(_:)`` byte by byte for a path whose last component is ASCII (where lower-casing
+    /// and comparing characters is lower-casing and comparing bytes); nil for any other path.
+    private static func forASCIIPath(_ path: String) -> FileInterest? {
+        let result: FileInterest?? = path.utf8.withContiguousStorageIfAvailable { p -> FileInterest? in
+            guard let last = p.last, last != UInt8(ascii: "/") else { return nil }
+            var start = p.count
+            while start > 0, p[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            let name = UnsafeBufferPointer(rebasing: p[start...])
+            guard name.allSatisfy({ $0 < 0x80 }) else { return nil }
+            func lower(_ b: UInt8) -> UInt8 { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b }
+            func hasPrefix(_ s: [UInt8]) -> Bool {
+                name.count >= s.count && zip(name, s).allSatisfy { lower($0) == $1 }
+            }
+            func hasSuffix(_ s: [UInt8]) -> Bool {
+                name.count >= s.count && zip(name[(name.count - s.count)...], s).allSatisfy { lower($0) == $1 }
+            }
+            if textNames.contains(where: { $0.elementsEqual(name) }) { return .text(limit: textLimit) }
+            if textPrefixes.contains(where: hasPrefix) { return .text(limit: textLimit) }
+            if hasSuffix(ggufSuffix) { return .header(limit: ggufHeaderLimit) }
+            if weightSuffixes.contains(where: hasSuffix) { return .pointerCheck }
+            return .sizeOnly
+        }
+        return result ?? nil
+    }}

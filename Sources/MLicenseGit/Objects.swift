@@ -1,5 +1,9 @@
 internal import CGit2
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MLicenseCore
 
 /// File modes git stores in trees and the index.
@@ -66,30 +70,29 @@ extension Repository {
     }
 
     private func catFileHead(_ hex: String, limit: Int) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "--git-dir=\(gitDirectory)", "cat-file", "blob", hex]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch {
+        let child: GitChild
+        do {
+            child = try GitChild.spawn(["git", "--git-dir=\(gitDirectory)", "cat-file", "blob", hex])
+        } catch {
             throw GitError(function: "git cat-file", message: "cannot run git: \(error)")
         }
-        let reader = output.fileHandleForReading
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(limit)
-        while bytes.count < limit, let chunk = try? reader.read(upToCount: min(limit - bytes.count, 1 << 16)),
-              !chunk.isEmpty {
-            bytes.append(contentsOf: chunk)
+        var bytes = [UInt8](repeating: 0, count: limit)
+        var filled = 0
+        while filled < limit {
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                read(child.output, buffer.baseAddress! + filled, min(limit - filled, 1 << 16))
+            }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            filled += n
         }
-        let stopped = process.isRunning
-        if stopped { process.terminate() }
-        try? reader.close()
-        process.waitUntilExit()
-        if !stopped, bytes.count < limit, process.terminationStatus != 0 {
-            throw GitError(function: "git cat-file", code: Int(process.terminationStatus),
-                           message: "cannot read blob \(hex)")
+        bytes.removeSubrange(filled...)
+        let stopped = child.isRunning()
+        if stopped { kill(child.pid, SIGTERM) }
+        close(child.output)
+        let status = child.wait()
+        if !stopped, bytes.count < limit, status != 0 {
+            throw GitError(function: "git cat-file", code: Int(status), message: "cannot read blob \(hex)")
         }
         return bytes
     }
@@ -114,4 +117,71 @@ extension Repository {
         }
         return SnapshotFile(path: path, size: size, content: content)
     }
+}
+
+/// A process run through `/usr/bin/env` with its standard output on a pipe, standard input and
+/// error on /dev/null, in this process's environment.
+private final class GitChild {
+    let pid: pid_t
+    /// The read end of the child's standard output.
+    let output: Int32
+    /// The wait status, once the child has been reaped.
+    private var status: Int32?
+
+    private init(pid: pid_t, output: Int32) {
+        self.pid = pid
+        self.output = output
+    }
+
+    /// Starts `/usr/bin/env arguments…`.
+    static func spawn(_ arguments: [String]) throws -> GitChild {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw SpawnError(operation: "pipe", code: errno) }
+        // Neither end may leak into other children; the write end reaches git as its stdout only.
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
+        close(fds[1])
+        guard rc == 0 else {
+            close(fds[0])
+            throw SpawnError(operation: "posix_spawn", code: rc)
+        }
+        return GitChild(pid: pid, output: fds[0])
+    }
+
+    /// Whether the child has not exited yet (reaps it when it has).
+    func isRunning() -> Bool {
+        guard status == nil else { return false }
+        var s: Int32 = 0
+        let r = waitpid(pid, &s, WNOHANG)
+        if r == pid { status = s; return false }
+        return r == 0
+    }
+
+    /// Waits for the child; its exit code, or the number of the signal that ended it.
+    func wait() -> Int32 {
+        var s: Int32 = status ?? 0
+        if status == nil {
+            while waitpid(pid, &s, 0) < 0, errno == EINTR {}
+            status = s
+        }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
+        let signal = s & 0x7F
+        return signal == 0 ? (s >> 8) & 0xFF : signal
+    }
+}
+
+/// A system call that failed while starting a process.
+private struct SpawnError: Error, CustomStringConvertible {
+    var operation: String
+    var code: Int32
+    var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }

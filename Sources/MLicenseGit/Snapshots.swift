@@ -1,4 +1,5 @@
 internal import CGit2
+import Dispatch
 import MLicenseCore
 
 extension Repository {
@@ -69,21 +70,27 @@ extension Repository {
         }
         let tracked = try TrackedPaths(index: openIndex(nil))
         let common = commonDirectory
-        var files: [SnapshotFile] = []
-        try walkFolder(root: root, folder: { path in
-            if tracked.gitlinks.contains(path) { return .submodule }
-            if tracked.folders.contains(path) { return .descend }
-            if try self.isIgnored(path) { return .skip }
-            return isNestedRepository(root + "/" + path) ? .submodule : .descend
-        }) { path, kind, size in
-            guard kind != .other else { return }
-            if !tracked.files.contains(path), try self.isIgnored(path) { return }
-            if let file = try diskFile(root: root, path: path, kind: kind, size: size,
-                                       include: include(path), commonDirectory: common) {
-                files.append(file)
+        // The walk (and git's ignore rules) lists the entries; their content is read afterwards,
+        // over the cores.
+        var entries: [DiskEntry] = []
+        do {
+            try walkFolder(root: root, folder: { path in
+                if tracked.gitlinks.contains(path) { return .submodule }
+                if tracked.folders.contains(path) { return .descend }
+                if try self.isIgnored(path) { return .skip }
+                return isNestedRepository(root + "/" + path) ? .submodule : .descend
+            }) { path, kind, size in
+                guard kind != .other else { return }
+                if !tracked.files.contains(path), try self.isIgnored(path) { return }
+                entries.append(DiskEntry(path: path, kind: kind, size: size, include: include(path)))
             }
+        } catch {
+            // Reading stopped at the first failure: a file met before it that cannot be read
+            // is the failure reported.
+            _ = try readDiskEntries(entries, root: root, commonDirectory: common)
+            throw error
         }
-        return RepositorySnapshot(source: .worktree, files: files)
+        return RepositorySnapshot(source: .worktree, files: try readDiskEntries(entries, root: root, commonDirectory: common))
     }
 
     /// Whether git's ignore rules (`.gitignore` files, `info/exclude`, `core.excludesFile`) exclude
@@ -112,6 +119,16 @@ private struct TrackedPaths {
             let path = String(cString: cPath)
             if entry.mode == FileMode.gitlink { gitlinks.insert(path); continue }
             files.insert(path)
+            if path.utf8.allSatisfy({ $0 < 0x80 }) {
+                // ASCII: the folders end where the slashes are.
+                var end = path.utf8.count
+                let bytes = Array(path.utf8)
+                while let slash = bytes[..<end].lastIndex(of: UInt8(ascii: "/")) {
+                    end = slash
+                    guard folders.insert(String(decoding: bytes[..<end], as: UTF8.self)).inserted else { break }
+                }
+                continue
+            }
             var folder = Substring(path)
             while let slash = folder.lastIndex(of: "/") {
                 folder = folder[..<slash]
@@ -119,4 +136,61 @@ private struct TrackedPaths {
             }
         }
     }
+}
+
+/// A work-tree entry to read.
+struct DiskEntry: Sendable {
+    var path: String
+    var kind: EntryKind
+    var size: UInt64
+    var include: Bool
+}
+
+/// The snapshot records of `entries`, read in chunks over the cores (plain file reads: no
+/// libgit2 call); the first entry in order that cannot be read throws, as a serial read would.
+func readDiskEntries(_ entries: [DiskEntry], root: String, commonDirectory: String?) throws -> [SnapshotFile] {
+    let chunkSize = 64
+    let chunks = (entries.count + chunkSize - 1) / chunkSize
+    @Sendable func read(_ chunk: Int) -> [Result<SnapshotFile?, any Error>] {
+        entries[(chunk * chunkSize)..<min((chunk + 1) * chunkSize, entries.count)].map { e in
+            Result { try diskFile(root: root, path: e.path, kind: e.kind, size: e.size, include: e.include,
+                                  commonDirectory: commonDirectory) }
+        }
+    }
+    var results: [[Result<SnapshotFile?, any Error>]]
+    if chunks > 1 {
+        let slots = ChunkResults(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { i in slots.set(i, read(i)) }
+        results = slots.take()
+    } else {
+        results = (0..<chunks).map(read)
+    }
+    var files: [SnapshotFile] = []
+    files.reserveCapacity(entries.count)
+    for chunk in results {
+        for r in chunk {
+            if let file = try r.get() { files.append(file) }
+        }
+    }
+    return files
+}
+
+/// One result slot per chunk; each concurrent iteration writes only its own slot, read after
+/// `concurrentPerform` returns.
+private final class ChunkResults: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<[Result<SnapshotFile?, any Error>]>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: [])
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ i: Int, _ value: [Result<SnapshotFile?, any Error>]) { slots[i] = value }
+
+    func take() -> [[Result<SnapshotFile?, any Error>]] { Array(slots) }
 }

@@ -62,13 +62,17 @@ public struct YAMLScalar: Sendable, Hashable {
 
     /// Whether this is a plain null (`~`, `null`, `Null`, `NULL` or empty) with no tag.
     public var isNull: Bool {
-        style == .plain && tag == nil && ["", "~", "null", "Null", "NULL"].contains(text)
+        guard style == .plain, tag == nil, text.utf8.count <= 4 else { return false }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 
     /// The YAML 1.1 boolean this plain scalar would be read as by PyYAML (`yes`, `No`, `on`, `TRUE`,
     /// …), or nil when it is not one. Quoted scalars are never booleans.
     public var yaml11Boolean: Bool? {
-        guard style == .plain, tag == nil else { return nil }
+        guard style == .plain, tag == nil, (1...5).contains(text.utf8.count) else { return nil }
         switch text {
         case "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "y", "Y": return true
         case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N": return false
@@ -80,13 +84,25 @@ public struct YAMLScalar: Sendable, Hashable {
     /// holding it is not a string for huggingface_hub.
     public var looksNumeric: Bool {
         guard style == .plain, tag == nil, !text.isEmpty else { return false }
-        var t = Substring(text)
-        if t.first == "-" || t.first == "+" { t = t.dropFirst() }
-        guard !t.isEmpty else { return false }
-        if t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_") }) { return true }
-        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
-            && parts.contains { !$0.isEmpty }
+        // Byte by byte: a byte outside 0-9, `_`, `.`, `-`, `+` fails either way, as a Character
+        // holding it is not an ASCII digit.
+        var utf8 = Substring(text).utf8
+        if utf8.first == UInt8(ascii: "-") || utf8.first == UInt8(ascii: "+") { utf8 = utf8.dropFirst() }
+        guard !utf8.isEmpty else { return false }
+        func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
+        if utf8.allSatisfy({ isDigit($0) || $0 == UInt8(ascii: "_") }) { return true }
+        var dots = 0
+        var digits = 0
+        for b in utf8 {
+            if b == UInt8(ascii: ".") {
+                dots += 1
+            } else if isDigit(b) {
+                digits += 1
+            } else {
+                return false
+            }
+        }
+        return dots == 1 && digits > 0
     }
 }
 
@@ -166,8 +182,13 @@ public struct YAMLNode: Sendable {
 
     /// The last pair whose key is the scalar `key`, or nil.
     public func pair(_ key: String) -> YAMLPair? {
-        guard let pairs = mapping else { return nil }
-        return pairs.last { $0.key.scalar?.text == key }
+        guard case .mapping(let pairs) = kind else { return nil }
+        var i = pairs.endIndex
+        while i > pairs.startIndex {
+            i -= 1
+            if case .scalar(let s) = pairs[i].key.kind, s.text == key { return pairs[i] }
+        }
+        return nil
     }
 
     /// A short name of the node's kind for messages: "a string", "a list", "a mapping", "a number", ….

@@ -202,8 +202,13 @@ struct DocumentBuilder {
         var items: [YAMLNode] = []
         var pairs: [YAMLPair] = []
         var pendingKey: YAMLNode?
-        var firstKeySpans: [String: YAMLSpan] = [:]
+        /// The first span of each scalar key, built once the mapping is large (a small one is
+        /// searched instead).
+        var firstKeySpans: [String: YAMLSpan]?
     }
+
+    /// Mappings with more pairs than this index their keys to find duplicates.
+    private static let keyIndexThreshold = 16
 
     let source: SourceMap
     let limits: YAMLLimits
@@ -306,26 +311,47 @@ struct DocumentBuilder {
 
     /// Attaches a completed node to the open collection, or makes it the root.
     private mutating func add(_ node: YAMLNode) {
-        guard var frame = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return
         }
-        if !frame.isMapping {
-            frame.items.append(node)
-        } else if let key = frame.pendingKey {
-            frame.pairs.append(YAMLPair(key: key, value: node))
-            frame.pendingKey = nil
+        // The open collection is changed where it lies in the stack: moving it out and back
+        // would copy it.
+        let top = stack.count - 1
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+        } else if let key = stack[top].pendingKey {
+            stack[top].pendingKey = nil
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
         } else {
-            frame.pendingKey = node
-            if let text = node.string {
-                if let first = frame.firstKeySpans[text] {
-                    duplicateKeys.append(YAMLDuplicateKey(key: text, first: first, duplicate: node.span))
-                } else {
-                    frame.firstKeySpans[text] = node.span
-                }
+            if case .scalar(let key) = node.kind {
+                noteKey(key.text, span: node.span, inFrame: top)
             }
+            stack[top].pendingKey = node
         }
-        stack.append(frame)
+    }
+
+    /// Records a duplicate when the mapping at `index` already has the key `text`.
+    private mutating func noteKey(_ text: String, span: YAMLSpan, inFrame index: Int) {
+        if stack[index].firstKeySpans == nil, stack[index].pairs.count >= Self.keyIndexThreshold {
+            var spans: [String: YAMLSpan] = [:]
+            for p in stack[index].pairs {
+                if case .scalar(let k) = p.key.kind, spans[k.text] == nil { spans[k.text] = p.key.span }
+            }
+            stack[index].firstKeySpans = spans
+        }
+        if stack[index].firstKeySpans != nil {
+            if let first = stack[index].firstKeySpans![text] {
+                duplicateKeys.append(YAMLDuplicateKey(key: text, first: first, duplicate: span))
+            } else {
+                stack[index].firstKeySpans![text] = span
+            }
+        } else if let first = stack[index].pairs.first(where: { p in
+            if case .scalar(let k) = p.key.kind { return k.text == text }
+            return false
+        }) {
+            duplicateKeys.append(YAMLDuplicateKey(key: text, first: first.key.span, duplicate: span))
+        }
     }
 
     private static func style(_ style: yaml_scalar_style_t) -> YAMLScalarStyle {

@@ -89,6 +89,25 @@ public enum LineageInference {
     /// Name parts that mark quantized copies wherever they stand (`Phi-3-mini-GGUF-imatrix`).
     static let quantizedNameTokens = ["gguf", "ggml", "gptq", "awq", "exl2", "exl3", "imatrix"]
 
+    /// The first of ``quantizedNameTokens`` that is a part of `lowerName` between `-`, `_` and `.`.
+    static func quantizedNameToken(in lowerName: String) -> String? {
+        let ascii: String?? = lowerName.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            // Characters are bytes in ASCII text, but for CR LF.
+            guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+            var parts: [UnsafeBufferPointer<UInt8>] = []
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "-")
+                || bytes[i] == UInt8(ascii: "_") || bytes[i] == UInt8(ascii: ".") {
+                if i > start { parts.append(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+                start = i + 1
+            }
+            return quantizedNameTokens.first { t in parts.contains { $0.elementsEqual(t.utf8) } } ?? ""
+        }
+        if let found = ascii ?? nil { return found.isEmpty ? nil : found }
+        let tokens = lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }
+        return quantizedNameTokens.first { t in tokens.contains { $0 == t } }
+    }
+
     /// The lineage of `model`, named `name` (for name-based evidence), with an optional override.
     public static func infer(_ model: ModelRepo, name: String, override: LineageOverride? = nil) -> Lineage {
         let card = model.card
@@ -193,10 +212,9 @@ public enum LineageInference {
             weak.append((.quantized, Evidence("the card names who quantized it (quantized_by)", at: q.location)))
         }
         let lowerName = name.lowercased()
-        let tokens = Set(lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }.map(String.init))
         if let suffix = quantizedNameSuffixes.first(where: { lowerName.hasSuffix($0) }) {
             weak.append((.quantized, Evidence("the name ends with `\(suffix)`", at: SourceLocation(path: cardPath))))
-        } else if let token = quantizedNameTokens.first(where: tokens.contains) {
+        } else if let token = quantizedNameToken(in: lowerName) {
             weak.append((.quantized, Evidence("the name contains `\(token)`", at: SourceLocation(path: cardPath))))
         }
 

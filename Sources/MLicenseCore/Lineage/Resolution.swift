@@ -80,6 +80,19 @@ public struct ResolvedBase: Sendable, Hashable {
     public var display: String { "\(id) (\(license?.display ?? "license unknown"))" }
 }
 
+/// Registry entries already looked up, by id as written.
+struct RegistryCache {
+    private var entries: [String: BaseModelEntry?] = [:]
+
+    /// The registry entry of `id`, looked up once.
+    mutating func entry(_ id: String, in knowledge: LicenseKnowledge) -> BaseModelEntry? {
+        if let known = entries[id] { return known }
+        let found = knowledge.baseModel(id)
+        entries[id] = .some(found)
+        return found
+    }
+}
+
 /// Reads a base model's card from somewhere outside the repository (the Hugging Face cache); nil
 /// when there is none.
 public typealias BaseCardLookup = @Sendable (String) -> (path: String, bytes: [UInt8])?
@@ -107,9 +120,9 @@ public struct LicenseResolver: Sendable {
         for folder in repoCards.keys.sorted() {
             let lower = folder.lowercased()
             byPath[lower] = folder
-            let parts = lower.split(separator: "/")
-            if parts.count >= 2, byTail[parts.suffix(2).joined(separator: "/")] == nil { byTail[parts.suffix(2).joined(separator: "/")] = folder }
-            if let last = parts.last { byName[String(last), default: []].append(folder) }
+            let (last, tail) = Self.lastComponents(lower)
+            if let tail, byTail[tail] == nil { byTail[tail] = folder }
+            if let last { byName[last, default: []].append(folder) }
         }
         foldersByPath = byPath
         foldersByTail = byTail
@@ -118,6 +131,13 @@ public struct LicenseResolver: Sendable {
 
     /// Resolves `base`, named by the model at `modelPath`.
     public func resolve(_ base: BaseModelRef, from modelPath: String) -> ResolvedBase {
+        var cache = RegistryCache()
+        return resolve(base, from: modelPath, cache: &cache)
+    }
+
+    /// Resolves `base`, keeping the registry entries looked up in `cache` (many models name the
+    /// same bases; the registry decodes an entry on each lookup).
+    func resolve(_ base: BaseModelRef, from modelPath: String, cache: inout RegistryCache) -> ResolvedBase {
         if let d = configuration.baseLicenses[base.id.lowercased()] {
             return ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
                                 source: .config, sourceDetail: d.location.display)
@@ -125,7 +145,7 @@ public struct LicenseResolver: Sendable {
         if let (folder, card) = repoCard(for: base.id, from: modelPath), let l = Self.license(of: card, knowledge) {
             return ResolvedBase(ref: base, license: l, source: .repo, sourceDetail: folder.isEmpty ? "." : folder)
         }
-        if base.kind == .hub, let entry = knowledge.baseModel(base.id) {
+        if base.kind == .hub, let entry = cache.entry(base.id, in: knowledge) {
             return ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge),
                                 source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf)
         }
@@ -154,11 +174,41 @@ public struct LicenseResolver: Sendable {
         guard ModelReference.classify(id) == .hub else { return nil }
         let lower = id.lowercased()
         if let folder = foldersByPath[lower] ?? foldersByTail[lower], let card = repoCards[folder] { return (folder, card) }
-        let last = lower.split(separator: "/").last.map(String.init) ?? lower
+        let last = Self.lastComponents(lower).last ?? lower
         if let named = foldersByName[last], named.count == 1, named[0] != modelPath, let card = repoCards[named[0]] {
             return (named[0], card)
         }
         return nil
+    }
+
+    /// The last non-empty `/`-separated component of `path`, and the last two joined with `/`
+    /// (nil when there are fewer): what `split(separator: "/")` gives as `last` and `suffix(2)`.
+    static func lastComponents(_ path: String) -> (last: String?, tail: String?) {
+        guard path.utf8.allSatisfy({ $0 < 0x80 }) else {
+            // Characters decide where a non-ASCII path splits.
+            let parts = path.split(separator: "/")
+            return (parts.last.map(String.init), parts.count >= 2 ? parts.suffix(2).joined(separator: "/") : nil)
+        }
+        let ascii: (last: String?, tail: String?)? = path.utf8.withContiguousStorageIfAvailable { bytes in
+            var end = bytes.count
+            var found: [Range<Int>] = []
+            // Walk back over components, skipping empty ones, until two are found.
+            while found.count < 2 {
+                while end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+                guard end > 0 else { break }
+                var start = end
+                while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+                found.append(start..<end)
+                end = start
+            }
+            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
+            guard let lastRange = found.first else { return (nil, nil) }
+            let last = text(lastRange)
+            return (last, found.count == 2 ? text(found[1]) + "/" + last : nil)
+        }
+        if let ascii { return ascii }
+        let parts = path.split(separator: "/")
+        return (parts.last.map(String.init), parts.count >= 2 ? parts.suffix(2).joined(separator: "/") : nil)
     }
 
     /// `base` joined with the relative `path`, or nil when it leaves the repository.

@@ -84,66 +84,114 @@ public struct LintResult: Sendable {
 public enum Linter {
     /// Checks every model of the request's snapshot.
     public static func lint(_ request: LintRequest) -> LintResult {
+        lint(request, parallel: true)
+    }
+
+    /// Checks every model; with `parallel`, the cards and the models are read and checked in chunks
+    /// over the processor's cores. The result does not depend on it: chunks are merged in model
+    /// order before the findings are sorted.
+    static func lint(_ request: LintRequest, parallel: Bool) -> LintResult {
         let config = request.configuration
         let snapshot = request.snapshot
         // Every card is read once: it tells which folders are models, resolves bases that live in
         // the same repository, and is the model's card.
-        let repoCards = ModelDiscovery.cards(in: snapshot)
+        let repoCards = ModelDiscovery.cards(in: snapshot, parallel: parallel)
         let folders = modelFolders(snapshot, config, cards: repoCards)
         let assigned = ModelDiscovery.assign(snapshot, to: folders)
         let touched = request.changedPaths.map { ModelDiscovery.touched(by: $0, folders: folders) }
         let scope = request.scope
+        let scopePrefix = scope + "/"
         let wanted = folders.filter { f in
-            (touched.map { $0.contains(f) } ?? true) && (scope.isEmpty || f == scope || f.hasPrefix(scope + "/"))
+            (touched.map { $0.contains(f) } ?? true) && (scope.isEmpty || f == scope || f.hasPrefix(scopePrefix))
         }
-        let modelFolderSet = Set(folders)
-        let modelCards = repoCards.filter { modelFolderSet.contains($0.key) }
+        var modelCards: [String: ModelCard] = [:]
+        modelCards.reserveCapacity(folders.count)
+        for f in folders { if let c = repoCards[f] { modelCards[f] = c } }
         let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: modelCards,
                                        cardLookup: request.cardLookup)
+        let checked = Parallel.map(wanted, parallel: parallel) { folders -> [CheckedModel] in
+            var cache = RegistryCache()
+            return folders.map { folder in
+                check(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [],
+                      resolver: resolver, cache: &cache)
+            }
+        }
         var models: [ModelSummary] = []
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
-        for folder in wanted {
-            let folderName = folder.isEmpty ? request.rootName : String(folder.split(separator: "/").last!)
-            let model = ModelRepo(path: folder, folderName: folderName, files: assigned[folder] ?? [],
-                                  card: repoCards[folder], readGGUF: request.readGGUF)
-            let override = config.overrides[model.displayPath]
-            let name = modelName(model, override: override)
-            let lineage = LineageInference.infer(model, name: name.value, override: override?.lineage)
-            let card = model.card
-            let declared = DeclaredLicense(raw: card?.hasValidMetadata == true ? card?.license?.string : nil,
-                                           otherName: card?.licenseName?.string, knowledge: request.knowledge)
-            let bases = lineage.bases.map { resolver.resolve($0, from: folder) }
-            var bodyLicense: (located: Located<String>, report: CompatibilityReport)?
-            if declared.isMissing, card?.license == nil || card?.license?.value.scalar?.isNull == true,
-               let stated = card?.bodyLicense, request.knowledge.license(named: stated.value) != nil {
-                let d = DeclaredLicense(raw: stated.value, otherName: nil, knowledge: request.knowledge)
-                bodyLicense = (stated, CompatibilityReport(declared: d, bases: bases, relation: lineage.relation, knowledge: request.knowledge))
+        models.reserveCapacity(wanted.count)
+        for chunk in checked {
+            for m in chunk {
+                models.append(m.summary)
+                findings.append(contentsOf: m.findings)
+                suppressed.append(contentsOf: m.suppressed)
             }
-            let context = RuleContext(
-                model: model, lineage: lineage, name: name, declared: declared, bases: bases,
-                knowledge: request.knowledge, configuration: config,
-                compatibility: CompatibilityReport(declared: declared, bases: bases, relation: lineage.relation,
-                                                   knowledge: request.knowledge),
-                bodyLicense: bodyLicense)
-            for rule in RuleRegistry.all {
-                let d = type(of: rule).description
-                if !d.relations.isEmpty, !(lineage.relation.map(d.relations.contains) ?? false) { continue }
-                for f in rule.check(context) {
-                    if let entry = config.ignoreEntry(for: f) {
-                        suppressed.append(SuppressedFinding(finding: f, reason: entry.reason))
-                    } else {
-                        findings.append(f)
-                    }
+        }
+        return LintResult(models: models, findings: Finding.sortedForReport(findings), suppressed: suppressed)
+    }
+
+    /// Every rule with the relations it applies to (read once, not per model).
+    static let ruleTable: [(rule: any Rule, relations: [Relation])] = RuleRegistry.all.map {
+        ($0, type(of: $0).description.relations)
+    }
+
+    /// One model as checked.
+    struct CheckedModel {
+        var summary: ModelSummary
+        var findings: [Finding]
+        var suppressed: [SuppressedFinding]
+    }
+
+    /// Reads and checks the model in `folder`.
+    static func check(_ folder: String, request: LintRequest, card: ModelCard?, files: [SnapshotFile],
+                      resolver: LicenseResolver, cache: inout RegistryCache) -> CheckedModel {
+        let config = request.configuration
+        let folderName: String
+        if folder.isEmpty {
+            folderName = request.rootName
+        } else if let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            folderName = String(folder[folder.utf8.index(after: slash)...])
+        } else {
+            folderName = folder
+        }
+        let model = ModelRepo(path: folder, folderName: folderName, files: files, card: card, readGGUF: request.readGGUF)
+        let override = config.overrides.isEmpty ? nil : config.overrides[model.displayPath]
+        let name = modelName(model, override: override)
+        let lineage = LineageInference.infer(model, name: name.value, override: override?.lineage)
+        let card = model.card
+        let declared = DeclaredLicense(raw: card?.hasValidMetadata == true ? card?.license?.string : nil,
+                                       otherName: card?.licenseName?.string, knowledge: request.knowledge)
+        let bases = lineage.bases.map { resolver.resolve($0, from: folder, cache: &cache) }
+        var bodyLicense: (located: Located<String>, report: CompatibilityReport)?
+        if declared.isMissing, card?.license == nil || card?.license?.value.scalar?.isNull == true,
+           let stated = card?.bodyLicense, request.knowledge.license(named: stated.value) != nil {
+            let d = DeclaredLicense(raw: stated.value, otherName: nil, knowledge: request.knowledge)
+            bodyLicense = (stated, CompatibilityReport(declared: d, bases: bases, relation: lineage.relation, knowledge: request.knowledge))
+        }
+        let context = RuleContext(
+            model: model, lineage: lineage, name: name, declared: declared, bases: bases,
+            knowledge: request.knowledge, configuration: config,
+            compatibility: CompatibilityReport(declared: declared, bases: bases, relation: lineage.relation,
+                                               knowledge: request.knowledge),
+            bodyLicense: bodyLicense)
+        var findings: [Finding] = []
+        var suppressed: [SuppressedFinding] = []
+        let ignores = !config.ignore.isEmpty
+        for (rule, relations) in ruleTable {
+            if !relations.isEmpty, !(lineage.relation.map(relations.contains) ?? false) { continue }
+            for f in rule.check(context) {
+                if ignores, let entry = config.ignoreEntry(for: f) {
+                    suppressed.append(SuppressedFinding(finding: f, reason: entry.reason))
+                } else {
+                    findings.append(f)
                 }
             }
-            models.append(ModelSummary(path: model.displayPath, name: name.value,
-                                       declaredLicense: card?.hasValidMetadata == true ? card?.license?.value.scalar?.text : nil,
-                                       licenseName: card?.licenseName?.string, licenseLink: card?.licenseLink?.string,
-                                       lineage: lineage, bases: bases))
         }
-        findings.sort(by: Finding.reportOrder)
-        return LintResult(models: models, findings: findings, suppressed: suppressed)
+        let summary = ModelSummary(path: model.displayPath, name: name.value,
+                                   declaredLicense: card?.hasValidMetadata == true ? card?.license?.value.scalar?.text : nil,
+                                   licenseName: card?.licenseName?.string, licenseLink: card?.licenseLink?.string,
+                                   lineage: lineage, bases: bases)
+        return CheckedModel(summary: summary, findings: findings, suppressed: suppressed)
     }
 
     /// The model folders: configured globs, else discovered; minus `exclude`.

@@ -1,30 +1,338 @@
-import Foundation
+import FoundationEssentials
 
-/// A JSON file of a model repository read into plain values.
+/// A JSON value of a model's file. An object keeps its members in document order, duplicates
+/// included; a lookup takes the last of duplicate keys, as Python's `json` module does.
+indirect enum JSONInput: Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONInput])
+    case object([(key: String, value: JSONInput)])
+
+    /// The value of the last member named `key`, when this is an object that has one.
+    subscript(key: String) -> JSONInput? {
+        guard case .object(let members) = self else { return nil }
+        return members.last { $0.key == key }?.value
+    }
+
+    /// Whether this is an object with a member named `key` (of any value, null included).
+    func has(_ key: String) -> Bool { self[key] != nil }
+
+    /// The string, when this is one.
+    var string: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// Whether this is `true`, or the number 1 (what a JSON `1` read as a boolean gives).
+    var isTrue: Bool {
+        switch self {
+        case .bool(let b): return b
+        case .number(let n): return n == 1
+        default: return false
+        }
+    }
+
+    /// Whether this is an object.
+    var isObject: Bool {
+        if case .object = self { return true }
+        return false
+    }
+}
+
+extension JSONInput: Decodable {
+    /// Decodes every value, so a malformed string or number anywhere in the file is an error (the
+    /// decoder reads values lazily). Object keys arrive tagged with their position (see
+    /// ``JSONInput/parse(_:)``), which keeps duplicates and their order.
+    init(from decoder: any Decoder) throws {
+        let single = try decoder.singleValueContainer()
+        if let s = try? single.decode(String.self) { self = .string(s); return }
+        if let n = try? single.decode(Double.self) { self = .number(n); return }
+        if let b = try? single.decode(Bool.self) { self = .bool(b); return }
+        if single.decodeNil() { self = .null; return }
+        if let object = try? decoder.container(keyedBy: PositionedKey.self) {
+            var members: [(position: Int, key: String, value: JSONInput)] = []
+            members.reserveCapacity(object.allKeys.count)
+            for k in object.allKeys {
+                members.append((k.position, k.name, try object.decode(JSONInput.self, forKey: k)))
+            }
+            members.sort { $0.position < $1.position }
+            self = .object(members.map { ($0.key, $0.value) })
+            return
+        }
+        var array = try decoder.unkeyedContainer()
+        var items: [JSONInput] = []
+        while !array.isAtEnd { items.append(try array.decode(JSONInput.self)) }
+        self = .array(items)
+    }
+
+    /// Parses `bytes` (UTF-8, or UTF-16/32 with or without a byte order mark) in full.
+    static func parse(_ bytes: [UInt8]) throws -> JSONInput {
+        let counter = KeyCounter()
+        let decoder = JSONDecoder()
+        // The decoder keeps one member per key; numbering the keys as they come keeps them all.
+        decoder.keyDecodingStrategy = .custom { path in
+            PositionedKey(name: path.last?.stringValue ?? "", position: counter.next())
+        }
+        return try decoder.decode(JSONInput.self, from: Data(bytes))
+    }
+
+    /// The members mlicense reads of a model's JSON file: for an object, the members named in
+    /// ``wantedKeys`` (an object among them with its members named in ``wantedNestedKeys``); for
+    /// anything else, `null`. Accepts and rejects exactly what ``parse(_:)`` does.
+    ///
+    /// The decoder checks the structure of the whole text but reads strings and numbers only when
+    /// asked for them; when a string or a number could be malformed, or a wanted key is written
+    /// twice, the text is read in full instead.
+    static func parseWanted(_ bytes: [UInt8]) throws -> JSONInput {
+        if needsFullRead(bytes) {
+            let value = try parse(bytes)
+            return value.isObject ? value : .null
+        }
+        return try JSONDecoder().decode(WantedMembers.self, from: Data(bytes)).value
+    }
+
+    /// The keys read by ``AdapterConfig`` and ``TransformersConfig``.
+    static let wantedKeys = WantedMembers.Key.top.map(\.rawValue)
+    /// The keys read inside `quantization_config` and `quantization`.
+    static let wantedNestedKeys = WantedMembers.Key.nested.map(\.rawValue)
+    private static let watchedKeys: [[UInt8]] = (wantedKeys + wantedNestedKeys).map { Array($0.utf8) }
+
+    /// Whether reading only the wanted members could differ from a full read: a string holding an
+    /// escape, a control character or a non-ASCII byte; a number outside JSON's grammar or too large
+    /// for a double; a NUL or non-ASCII byte anywhere (another encoding, a byte order mark); a
+    /// watched key written twice.
+    static func needsFullRead(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            var seen = [Bool](repeating: false, count: watchedKeys.count)
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c == UInt8(ascii: "\"") {
+                    i += 1
+                    let start = i
+                    while i < n, b[i] != UInt8(ascii: "\"") {
+                        let d = b[i]
+                        if d == UInt8(ascii: "\\") || d < 0x20 || d >= 0x80 { return true }
+                        i += 1
+                    }
+                    let length = i - start
+                    for (k, key) in watchedKeys.enumerated() where key.count == length {
+                        if key.withUnsafeBufferPointer({ kb in (0..<length).allSatisfy { kb[$0] == b[start + $0] } }) {
+                            if seen[k] { return true }
+                            seen[k] = true
+                        }
+                    }
+                    i += 1
+                } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
+                    let start = i
+                    while i < n, isNumberByte(b[i]) { i += 1 }
+                    if !isPlainNumber(UnsafeBufferPointer(rebasing: b[start..<i])) { return true }
+                } else {
+                    if c == 0 || c >= 0x80 { return true }
+                    i += 1
+                }
+            }
+            return false
+        }
+    }
+
+    private static func isNumberByte(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: "+")
+            || c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+    }
+
+    /// Whether `t` is `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`, short, with a small exponent.
+    private static func isPlainNumber(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard t.count <= 64 else { return false }
+        func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+        var i = 0
+        if i < t.count, t[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < t.count, isDigit(t[i]) else { return false }
+        if t[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
+            while i < t.count, isDigit(t[i]) { i += 1 }
+        }
+        if i < t.count, t[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < t.count, isDigit(t[i]) else { return false }
+            while i < t.count, isDigit(t[i]) { i += 1 }
+        }
+        if i < t.count, t[i] == UInt8(ascii: "e") || t[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < t.count, t[i] == UInt8(ascii: "+") || t[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < t.count, isDigit(t[i]) else { return false }
+            var exponent = 0
+            while i < t.count, isDigit(t[i]) {
+                exponent = exponent * 10 + Int(t[i] - UInt8(ascii: "0"))
+                if exponent > 300 { return false }
+                i += 1
+            }
+        }
+        return i == t.count
+    }
+
+    /// Why `bytes` could not be parsed, lower case, for a message.
+    static func describe(_ error: any Error, in bytes: [UInt8]) -> String {
+        if let hint = syntaxHint(bytes) { return hint }
+        guard let error = error as? DecodingError else { return "\(error)".lowercased() }
+        let context: DecodingError.Context
+        switch error {
+        case .dataCorrupted(let c), .typeMismatch(_, let c), .valueNotFound(_, let c), .keyNotFound(_, let c): context = c
+        @unknown default: return "the data is malformed"
+        }
+        var text = context.debugDescription.lowercased()
+        while text.last == "." { text.removeLast() }
+        let path = context.codingPath.compactMap { k -> String? in
+            if let p = k as? PositionedKey { return p.name }
+            return k.intValue.map { "[\($0)]" } ?? k.stringValue
+        }
+        if !path.isEmpty { text += " (in `\(path.joined(separator: "."))`)" }
+        return text
+    }
+
+    /// What is wrong with the text when a quick look tells: empty, cut short, nested too deep.
+    private static func syntaxHint(_ bytes: [UInt8]) -> String? {
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var sawValue = false
+        for b in bytes {
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch b {
+            case 0x20, 0x0A, 0x0D, 0x09: continue
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > 512 { return "arrays and objects nest deeper than 512 levels" }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+            sawValue = true
+        }
+        if !sawValue { return "the file is empty" }
+        if inString || depth > 0 { return "unexpected end of file" }
+        return nil
+    }
+}
+
+/// The wanted members of a model's JSON file, read without touching the others.
+struct WantedMembers: Decodable {
+    var value: JSONInput
+
+    /// ``JSONInput/wantedKeys`` and ``JSONInput/wantedNestedKeys``.
+    enum Key: String, CodingKey, CaseIterable {
+        case peftType = "peft_type", baseModelNameOrPath = "base_model_name_or_path", nameOrPath = "_name_or_path"
+        case quantizationConfig = "quantization_config", quantization, architectures, modelType = "model_type"
+        case transformersVersion = "transformers_version"
+        case quantMethod = "quant_method", loadIn4bit = "load_in_4bit", loadIn8bit = "load_in_8bit", bits
+
+        static let top: [Key] = [.peftType, .baseModelNameOrPath, .nameOrPath, .quantizationConfig, .quantization,
+                                 .architectures, .modelType, .transformersVersion]
+        static let nested: [Key] = [.quantMethod, .loadIn4bit, .loadIn8bit, .bits]
+    }
+
+    init(from decoder: any Decoder) throws {
+        guard let object = try? decoder.container(keyedBy: Key.self) else {
+            value = .null
+            return
+        }
+        value = .object(Self.members(of: object, Key.top, nested: Key.nested))
+    }
+
+    /// The members of `object` named in `keys`, read as their readers need them: only whether
+    /// they are present, a string, an object (with its members named in `nested`), or true.
+    private static func members(of object: KeyedDecodingContainer<Key>, _ keys: [Key],
+                                nested: [Key]?) -> [(key: String, value: JSONInput)] {
+        var out: [(key: String, value: JSONInput)] = []
+        for key in keys where object.contains(key) {
+            let value: JSONInput
+            switch key {
+            case .architectures, .modelType, .transformersVersion, .bits:
+                value = .null
+            case .loadIn4bit, .loadIn8bit:
+                if let b = try? object.decode(Bool.self, forKey: key) {
+                    value = .bool(b)
+                } else if let n = try? object.decode(Double.self, forKey: key) {
+                    value = .number(n)
+                } else {
+                    value = .null
+                }
+            case .quantizationConfig, .quantization:
+                if let nested, let inner = try? object.nestedContainer(keyedBy: Key.self, forKey: key) {
+                    value = .object(members(of: inner, nested, nested: nil))
+                } else {
+                    value = .null
+                }
+            case .peftType, .baseModelNameOrPath, .nameOrPath, .quantMethod:
+                value = (try? object.decode(String.self, forKey: key)).map { .string($0) } ?? .null
+            }
+            out.append((key.rawValue, value))
+        }
+        return out
+    }
+}
+
+/// A member key with its position among the keys the decoder has met.
+private struct PositionedKey: CodingKey {
+    var name: String
+    var position: Int
+
+    init(name: String, position: Int) {
+        self.name = name
+        self.position = position
+    }
+
+    var stringValue: String { "\(position):\(name)" }
+    init?(stringValue: String) {
+        guard let colon = stringValue.firstIndex(of: ":"), let p = Int(stringValue[..<colon]) else { return nil }
+        self.init(name: String(stringValue[stringValue.index(after: colon)...]), position: p)
+    }
+    var intValue: Int? { nil }
+    init?(intValue: Int) { nil }
+}
+
+/// Numbers keys for one parse. The decoder runs on one thread; the box only carries the count
+/// into the key strategy's closure.
+private final class KeyCounter: @unchecked Sendable {
+    private var count = 0
+
+    func next() -> Int {
+        count += 1
+        return count
+    }
+}
+
+/// A JSON file of a model repository: its top-level object.
 struct JSONFile {
     let path: String
     let bytes: [UInt8]
-    let object: [String: Any]
+    let object: JSONInput
 
     /// Parses `bytes`; the error names what is wrong in lower case.
     static func parse(path: String, bytes: [UInt8]) -> Result<JSONFile, ModelFileProblem> {
-        let value: Any
+        let value: JSONInput
         do {
-            value = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            value = try JSONInput.parseWanted(bytes)
         } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
             return .failure(ModelFileProblem(location: SourceLocation(path: path),
-                                             message: "\(path) is not valid JSON" + (detail.map { ": \($0.lowercased())" } ?? "")))
+                                             message: "\(path) is not valid JSON: \(JSONInput.describe(error, in: bytes))"))
         }
-        guard let object = value as? [String: Any] else {
+        guard value.isObject else {
             return .failure(ModelFileProblem(location: SourceLocation(path: path, line: 1, column: 1),
                                              message: "\(path) is not a JSON object"))
         }
-        return .success(JSONFile(path: path, bytes: bytes, object: object))
+        return .success(JSONFile(path: path, bytes: bytes, object: value))
     }
 
     /// The string at `key`, when it is one.
-    func string(_ key: String) -> String? { object[key] as? String }
+    func string(_ key: String) -> String? { object[key]?.string }
 
     /// The location of the first `"key"` in the text: good enough to point a reader at the field.
     func location(ofKey key: String) -> SourceLocation {
@@ -97,14 +405,14 @@ public struct TransformersConfig: Sendable, Hashable {
     static func read(path: String, bytes: [UInt8]) -> Result<TransformersConfig, ModelFileProblem> {
         JSONFile.parse(path: path, bytes: bytes).map { json in
             var method: Located<String>?
-            if let q = json.object["quantization_config"] as? [String: Any] {
+            if let q = json.object["quantization_config"], q.isObject {
                 let at = json.location(ofKey: "quantization_config")
-                if let m = q["quant_method"] as? String, !m.isEmpty {
+                if let m = q["quant_method"]?.string, !m.isEmpty {
                     method = Located(m, at: at)
-                } else if (q["load_in_4bit"] as? Bool) == true || (q["load_in_8bit"] as? Bool) == true {
+                } else if q["load_in_4bit"]?.isTrue == true || q["load_in_8bit"]?.isTrue == true {
                     method = Located("bitsandbytes", at: at)
                 }
-            } else if let q = json.object["quantization"] as? [String: Any], q["bits"] != nil {
+            } else if let q = json.object["quantization"], q.isObject, q.has("bits") {
                 method = Located("mlx", at: json.location(ofKey: "quantization"))
             }
             return TransformersConfig(
@@ -113,7 +421,7 @@ public struct TransformersConfig: Sendable, Hashable {
                     $0.isEmpty ? nil : Located($0, at: json.location(ofKey: "_name_or_path"))
                 },
                 quantMethod: method,
-                isModelConfig: modelKeys.contains { json.object[$0] != nil })
+                isModelConfig: modelKeys.contains { json.object.has($0) })
         }
     }
 }

@@ -167,23 +167,74 @@ public struct ModelCard: Sendable {
             let end = text[i...].firstIndex(of: 0x0A) ?? text.count
             var lineBytes = text[i..<end]
             if lineBytes.last == 0x0D { lineBytes = lineBytes.dropLast() }
-            let s = String(decoding: lineBytes, as: UTF8.self)
-            let trimmed = s.trimmed(" \t")
+            let kind = Self.configurationLineKind(lineBytes, afterHeading: afterHeading)
             if let start = blockStart {
-                if trimmed.hasPrefix("```") {
+                if kind.isFence {
                     return (Array(text[start.offset..<i]), start.offset..<i, start.line)
                 }
-            } else if trimmed.hasPrefix("#") {
-                afterHeading = trimmed.lowercased().contains("configuration")
-            } else if afterHeading, trimmed.hasPrefix("```") {
-                let lang = String(trimmed.dropFirst(3)).trimmed(" \t").lowercased()
-                if lang == "yaml" || lang == "yml" || lang.isEmpty { blockStart = (end + 1, line + 1) }
+            } else if let heading = kind.headingMentionsConfiguration {
+                afterHeading = heading
+            } else if afterHeading, kind.isFence {
+                if kind.opensYAML { blockStart = (end + 1, line + 1) }
             }
             if end >= text.count { break }
             i = end + 1
             line += 1
         }
         return nil
+    }
+
+    /// What a body line is for ``configurationBlock``, trimmed of spaces and tabs: a fence (and
+    /// whether it opens a YAML block), a heading (and whether it mentions "configuration").
+    private struct ConfigurationLine {
+        var isFence = false
+        var opensYAML = false
+        var headingMentionsConfiguration: Bool?
+    }
+
+    private static func configurationLineKind(_ line: ArraySlice<UInt8>, afterHeading: Bool) -> ConfigurationLine {
+        var kind = ConfigurationLine()
+        guard line.allSatisfy({ $0 < 0x80 }) else {
+            // Characters decide: trimming and prefixes work on grapheme clusters.
+            let trimmed = String(decoding: line, as: UTF8.self).trimmed(" \t")
+            if trimmed.hasPrefix("```") {
+                kind.isFence = true
+                let lang = String(trimmed.dropFirst(3)).trimmed(" \t").lowercased()
+                kind.opensYAML = lang == "yaml" || lang == "yml" || lang.isEmpty
+            } else if trimmed.hasPrefix("#") {
+                kind.headingMentionsConfiguration = trimmed.lowercased().contains("configuration")
+            }
+            return kind
+        }
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        var t = line
+        while let f = t.first, isBlank(f) { t = t.dropFirst() }
+        while let l = t.last, isBlank(l) { t = t.dropLast() }
+        let tick = UInt8(ascii: "`")
+        if t.count >= 3, t[t.startIndex] == tick, t[t.startIndex + 1] == tick, t[t.startIndex + 2] == tick {
+            kind.isFence = true
+            var lang = t.dropFirst(3)
+            while let f = lang.first, isBlank(f) { lang = lang.dropFirst() }
+            kind.opensYAML = lang.isEmpty || Self.equalsIgnoringASCIICase(lang, "yaml") || Self.equalsIgnoringASCIICase(lang, "yml")
+        } else if t.first == UInt8(ascii: "#") {
+            let needle = Array("configuration".utf8)
+            var found = false
+            if t.count >= needle.count {
+                var j = t.startIndex
+                while j + needle.count <= t.endIndex, !found {
+                    found = (0..<needle.count).allSatisfy { t[j + $0] | 0x20 == needle[$0] }
+                    j += 1
+                }
+            }
+            kind.headingMentionsConfiguration = found
+        }
+        return kind
+    }
+
+    private static func equalsIgnoringASCIICase(_ a: ArraySlice<UInt8>, _ b: String) -> Bool {
+        a.count == b.utf8.count && zip(a, b.utf8).allSatisfy { x, y in
+            (x >= UInt8(ascii: "A") && x <= UInt8(ascii: "Z") ? x | 0x20 : x) == y
+        }
     }
 
     /// A license stated in the body in the Hub template's style (`- **License:** MIT`), with its

@@ -16,6 +16,7 @@ public enum ModelReference {
     /// `^[\w.-]+/[\w.-]+$`), with no `..` segment; anything starting with `/`, `~`, `.` or holding more
     /// than one `/` is a local path (mergekit's `is_hf`).
     public static func classify(_ text: String) -> ModelReferenceKind {
+        if let kind = classifyASCII(text) { return kind }
         let t = text.trimmed(" \t")
         guard !t.isEmpty else { return .invalid }
         if t.hasPrefix("/") || t.hasPrefix("~") || t.hasPrefix(".") || t.contains("\\") { return .localPath }
@@ -27,6 +28,36 @@ public enum ModelReference {
             else { return .invalid }
         }
         return .hub
+    }
+
+    /// ``classify(_:)`` byte by byte for ASCII text without CR (where characters are bytes); nil
+    /// for other text.
+    private static func classifyASCII(_ text: String) -> ModelReferenceKind? {
+        let result: ModelReferenceKind?? = text.utf8.withContiguousStorageIfAvailable { all -> ModelReferenceKind? in
+            guard all.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+            var lo = 0, hi = all.count
+            while lo < hi, all[lo] == 0x20 || all[lo] == 0x09 { lo += 1 }
+            while hi > lo, all[hi - 1] == 0x20 || all[hi - 1] == 0x09 { hi -= 1 }
+            guard lo < hi else { return .invalid }
+            let t = UnsafeBufferPointer(rebasing: all[lo..<hi])
+            let first = t[0]
+            if first == UInt8(ascii: "/") || first == UInt8(ascii: "~") || first == UInt8(ascii: ".")
+                || t.contains(UInt8(ascii: "\\")) { return .localPath }
+            let slashes = t.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 }
+            if slashes > 1 { return .localPath }
+            var partStart = 0
+            for i in 0...t.count {
+                guard i == t.count || t[i] == UInt8(ascii: "/") else { continue }
+                let part = UnsafeBufferPointer(rebasing: t[partStart..<i])
+                // Not empty, not `.`/`..`, not starting with `.`; word characters, `-` and `.` only.
+                guard let f = part.first, f != UInt8(ascii: "."),
+                      part.allSatisfy({ isWordScalar(Unicode.Scalar($0)) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+                else { return .invalid }
+                partStart = i + 1
+            }
+            return .hub
+        }
+        return result ?? nil
     }
 
     private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {

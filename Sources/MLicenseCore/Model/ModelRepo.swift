@@ -52,7 +52,15 @@ public struct ModelRepo: Sendable {
 
     /// The file named `name` directly in the model's folder.
     public func file(named name: String) -> SnapshotFile? {
-        files.first { $0.path == filePath(name) }
+        Self.file(named: name, in: files, folder: path)
+    }
+
+    /// The file of `files` at `folder/name` (`name` at the root).
+    static func file(named name: String, in files: [SnapshotFile], folder: String) -> SnapshotFile? {
+        let length = folder.isEmpty ? name.utf8.count : folder.utf8.count + 1 + name.utf8.count
+        return files.first { f in
+            f.path.utf8.count == length && f.name == name && (folder.isEmpty || f.path.utf8.starts(with: folder.utf8))
+        }
     }
 
     /// Files directly in the folder whose name starts with one of `prefixes` (case-insensitive):
@@ -62,7 +70,7 @@ public struct ModelRepo: Sendable {
             let name = f.name.utf8
             return prefixes.contains { p in
                 name.count >= p.utf8.count && zip(name, p.utf8).allSatisfy { a, b in a | 0x20 == b | 0x20 }
-            } && f.folder == path
+            } && f.isDirectly(in: path)
         }
     }
 
@@ -76,7 +84,7 @@ public struct ModelRepo: Sendable {
         self.mergekit = []
         self.ggufs = []
         self.problems = []
-        func own(_ name: String) -> SnapshotFile? { files.first { $0.path == (path.isEmpty ? name : "\(path)/\(name)") } }
+        func own(_ name: String) -> SnapshotFile? { Self.file(named: name, in: files, folder: path) }
 
         if let f = own("README.md"), let bytes = f.content.bytes {
             let card = card ?? ModelCard(path: f.path, bytes: bytes, isTruncated: { if case .head = f.content { return true }; return false }())
@@ -126,12 +134,23 @@ public enum ModelDiscovery {
     /// The cards of every README.md the snapshot holds bytes of, by folder: read once, used both to
     /// find the models and to read them.
     public static func cards(in snapshot: RepositorySnapshot) -> [String: ModelCard] {
+        cards(in: snapshot, parallel: true)
+    }
+
+    /// The cards, parsed over the processor's cores with `parallel`.
+    static func cards(in snapshot: RepositorySnapshot, parallel: Bool) -> [String: ModelCard] {
+        let readmes = snapshot.files.filter { $0.name == "README.md" && $0.content.bytes != nil }
+        let parsed = Parallel.map(readmes, parallel: parallel) { files in
+            files.map { f -> (String, ModelCard) in
+                var truncated = false
+                if case .head = f.content { truncated = true }
+                return (f.folder, ModelCard(path: f.path, bytes: f.content.bytes!, isTruncated: truncated))
+            }
+        }
         var cards: [String: ModelCard] = [:]
-        for f in snapshot.files where f.name == "README.md" {
-            guard let bytes = f.content.bytes else { continue }
-            var truncated = false
-            if case .head = f.content { truncated = true }
-            cards[f.folder] = ModelCard(path: f.path, bytes: bytes, isTruncated: truncated)
+        cards.reserveCapacity(readmes.count)
+        for chunk in parsed {
+            for (folder, card) in chunk { cards[folder] = card }
         }
         return cards
     }
@@ -140,29 +159,46 @@ public enum ModelDiscovery {
     /// matter, malformed front matter included; a model's config.json; adapter_config.json; a
     /// mergekit configuration; a GGUF file).
     static func marksModel(_ file: SnapshotFile, cards: [String: ModelCard]) -> Bool {
+        marksModel(file, folder: file.folder, cards: cards)
+    }
+
+    /// ``marksModel(_:cards:)`` for a file whose folder is known.
+    static func marksModel(_ file: SnapshotFile, folder: String, cards: [String: ModelCard]) -> Bool {
         switch file.name {
         case "adapter_config.json", "mergekit_config.yml", "mergekit_moe_config.yml":
             return true
         case "README.md":
-            guard let card = cards[file.folder] else { return false }
+            guard let card = cards[folder] else { return false }
             return card.frontMatter != nil || card.absence?.isMalformed == true
         case "config.json":
             // A quick look for the keys a model config has; the model reader parses it properly.
             guard let bytes = file.content.bytes else { return false }
-            return TransformersConfig.modelKeys.contains { key in contains(bytes, Array("\"\(key)\"".utf8)) }
+            return modelKeyNeedles.contains { contains(bytes, $0) }
         default:
             return file.name.lowercased().hasSuffix(".gguf")
         }
     }
 
+    /// `"key"` for each of ``TransformersConfig/modelKeys``.
+    static let modelKeyNeedles: [[UInt8]] = TransformersConfig.modelKeys.map { Array("\"\($0)\"".utf8) }
+
     static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, hay.count >= needle.count else { return false }
-        var i = 0
-        while i + needle.count <= hay.count {
-            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
+        return hay.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                var i = 0
+                let last = h.count - n.count
+                while i <= last {
+                    if h[i] == first {
+                        var k = 1
+                        while k < n.count, h[i + k] == n[k] { k += 1 }
+                        if k == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
         }
-        return false
     }
 
     /// The model folders of `snapshot`, sorted: every folder holding a file that marks a model,
@@ -170,10 +206,23 @@ public enum ModelDiscovery {
     public static func modelFolders(in snapshot: RepositorySnapshot, cards: [String: ModelCard],
                                     include: (String) -> Bool = { _ in true }) -> [String] {
         var folders = Set<String>()
-        for f in snapshot.files where !folders.contains(f.folder) && marksModel(f, cards: cards) {
-            folders.insert(f.folder)
+        // Files are sorted by path, so a folder's files are mostly together: remember the last one.
+        var lastFolder: String?
+        var lastMarked = false
+        for f in snapshot.files {
+            let folder = f.folder
+            if folder == lastFolder, lastMarked { continue }
+            if folder != lastFolder {
+                lastFolder = folder
+                lastMarked = folders.contains(folder)
+                if lastMarked { continue }
+            }
+            if marksModel(f, folder: folder, cards: cards) {
+                folders.insert(folder)
+                lastMarked = true
+            }
         }
-        return folders.filter(include).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return folders.filter(include).sorted { SourceLocation.pathPrecedes($0, $1) }
     }
 
     /// The models a change touches: for each changed path, the deepest model folder holding it; a

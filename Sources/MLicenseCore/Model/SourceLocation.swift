@@ -15,9 +15,26 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable {
     }
 
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
-        if a.path != b.path { return a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+        if a.path != b.path { return pathPrecedes(a.path, b.path) }
         if (a.line ?? 0) != (b.line ?? 0) { return (a.line ?? 0) < (b.line ?? 0) }
         return (a.column ?? 0) < (b.column ?? 0)
+    }
+
+    /// Whether `a` sorts before `b` byte by byte (UTF-8), as paths are ordered everywhere.
+    static func pathPrecedes(_ a: String, _ b: String) -> Bool {
+        let fast = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
+                let n = min(x.count, y.count)
+                var i = 0
+                while i < n {
+                    if x[i] != y[i] { return x[i] < y[i] }
+                    i += 1
+                }
+                return x.count < y.count
+            }
+        }
+        if let result = fast ?? nil { return result }
+        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// `path:line:col`, or as much of it as is known.

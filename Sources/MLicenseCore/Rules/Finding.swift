@@ -96,4 +96,60 @@ public struct Finding: Sendable, Hashable {
         if a.code != b.code { return a.code < b.code }
         return a.message < b.message
     }
+
+    /// `findings` in report order (``reportOrder(_:_:)``), findings in the same place with the
+    /// same code and message kept in their order: what a stable sort by `reportOrder` gives.
+    ///
+    /// Sorts small keys (the path's rank among the paths, line, column) instead of moving findings,
+    /// and compares codes and messages only between findings at the same place.
+    public static func sortedForReport(_ findings: [Finding]) -> [Finding] {
+        guard findings.count > 1 else { return findings }
+        // Rank the distinct paths once, in the order `SourceLocation` compares them.
+        var rankOf: [String: Int32] = [:]
+        var paths: [String] = []
+        var pathIndex = [Int32](repeating: 0, count: findings.count)
+        for (i, f) in findings.enumerated() {
+            if let r = rankOf[f.location.path] {
+                pathIndex[i] = r
+            } else {
+                let r = Int32(paths.count)
+                rankOf[f.location.path] = r
+                paths.append(f.location.path)
+                pathIndex[i] = r
+            }
+        }
+        let byPath = paths.indices.sorted { SourceLocation.pathPrecedes(paths[$0], paths[$1]) }
+        var rank = [Int32](repeating: 0, count: paths.count)
+        for (r, p) in byPath.enumerated() { rank[p] = Int32(r) }
+
+        struct Key {
+            var path: Int32
+            var index: Int32
+            var line: Int?
+            var column: Int?
+        }
+        var keys = findings.indices.map { i in
+            Key(path: rank[Int(pathIndex[i])], index: Int32(i), line: findings[i].location.line,
+                column: findings[i].location.column)
+        }
+        findings.withUnsafeBufferPointer { all in
+            keys.sort { a, b in
+                if a.path != b.path { return a.path < b.path }
+                if a.line != b.line || a.column != b.column {
+                    // Different places in one file: by line, then column; a missing line or column
+                    // counts as 0, and places that then tie keep their order.
+                    let la = a.line ?? 0, lb = b.line ?? 0
+                    if la != lb { return la < lb }
+                    let ca = a.column ?? 0, cb = b.column ?? 0
+                    if ca != cb { return ca < cb }
+                    return a.index < b.index
+                }
+                let fa = all[Int(a.index)], fb = all[Int(b.index)]
+                if fa.code != fb.code { return fa.code < fb.code }
+                if fa.message != fb.message { return fa.message < fb.message }
+                return a.index < b.index
+            }
+        }
+        return keys.map { findings[Int($0.index)] }
+    }
 }

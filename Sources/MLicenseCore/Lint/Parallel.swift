@@ -1,0 +1,47 @@
+import Dispatch
+
+/// Pure computations spread over the processor's cores, with results in input order.
+enum Parallel {
+    /// Items per chunk: enough work per chunk to pay for handing it to a thread, and enough
+    /// chunks to keep the cores busy when models differ in cost.
+    static let chunkSize = 48
+
+    /// `transform` applied to consecutive chunks of `items`; the chunks' results in order. With
+    /// `parallel` and more than one chunk, chunks run concurrently on the cores.
+    static func map<T: Sendable, R: Sendable>(_ items: [T], parallel: Bool, chunkSize: Int = Parallel.chunkSize,
+                                              _ transform: @escaping @Sendable (ArraySlice<T>) -> R) -> [R] {
+        let chunks = (items.count + chunkSize - 1) / chunkSize
+        guard parallel, chunks > 1 else {
+            return stride(from: 0, to: items.count, by: chunkSize).map {
+                transform(items[$0..<min($0 + chunkSize, items.count)])
+            }
+        }
+        let slots = Slots<R>(count: chunks)
+        defer { slots.free() }
+        DispatchQueue.concurrentPerform(iterations: chunks) { i in
+            let start = i * chunkSize
+            slots.set(i, transform(items[start..<min(start + chunkSize, items.count)]))
+        }
+        return slots.values()
+    }
+}
+
+/// One result slot per chunk. Each concurrent iteration writes only its own slot, and the slots
+/// are read after `concurrentPerform` returns (which orders the writes before the reads).
+private struct Slots<R: Sendable>: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<R?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    func set(_ i: Int, _ value: R) { buffer[i] = value }
+
+    func values() -> [R] { buffer.map { $0! } }
+
+    func free() {
+        buffer.deinitialize()
+        buffer.deallocate()
+    }
+}

@@ -1,0 +1,123 @@
+@testable import MLicenseCore
+import MLicenseKnowledge
+import MLicenseTestSupport
+import Testing
+
+/// The linter checks models in chunks over the cores; what it reports must not depend on it.
+@Suite("Parallel linting")
+struct ParallelLintTests {
+    /// A monorepo of `count` model folders of many kinds: finetunes, adapters, merges, quantized
+    /// copies, originals, models naming each other, broken cards and configs.
+    static func monorepo(count: Int) -> RepositorySnapshot {
+        let licenses = ["apache-2.0", "mit", "llama3.1", "gemma", "cc-by-nc-4.0", "other", "unknown", "yes", "gpl-3.0"]
+        let bases = ["meta-llama/Llama-3.1-8B", "google/gemma-2-9b-it", "mistralai/Mistral-7B-v0.1", "Qwen/Qwen2-7B",
+                     "org/unknown-base", "./../m3", "models/org1/m7"]
+        var files: [String: String] = [:]
+        for i in 0..<count {
+            let dir = "models/org\(i % 7)/m\(i)"
+            let license = licenses[i % licenses.count]
+            let base = bases[i % bases.count]
+            switch i % 11 {
+            case 0:
+                files["\(dir)/README.md"] = "---\nlicense: \(license)\nbase_model: \(base)\ntags:\n- no\n- lora\n---\n# Model \(i)\n"
+                files["\(dir)/adapter_config.json"] = "{\"peft_type\": \"LORA\", \"base_model_name_or_path\": \"\(base)\"}"
+            case 1:
+                files["\(dir)/README.md"] = "---\nlicense: \(license)\nbase_model:\n- \(base)\n- \(bases[(i + 1) % bases.count])\n---\n"
+                files["\(dir)/mergekit_config.yml"] = "merge_method: slerp\nmodels:\n  - model: \(base)\n  - model: \(bases[(i + 2) % bases.count])\n"
+            case 2:
+                files["\(dir)/README.md"] = "---\nlicense: \(license)\nlicense: mit\n---\nBuilt with Llama\n"
+                files["\(dir)/config.json"] = "{\"model_type\": \"llama\", \"quantization_config\": {\"load_in_4bit\": 1}}"
+            case 3:
+                files["\(dir)/README.md"] = "---\nlicense: [\n---\n"
+            case 4:
+                files["\(dir)/config.json"] = "{\"_name_or_path\": \"\(base)\", \"architectures\": [\"X\"]"
+            case 5:
+                files["\(dir)/README.md"] = "---\nbase_model: \(base)\nbase_model_relation: quantized\n---\n- **License:** MIT\n"
+                files["\(dir)/model-Q4_K_M.gguf"] = "GGUF"
+                files["\(dir)/LICENSE"] = "Apache License 2.0"
+            case 6:
+                files["\(dir)/README.md"] = "---\nlicense: other\nlicense_name: custom-\(i)\nmodel_name: name-\(i)-GGUF\n---\n"
+                files["\(dir)/NOTICE"] = "Llama 3.1 is licensed under the Llama 3.1 Community License"
+            default:
+                files["\(dir)/README.md"] = "---\nlicense: \(license)\nbase_model: \(base)\n---\n# m\(i)\n"
+            }
+        }
+        files["README.md"] = "---\nlicense: mit\n---\n# root\n"
+        return InMemoryRepository.snapshot(files)
+    }
+
+    func request(_ snapshot: RepositorySnapshot, configuration: Configuration = Configuration()) -> LintRequest {
+        LintRequest(snapshot: snapshot, configuration: configuration, knowledge: BuiltinKnowledge.shared, rootName: "mono")
+    }
+
+    @Test("many models: the parallel run reports the same models, findings and order as the serial one")
+    func sameAsSerial() throws {
+        let snapshot = Self.monorepo(count: 700)
+        let config = try Configuration.parse(Array("""
+            version: 1
+            ignore:
+            - rule: ML005
+              path: models/org2/*
+              reason: known
+            """.utf8), path: ".mlicense.yml")
+        for configuration in [Configuration(), config] {
+            let serial = Linter.lint(request(snapshot, configuration: configuration), parallel: false)
+            let parallel = Linter.lint(request(snapshot, configuration: configuration), parallel: true)
+            #expect(serial.models.count > 600)
+            #expect(serial.findings.count > 1000)
+            #expect(parallel.findings == serial.findings)
+            #expect(parallel.models.map(\.path) == serial.models.map(\.path))
+            #expect(parallel.models.map(\.name) == serial.models.map(\.name))
+            #expect(parallel.models.map { $0.bases.map(\.display) } == serial.models.map { $0.bases.map(\.display) })
+            #expect(parallel.models.map(\.lineage.relation) == serial.models.map(\.lineage.relation))
+            #expect(parallel.suppressed.map(\.finding) == serial.suppressed.map(\.finding))
+            #expect(parallel.suppressed.map(\.reason) == serial.suppressed.map(\.reason))
+        }
+    }
+
+    @Test("the cards read in parallel are the cards read one by one")
+    func cardsSameAsSerial() {
+        let snapshot = Self.monorepo(count: 300)
+        let serial = ModelDiscovery.cards(in: snapshot, parallel: false)
+        let parallel = ModelDiscovery.cards(in: snapshot, parallel: true)
+        #expect(Set(serial.keys) == Set(parallel.keys))
+        for (folder, card) in serial {
+            #expect(parallel[folder]?.path == card.path)
+            #expect(parallel[folder]?.license?.string == card.license?.string)
+            #expect(parallel[folder]?.duplicateKeys == card.duplicateKeys)
+            #expect(parallel[folder]?.yamlError == card.yamlError)
+        }
+    }
+
+    @Test("chunks come back in order, also for a last short chunk")
+    func parallelMapOrder() {
+        for count in [0, 1, 47, 48, 49, 1000] {
+            let items = Array(0..<count)
+            let chunks = Parallel.map(items, parallel: true, chunkSize: 48) { Array($0) }
+            #expect(chunks.flatMap { $0 } == items)
+            #expect(chunks.count == (count + 47) / 48)
+        }
+    }
+
+    @Test("sorting by precomputed keys gives the stable sort by reportOrder")
+    func sortedForReport() {
+        var findings: [Finding] = []
+        let paths = ["b/README.md", "a/README.md", "a/config.json", "a/b/README.md", "é/README.md", ".mlicense.yml", "a-b/README.md"]
+        var seed: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        for i in 0..<2000 {
+            let line: Int? = next(5) == 0 ? nil : next(6)
+            let column: Int? = next(4) == 0 ? nil : next(3)
+            findings.append(Finding(code: ["ML001", "ML204", "ML005"][next(3)], rule: "r", severity: .warning,
+                                    model: "m\(i)", location: SourceLocation(path: paths[next(paths.count)], line: line, column: column),
+                                    message: ["a", "b", "b"][next(3)]))
+        }
+        var expected = findings
+        expected.sort(by: Finding.reportOrder)
+        #expect(Finding.sortedForReport(findings) == expected)
+        #expect(Finding.sortedForReport([]) == [])
+    }
+}
