@@ -38,7 +38,7 @@ public enum CLI {
             COMMANDS:
 
             """
-        for c in commands { s += "  " + c.name + String(repeating: " ", count: max(0, 12 - c.name.count)) + c.summary + "\n" }
+        for c in commands { s += "  " + padded(c.name, 12) + c.summary + "\n" }
         s += """
 
             Exit status: 0 no finding at or above --fail-on, 1 findings, 2 the run failed.
@@ -133,11 +133,33 @@ public enum CLI {
 
     static func emit(_ text: String, to output: String?, io: IO) throws {
         guard let output else { io.out(text); return }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw RunError(message: "\(output): cannot write the report: \(error.localizedDescription)")
+        if let problem = writeReplacing(output, Array(text.utf8)) {
+            throw RunError(message: "\(output): cannot write the report: \(problem)")
         }
+    }
+
+    /// Writes `bytes` to `path` through a temporary file in the same folder renamed over it, so a
+    /// reader never sees half a report; nil, or what failed.
+    static func writeReplacing(_ path: String, _ bytes: [UInt8]) -> String? {
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let folder = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array(((folder.isEmpty ? "" : folder) + "/." + name + ".mlicense-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { return String(cString: strerror(errno)) }
+        let temp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var rc = FixWriter.writeAll(fd, bytes)
+        if rc == 0, fchmod(fd, 0o666 & ~currentUmask()) != 0 { rc = errno }
+        if close(fd) != 0, rc == 0 { rc = errno }
+        if rc == 0, rename(temp, path) != 0 { rc = errno }
+        if rc != 0 { unlink(temp); return String(cString: strerror(rc)) }
+        return nil
+    }
+
+    private static func currentUmask() -> mode_t {
+        let mask = umask(0)
+        umask(mask)
+        return mask
     }
 
     /// Whether to colour: a terminal, and NO_COLOR unset or empty (https://no-color.org).
@@ -145,6 +167,11 @@ public enum CLI {
         output == nil && io.stdoutIsTerminal && (io.environment["NO_COLOR"] ?? "").isEmpty
             && io.environment["TERM"] != "dumb"
     }
+}
+
+/// `s` cut or padded with spaces to `width` characters (a table column).
+func padded(_ s: String, _ width: Int) -> String {
+    s.count >= width ? String(s.prefix(width)) : s + String(repeating: " ", count: width - s.count)
 }
 
 /// Values the process keeps until it exits. Releasing a large run's findings, models and file

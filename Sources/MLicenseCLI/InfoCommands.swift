@@ -44,7 +44,7 @@ enum InfoCommands {
         } else {
             for d in ds {
                 let sev = d.defaultSeverity.rawValue + (d.lenientAdapterSeverity.map { " (adapter: \($0.rawValue))" } ?? "")
-                io.out("\(d.code)  \(d.slug.padding(toLength: 30, withPad: " ", startingAt: 0)) \(sev.padding(toLength: 24, withPad: " ", startingAt: 0)) \(d.summary)\n")
+                io.out("\(d.code)  \(padded(d.slug, 30)) \(padded(sev, 24)) \(d.summary)\n")
             }
         }
         return 0

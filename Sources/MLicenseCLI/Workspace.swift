@@ -170,7 +170,7 @@ enum HFCache {
             guard parts.count == 2, ModelReference.classify(id) == .hub else { return nil }
             let dir = "\(hub)/models--\(parts[0])--\(parts[1])"
             guard let ref = try? String(contentsOfFile: dir + "/refs/main", encoding: .utf8) else { return nil }
-            let commit = ref.trimmingCharacters(in: .whitespacesAndNewlines)
+            let commit = String(ref.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
             guard commit.allSatisfy({ $0.isHexDigit }), !commit.isEmpty else { return nil }
             let path = "\(dir)/snapshots/\(commit)/README.md"
             let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -139,7 +139,25 @@ struct CLITests {
         let report = try String(contentsOfFile: dir + "/report.json", encoding: .utf8)
         #expect(report.hasPrefix("{\n  \"schemaVersion\": 1"))
         #expect(!Captured.run(["check", dir]).out.contains("\u{1B}["))
+        // Replaced whole, readable by others as a new file is, and no temporary file left behind.
+        try "old report that is longer than the new one ".write(toFile: dir + "/report.txt", atomically: true, encoding: .utf8)
+        #expect(Captured.run(["check", dir, "--format", "lines", "--output", dir + "/report.txt"]).status == 1)
+        let lines = try String(contentsOfFile: dir + "/report.txt", encoding: .utf8)
+        #expect(lines.hasPrefix("README.md:") && !lines.contains("old report"))
+        let mode = try FileManager.default.attributesOfItem(atPath: dir + "/report.txt")[.posixPermissions] as? Int
+        #expect(mode == 0o666 & ~Int(CLI_umask()))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("mlicense-") }.isEmpty)
+        // A folder that does not exist: a clear error, exit status 2.
+        let missing = Captured.run(["check", dir, "--output", dir + "/no/such/folder/report.txt"])
+        #expect(missing.status == 2)
+        #expect(missing.err == "mlicense: \(dir)/no/such/folder/report.txt: cannot write the report: No such file or directory\n")
     }
+}
+
+private func CLI_umask() -> mode_t {
+    let mask = umask(0)
+    umask(mask)
+    return mask
 }
 
 enum RuleRegistryCount {
