@@ -211,7 +211,7 @@ enum LintRun {
             firstConfig = firstConfig ?? config
             used.append((ws, snapshot))
         }
-        if paths.count > 1 { findings.sort(by: Finding.reportOrder) }  // each run's findings come sorted
+        if paths.count > 1 { findings = Finding.sortedForReport(findings) }  // one run's findings come sorted
         return (LintResult(models: models, findings: findings, suppressed: suppressed), firstConfig ?? Configuration(), used)
     }
 

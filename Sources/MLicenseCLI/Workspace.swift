@@ -84,11 +84,24 @@ struct Workspace {
         prefix.isEmpty || path == prefix || path.hasPrefix(prefix + "/")
     }
 
+    /// Whether the last component of `path` is `.mlicense.yml` or `.mlicense.yaml` (byte
+    /// comparisons: this runs for every path of a large repository).
+    static func isConfigurationFile(_ path: String) -> Bool {
+        var p = path.utf8[...]
+        while p.last == UInt8(ascii: "/") { p = p.dropLast() }
+        for name in [".mlicense.yml".utf8, ".mlicense.yaml".utf8] where p.count >= name.count {
+            let tail = p.suffix(name.count)
+            if tail.elementsEqual(name), tail.startIndex == p.startIndex || p[p.index(before: tail.startIndex)] == UInt8(ascii: "/") {
+                return true
+            }
+        }
+        return false
+    }
+
     /// The snapshot of the checked folder (plus configuration files above it).
     func snapshot(include extra: ((String) -> Bool)? = nil) throws -> RepositorySnapshot {
         let include: (String) -> Bool = { p in
-            let name = p.split(separator: "/").last ?? ""
-            if name == ".mlicense.yml" || name == ".mlicense.yaml" { return true }
+            if Self.isConfigurationFile(p) { return true }
             return self.contains(p) && (extra?(p) ?? true)
         }
         guard let repo = repository else { return try FolderSnapshot.read(root: root, include: include) }

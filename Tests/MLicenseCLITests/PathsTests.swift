@@ -38,3 +38,16 @@ import Testing
         #expect(env.count == ProcessInfo.processInfo.environment.count)
     }
 }
+
+@Suite struct ConfigurationFileNameTests {
+    @Test(arguments: [
+        (".mlicense.yml", true), (".mlicense.yaml", true), ("a/b/.mlicense.yml", true), ("a/.mlicense.yaml/", true),
+        ("x.mlicense.yml", false), ("a/x.mlicense.yml", false), (".mlicense.yml.bak", false), ("mlicense.yml", false),
+        ("", false), ("/", false), ("a/.mlicense.ym", false),
+    ])
+    func lastComponentIsAConfigurationFile(path: String, expected: Bool) {
+        let name = path.split(separator: "/").last ?? ""
+        #expect((name == ".mlicense.yml" || name == ".mlicense.yaml") == expected)
+        #expect(Workspace.isConfigurationFile(path) == expected)
+    }
+}
