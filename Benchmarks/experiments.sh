@@ -46,10 +46,10 @@ hyperfine -N --style basic -w "$WARMUP" -r "$RUNS" --export-json "$RES/1-hook.js
     -n "hook pre-commit: libgit2.so (MLICENSE_LIBGIT2=dynamic)" "$(bin libgit2so) hook pre-commit" \
     -n "hook pre-commit: dynamic Swift stdlib" "$(bin dynstdlib) hook pre-commit" >&2
 hyperfine -N --style basic -w "$WARMUP" -r "$RUNS" --export-json "$RES/2-version.json" \
-    -n "--version: default build" "$(bin default) --version" \
-    -n "--version: CA bundle parsed" "$(bin anchors) --version" \
-    -n "--version: libgit2.so" "$(bin libgit2so) --version" \
-    -n "--version: dynamic Swift stdlib" "$(bin dynstdlib) --version" >&2
+    -n "mlicense --version, default build" "$(bin default) --version" \
+    -n "mlicense --version, CA bundle parsed" "$(bin anchors) --version" \
+    -n "mlicense --version, libgit2.so" "$(bin libgit2so) --version" \
+    -n "mlicense --version, dynamic Swift stdlib" "$(bin dynstdlib) --version" >&2
 printf '#!/bin/sh\nmlicense=mlicense\ncommand -v mlicense >/dev/null 2>&1 || mlicense=%s\nexec "$mlicense" hook pre-commit "$@"\n' \
     "$(bin default)" > "$RES/hook.sh"
 chmod +x "$RES/hook.sh"
