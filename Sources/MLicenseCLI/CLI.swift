@@ -133,33 +133,15 @@ public enum CLI {
 
     static func emit(_ text: String, to output: String?, io: IO) throws {
         guard let output else { io.out(text); return }
-        if let problem = writeReplacing(output, Array(text.utf8)) {
-            throw RunError(message: "\(output): cannot write the report: \(problem)")
-        }
-    }
-
-    /// Writes `bytes` to `path` through a temporary file in the same folder renamed over it, so a
-    /// reader never sees half a report; nil, or what failed.
-    static func writeReplacing(_ path: String, _ bytes: [UInt8]) -> String? {
-        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
-        let folder = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array(((folder.isEmpty ? "" : folder) + "/." + name + ".mlicense-XXXXXX").utf8CString)
-        let fd = mkstemp(&template)
-        guard fd >= 0 else { return String(cString: strerror(errno)) }
-        let temp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var rc = FixWriter.writeAll(fd, bytes)
-        if rc == 0, fchmod(fd, 0o666 & ~currentUmask()) != 0 { rc = errno }
-        if close(fd) != 0, rc == 0 { rc = errno }
-        if rc == 0, rename(temp, path) != 0 { rc = errno }
-        if rc != 0 { unlink(temp); return String(cString: strerror(rc)) }
-        return nil
-    }
-
-    private static func currentUmask() -> mode_t {
+        let slash = output.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let folder = slash.map { String(output[..<$0]) } ?? "."
+        let name = slash.map { String(output[output.index(after: $0)...]) } ?? output
         let mask = umask(0)
         umask(mask)
-        return mask
+        if let problem = FixWriter.replace(folder: folder.isEmpty ? "/" : folder, name: name, with: Array(text.utf8),
+                                           mode: 0o666 & ~mask) {
+            throw RunError(message: "\(output): cannot write the report: \(problem)")
+        }
     }
 
     /// Whether to colour: a terminal, and NO_COLOR unset or empty (https://no-color.org).

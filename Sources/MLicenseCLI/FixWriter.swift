@@ -67,22 +67,38 @@ public enum FixWriter {
             throw fail("it no longer exists")
         }
 
-        var template = Array((realFolder + "/." + name + ".mlicense-XXXXXX").utf8CString)
+        if let problem = replace(folder: realFolder, name: String(name), with: change.after, mode: mode, writeBytes: writeBytes) {
+            throw fail(problem)
+        }
+    }
+
+    /// Writes `bytes` to `folder/name` through a temporary file in `folder` that is synced, given
+    /// `mode` and renamed over the target, so a reader sees the whole old or the whole new file;
+    /// nil, or what failed.
+    static func replace(folder: String, name: String, with bytes: [UInt8], mode: mode_t,
+                        writeBytes: (Int32, [UInt8]) -> Int32 = writeAll) -> String? {
+        func errno_() -> String { String(cString: strerror(errno)) }
+        var template = Array((folder + "/." + name + ".mlicense-XXXXXX").utf8CString)
         let fd = mkstemp(&template)
-        guard fd >= 0 else { throw fail("cannot create a temporary file: \(errno_())") }
+        guard fd >= 0 else { return "cannot create a temporary file: \(errno_())" }
         let temp = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var ok = false
-        defer { if !ok { unlink(temp) } }
-        var rc = writeBytes(fd, change.after)
+        var rc = writeBytes(fd, bytes)
         if rc == 0, fchmod(fd, mode) != 0 { rc = errno }
         if rc == 0, fsync(fd) != 0 { rc = errno }
         if close(fd) != 0, rc == 0 { rc = errno }
-        guard rc == 0 else { throw fail("cannot write the temporary file: \(String(cString: strerror(rc)))") }
-        guard rename(temp, target) == 0 else { throw fail("cannot rename the temporary file: \(errno_())") }
-        ok = true
+        guard rc == 0 else {
+            unlink(temp)
+            return "cannot write the temporary file: \(String(cString: strerror(rc)))"
+        }
+        guard rename(temp, folder + "/" + name) == 0 else {
+            let problem = "cannot rename the temporary file: \(errno_())"
+            unlink(temp)
+            return problem
+        }
         // Make the rename itself durable; a failure here does not undo the write.
-        let dir = open(realFolder, O_RDONLY)
+        let dir = open(folder, O_RDONLY)
         if dir >= 0 { _ = fsync(dir); _ = close(dir) }
+        return nil
     }
 
     /// Writes every byte, retrying short writes and interruptions; 0 or an errno value.

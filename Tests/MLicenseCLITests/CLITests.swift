@@ -150,7 +150,7 @@ struct CLITests {
         // A folder that does not exist: a clear error, exit status 2.
         let missing = Captured.run(["check", dir, "--output", dir + "/no/such/folder/report.txt"])
         #expect(missing.status == 2)
-        #expect(missing.err == "mlicense: \(dir)/no/such/folder/report.txt: cannot write the report: No such file or directory\n")
+        #expect(missing.err == "mlicense: \(dir)/no/such/folder/report.txt: cannot write the report: cannot create a temporary file: No such file or directory\n")
     }
 }
 
