@@ -11,17 +11,15 @@ public enum CLI {
 
     /// Where output goes; replaceable in tests.
     struct IO {
-        var out: (String) -> Void = { _ = FixWriter.writeAll(1, Array($0.utf8)) }
-        var err: (String) -> Void = { _ = FixWriter.writeAll(2, Array($0.utf8)) }
-        var stdin: () -> String = { String(decoding: FixWriter.readAll(0), as: UTF8.self) }
+        var out: (String) -> Void = { _ = FileDescriptor.writeAll(1, Array($0.utf8)) }
+        var err: (String) -> Void = { _ = FileDescriptor.writeAll(2, Array($0.utf8)) }
+        var stdin: () -> String = { String(decoding: FileDescriptor.readAll(0), as: UTF8.self) }
         var environment: [String: String] = CLI.processEnvironment()
         var stdoutIsTerminal: Bool = isatty(1) == 1
-        /// Whether the process ends right after the command (`mlicense` itself, not a test): large
-        /// results are then left for the exit to reclaim (see ``KeptUntilExit``).
-        var exitsAfterCommand = false
-        /// Writes raw report bytes to standard output, when the process owns it (`mlicense` itself):
-        /// a large report is then streamed instead of collected into one string. Nil in tests.
-        var outBytes: ((UnsafeRawBufferPointer) -> Int32)?
+        /// Whether this is the `mlicense` process's own I/O (not a test's): reports are then streamed
+        /// to file descriptor 1 instead of collected into one string, and the process exits right
+        /// after the command, so large results are left for the exit to reclaim (``KeptUntilExit``).
+        var ownsProcess = false
     }
 
     static let commands: [CommandSpec] = [
@@ -68,8 +66,7 @@ public enum CLI {
     /// Runs the command line and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
         var io = IO()
-        io.exitsAfterCommand = true
-        io.outBytes = { FixWriter.writeAll(1, $0) }
+        io.ownsProcess = true
         return run(arguments, io: io)
     }
 
@@ -117,20 +114,20 @@ public enum CLI {
         return parsed
     }
 
-    /// Writes `text` to `--output FILE` (atomically) or stdout.
     /// Writes the report of `result` to `output`, or streams it to standard output.
     static func emitReport(_ result: LintResult, format: OutputFormat, context: ReportContext, to output: String?, io: IO) throws {
-        if output == nil, let write = io.outBytes {
+        if output == nil, io.ownsProcess {
             // A failed write (a closed pipe) ends the report; there is nobody left to tell.
             struct Stop: Error {}
             try? Reporters.render(result, format: format, context: context) { (chunk: UnsafeRawBufferPointer) throws(Stop) in
-                if write(chunk) != 0 { throw Stop() }
+                if FileDescriptor.writeAll(1, chunk) != 0 { throw Stop() }
             }
             return
         }
         try emit(Reporters.render(result, format: format, context: context), to: output, io: io)
     }
 
+    /// Writes `text` to `--output FILE` (replacing it whole) or stdout.
     static func emit(_ text: String, to output: String?, io: IO) throws {
         guard let output else { io.out(text); return }
         let slash = output.utf8.lastIndex(of: UInt8(ascii: "/"))
@@ -162,9 +159,9 @@ func padded(_ s: String, _ width: Int) -> String {
 enum KeptUntilExit {
     nonisolated(unsafe) private static var values: [Any] = []
 
-    /// Keeps `value` alive until exit when `io` belongs to a process that ends after the command.
+    /// Keeps `value` alive until exit when `io` is the process's own (see ``CLI/IO/ownsProcess``).
     static func keep(_ value: Any, _ io: CLI.IO) {
-        if io.exitsAfterCommand { values.append(value) }
+        if io.ownsProcess { values.append(value) }
     }
 }
 

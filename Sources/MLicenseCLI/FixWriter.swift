@@ -29,7 +29,7 @@ public enum FixWriter {
     /// regular file; refuses when the file is no longer what the plan was made from (`before`, or
     /// absent for a new file). The folder must exist.
     public static func write(_ change: FileChange, root: String) throws(FixWriteError) {
-        try write(change, root: root, writeBytes: writeAll)
+        try write(change, root: root, writeBytes: FileDescriptor.writeAll)
     }
 
     /// ``write(_:root:)`` with the function that writes the temporary file's bytes (tests make it fail).
@@ -76,7 +76,7 @@ public enum FixWriter {
     /// `mode` and renamed over the target, so a reader sees the whole old or the whole new file;
     /// nil, or what failed.
     static func replace(folder: String, name: String, with bytes: [UInt8], mode: mode_t,
-                        writeBytes: (Int32, [UInt8]) -> Int32 = writeAll) -> String? {
+                        writeBytes: (Int32, [UInt8]) -> Int32 = FileDescriptor.writeAll) -> String? {
         func errno_() -> String { String(cString: strerror(errno)) }
         var template = Array((folder + "/." + name + ".mlicense-XXXXXX").utf8CString)
         let fd = mkstemp(&template)
@@ -99,36 +99,6 @@ public enum FixWriter {
         let dir = open(folder, O_RDONLY)
         if dir >= 0 { _ = fsync(dir); _ = close(dir) }
         return nil
-    }
-
-    /// Writes every byte, retrying short writes and interruptions; 0 or an errno value.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
-        bytes.withUnsafeBytes { writeAll(fd, $0) }
-    }
-
-    /// Writes every byte of `buffer`, retrying short writes and interruptions; 0 or an errno value.
-    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Int32 {
-        var done = 0
-        while done < buffer.count {
-            let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
-            if n < 0 { if errno == EINTR { continue }; return errno }
-            done += n
-        }
-        return 0
-    }
-
-    /// Reads `fd` to its end, or up to `limit` bytes; what was read before an error.
-    static func readAll(_ fd: Int32, limit: Int = .max) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < limit {
-            let want = min(chunk.count, limit - bytes.count)
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, want) }
-            if n < 0 { if errno == EINTR { continue }; break }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        return bytes
     }
 
     private static func realPath(_ path: String) -> String? {

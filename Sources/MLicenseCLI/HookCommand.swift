@@ -103,7 +103,7 @@ enum HookCommand {
     static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
                       snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Severity) {
         if changed.isEmpty { return (LintResult.empty, .error) }
-        let folder = { (p: String) in SnapshotFile(path: p, size: 0, content: .notLoaded).folder }
+        let folder = SnapshotFile.folder(of:)
         var ancestors: Set<String> = [""]
         for var f in Set(changed.map(folder)) {
             while !f.isEmpty {
@@ -111,7 +111,7 @@ enum HookCommand {
                 f = folder(f)
             }
         }
-        let configFolders = changed.filter { $0.hasSuffix(".mlicense.yml") || $0.hasSuffix(".mlicense.yaml") }.map(folder)
+        let configFolders = changed.filter(Configuration.isConfigurationFile).map(folder)
         let include: (String) -> Bool = { p in
             let f = folder(p)
             return ancestors.contains(f) || configFolders.contains { $0.isEmpty || f.hasPrefix($0 + "/") }

@@ -84,24 +84,10 @@ struct Workspace {
         prefix.isEmpty || path == prefix || path.hasPrefix(prefix + "/")
     }
 
-    /// Whether the last component of `path` is `.mlicense.yml` or `.mlicense.yaml` (byte
-    /// comparisons: this runs for every path of a large repository).
-    static func isConfigurationFile(_ path: String) -> Bool {
-        var p = path.utf8[...]
-        while p.last == UInt8(ascii: "/") { p = p.dropLast() }
-        for name in [".mlicense.yml".utf8, ".mlicense.yaml".utf8] where p.count >= name.count {
-            let tail = p.suffix(name.count)
-            if tail.elementsEqual(name), tail.startIndex == p.startIndex || p[p.index(before: tail.startIndex)] == UInt8(ascii: "/") {
-                return true
-            }
-        }
-        return false
-    }
-
     /// The snapshot of the checked folder (plus configuration files above it).
     func snapshot(include extra: ((String) -> Bool)? = nil) throws -> RepositorySnapshot {
         let include: (String) -> Bool = { p in
-            if Self.isConfigurationFile(p) { return true }
+            if Configuration.isConfigurationFile(p) { return true }
             return self.contains(p) && (extra?(p) ?? true)
         }
         guard let repo = repository else { return try FolderSnapshot.read(root: root, include: include) }
@@ -125,7 +111,7 @@ struct Workspace {
         }
         var folder = prefix
         while true {
-            for name in [".mlicense.yml", ".mlicense.yaml"] {
+            for name in Configuration.fileNames {
                 let p = folder.isEmpty ? name : "\(folder)/\(name)"
                 if let f = snapshot.file(p), let bytes = f.content.bytes {
                     return try Configuration.parse(bytes, path: p)
@@ -189,7 +175,7 @@ enum HFCache {
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
             defer { close(fd) }
-            return (path, FixWriter.readAll(fd, limit: FileInterest.textLimit))
+            return (path, FileDescriptor.readAll(fd, limit: FileInterest.textLimit))
         }
     }
 }

@@ -152,28 +152,16 @@ public struct LicenseKnowledge: Sendable {
     /// Every license record, in a stable order.
     public let licenses: [LicenseRecord]
     /// Every registry entry, in a stable order.
-    public var baseModels: [BaseModelEntry] { allModels() }
+    public let baseModels: [BaseModelEntry]
     private let byID: [String: Int]
     private let byAlias: [String: Int]
-    private let lookupModel: @Sendable (String) -> BaseModelEntry?
-    private let allModels: @Sendable () -> [BaseModelEntry]
+    private let modelsByID: [String: Int]
 
     /// Builds the lookup tables. Ids and aliases are matched case-insensitively; model ids too (the
     /// Hub treats `meta-llama/Llama-3.1-8B` and `meta-llama/llama-3.1-8b` as the same repository).
     public init(licenses: [LicenseRecord], baseModels: [BaseModelEntry]) {
-        var models: [String: Int] = [:]
-        for (i, m) in baseModels.enumerated() { models[m.id.lowercased()] = models[m.id.lowercased()] ?? i }
-        self.init(licenses: licenses, lookupModel: { [models] id in models[id.lowercased()].map { baseModels[$0] } },
-                  allModels: { baseModels })
-    }
-
-    /// Builds the license tables; registry entries come from `lookupModel` (given a lower-cased
-    /// id), so a large registry can be read lazily, and `allModels` lists them.
-    public init(licenses: [LicenseRecord], lookupModel: @escaping @Sendable (String) -> BaseModelEntry?,
-                allModels: @escaping @Sendable () -> [BaseModelEntry]) {
         self.licenses = licenses
-        self.lookupModel = lookupModel
-        self.allModels = allModels
+        self.baseModels = baseModels
         var byID: [String: Int] = [:]
         var byAlias: [String: Int] = [:]
         byID.reserveCapacity(licenses.count)
@@ -188,6 +176,13 @@ public struct LicenseKnowledge: Sendable {
         }
         self.byID = byID
         self.byAlias = byAlias
+        var models: [String: Int] = [:]
+        models.reserveCapacity(baseModels.count)
+        for (i, m) in baseModels.enumerated() {
+            let key = m.id.lowercased()
+            if models[key] == nil { models[key] = i }
+        }
+        modelsByID = models
     }
 
     /// An empty knowledge base.
@@ -226,7 +221,7 @@ public struct LicenseKnowledge: Sendable {
 
     /// The registry entry of the model `id` (case-insensitive), or nil.
     public func baseModel(_ id: String) -> BaseModelEntry? {
-        lookupModel(id.lowercased())
+        modelsByID[id.lowercased()].map { baseModels[$0] }
     }
 }
 

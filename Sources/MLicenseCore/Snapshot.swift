@@ -132,7 +132,10 @@ public struct SnapshotFile: Sendable, Hashable {
     }
 
     /// The folder holding the file, "" at the root.
-    public var folder: String {
+    public var folder: String { Self.folder(of: path) }
+
+    /// The folder holding `path`, "" at the root.
+    public static func folder(of path: String) -> String {
         guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
         return String(path[..<slash])
     }

@@ -8,31 +8,5 @@ import MLicenseCore
 /// resolves bases on every commit.
 public enum BuiltinKnowledge {
     /// Every built-in license and registry entry.
-    public static let shared = LicenseKnowledge(
-        licenses: builtinLicenses,
-        lookupModel: { RegistryIndex.shared.entry($0) },
-        allModels: { builtinBaseModels })
-}
-
-/// The registry's index by lower-cased id, built on the first lookup: a run that resolves no base
-/// model from the registry never builds it.
-private struct RegistryIndex: Sendable {
-    static let shared = RegistryIndex()
-
-    let positions: [String: Int]
-
-    private init() {
-        var positions: [String: Int] = [:]
-        positions.reserveCapacity(builtinBaseModels.count)
-        for (i, entry) in builtinBaseModels.enumerated() {
-            let key = entry.id.lowercased()
-            if positions[key] == nil { positions[key] = i }
-        }
-        self.positions = positions
-    }
-
-    /// The entry of the lower-cased `id`.
-    func entry(_ id: String) -> BaseModelEntry? {
-        positions[id].map { builtinBaseModels[$0] }
-    }
+    public static let shared = LicenseKnowledge(licenses: builtinLicenses, baseModels: builtinBaseModels)
 }

@@ -94,7 +94,7 @@ private func change(_ path: String, _ before: String?, _ after: String) -> FileC
         try dir.write("README.md", "original\n")
         let error = #expect(throws: FixWriteError.self) {
             try FixWriter.write(change("README.md", "original\n", "new\n"), root: dir.path) { fd, bytes in
-                _ = FixWriter.writeAll(fd, Array(bytes.prefix(2)))
+                _ = FileDescriptor.writeAll(fd, Array(bytes.prefix(2)))
                 return EIO
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MLicenseCLI
+import MLicenseCore
 import Testing
 
 @Suite struct PathsTests {
@@ -18,10 +19,10 @@ import Testing
     @Test func readAllStopsAtTheLimitAndAtTheEnd() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
-        #expect(FixWriter.writeAll(fds[1], Array("0123456789".utf8)) == 0)
+        #expect(FileDescriptor.writeAll(fds[1], Array("0123456789".utf8)) == 0)
         close(fds[1])
-        #expect(FixWriter.readAll(fds[0], limit: 4) == Array("0123".utf8))
-        #expect(FixWriter.readAll(fds[0]) == Array("456789".utf8))
+        #expect(FileDescriptor.readAll(fds[0], limit: 4) == Array("0123".utf8))
+        #expect(FileDescriptor.readAll(fds[0]) == Array("456789".utf8))
         close(fds[0])
     }
 }
@@ -48,6 +49,6 @@ import Testing
     func lastComponentIsAConfigurationFile(path: String, expected: Bool) {
         let name = path.split(separator: "/").last ?? ""
         #expect((name == ".mlicense.yml" || name == ".mlicense.yaml") == expected)
-        #expect(Workspace.isConfigurationFile(path) == expected)
+        #expect(Configuration.isConfigurationFile(path) == expected)
     }
 }

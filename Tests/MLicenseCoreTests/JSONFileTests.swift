@@ -17,6 +17,11 @@ struct JSONFileTests {
         return nil
     }
 
+    @Test func everyKeyIsReadAtTheTopOrNested() {
+        #expect(Set(WantedMembers.Key.top + WantedMembers.Key.nested) == Set(WantedMembers.Key.allCases))
+        #expect(Set(WantedMembers.Key.top).isDisjoint(with: WantedMembers.Key.nested))
+    }
+
     @Test("the fields read, with where they are")
     func fields() throws {
         let c = try config("{\n  \"_name_or_path\": \"org/base\",\n  \"model_type\": \"llama\",\n  \"quantization_config\": {\"quant_method\": \"gptq\", \"bits\": 4}\n}").get()
@@ -130,19 +135,19 @@ struct JSONFileTests {
             #expect(wanted.isObject == full.isObject)
             // What the readers ask: whether a key is there, the strings, the objects and their
             // members, and the flags.
-            for key in JSONInput.wantedKeys {
+            for key in WantedMembers.Key.top {
                 #expect(wanted.has(key) == full.has(key), "\(key) in \(text)")
             }
-            for key in ["peft_type", "base_model_name_or_path", "_name_or_path"] {
+            for key: WantedMembers.Key in [.peftType, .baseModelNameOrPath, .nameOrPath] {
                 #expect(wanted[key]?.string == full[key]?.string, "\(key) in \(text)")
             }
-            for key in ["quantization_config", "quantization"] {
+            for key: WantedMembers.Key in [.quantizationConfig, .quantization] {
                 #expect(wanted[key]?.isObject == full[key]?.isObject, "\(key) in \(text)")
-                for inner in JSONInput.wantedNestedKeys {
+                for inner in WantedMembers.Key.nested {
                     #expect(wanted[key]?.has(inner) == full[key]?.has(inner), "\(key).\(inner) in \(text)")
                 }
-                #expect(wanted[key]?["quant_method"]?.string == full[key]?["quant_method"]?.string, "\(key) in \(text)")
-                for flag in ["load_in_4bit", "load_in_8bit"] {
+                #expect(wanted[key]?[.quantMethod]?.string == full[key]?[.quantMethod]?.string, "\(key) in \(text)")
+                for flag: WantedMembers.Key in [.loadIn4bit, .loadIn8bit] {
                     #expect(wanted[key]?[flag]?.isTrue == full[key]?[flag]?.isTrue, "\(key).\(flag) in \(text)")
                 }
             }

@@ -94,6 +94,23 @@ public struct Configuration: Sendable {
     public static let knownKeys = ["version", "fail-on", "adapters", "rules", "base-licenses", "models", "exclude",
                                    "ignore", "resolve", "overrides"]
 
+    /// The names a configuration file may have, in the order they are looked for.
+    public static let fileNames = [".mlicense.yml", ".mlicense.yaml"]
+
+    /// Whether the last component of `path` is one of ``fileNames`` (byte
+    /// comparisons: this runs for every path of a large repository).
+    public static func isConfigurationFile(_ path: String) -> Bool {
+        var p = path.utf8[...]
+        while p.last == UInt8(ascii: "/") { p = p.dropLast() }
+        for name in fileNames.map(\.utf8) where p.count >= name.count {
+            let tail = p.suffix(name.count)
+            if tail.elementsEqual(name), tail.startIndex == p.startIndex || p[p.index(before: tail.startIndex)] == UInt8(ascii: "/") {
+                return true
+            }
+        }
+        return false
+    }
+
     /// Reads a configuration from the text of `path`. Unknown keys and rules are warnings; a
     /// malformed file or a wrong value is an error naming the line.
     public static func parse(_ bytes: [UInt8], path: String) throws(ConfigurationError) -> Configuration {

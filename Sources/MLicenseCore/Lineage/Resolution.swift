@@ -80,19 +80,6 @@ public struct ResolvedBase: Sendable, Hashable {
     public var display: String { "\(id) (\(license?.display ?? "license unknown"))" }
 }
 
-/// Registry entries already looked up, by id as written.
-struct RegistryCache {
-    private var entries: [String: BaseModelEntry?] = [:]
-
-    /// The registry entry of `id`, looked up once.
-    mutating func entry(_ id: String, in knowledge: LicenseKnowledge) -> BaseModelEntry? {
-        if let known = entries[id] { return known }
-        let found = knowledge.baseModel(id)
-        entries[id] = .some(found)
-        return found
-    }
-}
-
 /// Reads a base model's card from somewhere outside the repository (the Hugging Face cache); nil
 /// when there is none.
 public typealias BaseCardLookup = @Sendable (String) -> (path: String, bytes: [UInt8])?
@@ -131,13 +118,6 @@ public struct LicenseResolver: Sendable {
 
     /// Resolves `base`, named by the model at `modelPath`.
     public func resolve(_ base: BaseModelRef, from modelPath: String) -> ResolvedBase {
-        var cache = RegistryCache()
-        return resolve(base, from: modelPath, cache: &cache)
-    }
-
-    /// Resolves `base`, keeping the registry entries looked up in `cache` (many models name the
-    /// same bases; the registry decodes an entry on each lookup).
-    func resolve(_ base: BaseModelRef, from modelPath: String, cache: inout RegistryCache) -> ResolvedBase {
         if let d = configuration.baseLicenses[base.id.lowercased()] {
             return ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
                                 source: .config, sourceDetail: d.location.display)
@@ -145,7 +125,7 @@ public struct LicenseResolver: Sendable {
         if let (folder, card) = repoCard(for: base.id, from: modelPath), let l = Self.license(of: card, knowledge) {
             return ResolvedBase(ref: base, license: l, source: .repo, sourceDetail: folder.isEmpty ? "." : folder)
         }
-        if base.kind == .hub, let entry = cache.entry(base.id, in: knowledge) {
+        if base.kind == .hub, let entry = knowledge.baseModel(base.id) {
             return ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge),
                                 source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf)
         }

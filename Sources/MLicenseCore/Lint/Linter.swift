@@ -110,10 +110,8 @@ public enum Linter {
         let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: modelCards,
                                        cardLookup: request.cardLookup)
         let checked = Parallel.map(wanted, parallel: parallel) { folders -> [CheckedModel] in
-            var cache = RegistryCache()
-            return folders.map { folder in
-                check(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [],
-                      resolver: resolver, cache: &cache)
+            folders.map { folder in
+                check(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: resolver)
             }
         }
         var models: [ModelSummary] = []
@@ -144,7 +142,7 @@ public enum Linter {
 
     /// Reads and checks the model in `folder`.
     static func check(_ folder: String, request: LintRequest, card: ModelCard?, files: [SnapshotFile],
-                      resolver: LicenseResolver, cache: inout RegistryCache) -> CheckedModel {
+                      resolver: LicenseResolver) -> CheckedModel {
         let config = request.configuration
         let folderName: String
         if folder.isEmpty {
@@ -161,7 +159,7 @@ public enum Linter {
         let card = model.card
         let declared = DeclaredLicense(raw: card?.hasValidMetadata == true ? card?.license?.string : nil,
                                        otherName: card?.licenseName?.string, knowledge: request.knowledge)
-        let bases = lineage.bases.map { resolver.resolve($0, from: folder, cache: &cache) }
+        let bases = lineage.bases.map { resolver.resolve($0, from: folder) }
         var bodyLicense: (located: Located<String>, report: CompatibilityReport)?
         if declared.isMissing, card?.license == nil || card?.license?.value.scalar?.isNull == true,
            let stated = card?.bodyLicense, request.knowledge.license(named: stated.value) != nil {

@@ -16,8 +16,12 @@ indirect enum JSONInput: Sendable {
         return members.last { $0.key == key }?.value
     }
 
+    /// The value of the last member named `key`: the readers name the members they read by
+    /// ``WantedMembers/Key``, the only members ``parseWanted(_:)`` keeps.
+    subscript(key: WantedMembers.Key) -> JSONInput? { self[key.rawValue] }
+
     /// Whether this is an object with a member named `key` (of any value, null included).
-    func has(_ key: String) -> Bool { self[key] != nil }
+    func has(_ key: WantedMembers.Key) -> Bool { self[key] != nil }
 
     /// The string, when this is one.
     var string: String? {
@@ -93,11 +97,7 @@ extension JSONInput: Decodable {
         return try JSONDecoder().decode(WantedMembers.self, from: Data(bytes)).value
     }
 
-    /// The keys read by ``AdapterConfig`` and ``TransformersConfig``.
-    static let wantedKeys = WantedMembers.Key.top.map(\.rawValue)
-    /// The keys read inside `quantization_config` and `quantization`.
-    static let wantedNestedKeys = WantedMembers.Key.nested.map(\.rawValue)
-    private static let watchedKeys: [[UInt8]] = (wantedKeys + wantedNestedKeys).map { Array($0.utf8) }
+    private static let watchedKeys: [[UInt8]] = WantedMembers.Key.allCases.map { Array($0.rawValue.utf8) }
 
     /// Whether reading only the wanted members could differ from a full read: a string holding an
     /// escape, a control character or a non-ASCII byte; a number outside JSON's grammar or too large
@@ -226,7 +226,8 @@ extension JSONInput: Decodable {
 struct WantedMembers: Decodable {
     var value: JSONInput
 
-    /// ``JSONInput/wantedKeys`` and ``JSONInput/wantedNestedKeys``.
+    /// The members read by ``AdapterConfig`` and ``TransformersConfig`` (`top`), and inside
+    /// `quantization_config` and `quantization` (`nested`).
     enum Key: String, CodingKey, CaseIterable {
         case peftType = "peft_type", baseModelNameOrPath = "base_model_name_or_path", nameOrPath = "_name_or_path"
         case quantizationConfig = "quantization_config", quantization, architectures, modelType = "model_type"
@@ -332,11 +333,11 @@ struct JSONFile {
     }
 
     /// The string at `key`, when it is one.
-    func string(_ key: String) -> String? { object[key]?.string }
+    func string(_ key: WantedMembers.Key) -> String? { object[key]?.string }
 
     /// The location of the first `"key"` in the text: good enough to point a reader at the field.
-    func location(ofKey key: String) -> SourceLocation {
-        let needle = Array("\"\(key)\"".utf8)
+    func location(ofKey key: WantedMembers.Key) -> SourceLocation {
+        let needle = Array("\"\(key.rawValue)\"".utf8)
         guard needle.count <= bytes.count else { return SourceLocation(path: path) }
         var line = 1
         var lineStart = 0
@@ -380,9 +381,9 @@ public struct AdapterConfig: Sendable, Hashable {
         JSONFile.parse(path: path, bytes: bytes).map { json in
             AdapterConfig(
                 path: path,
-                peftType: json.string("peft_type").map { Located($0, at: json.location(ofKey: "peft_type")) },
-                baseModel: json.string("base_model_name_or_path").flatMap {
-                    $0.isEmpty ? nil : Located($0, at: json.location(ofKey: "base_model_name_or_path"))
+                peftType: json.string(.peftType).map { Located($0, at: json.location(ofKey: .peftType)) },
+                baseModel: json.string(.baseModelNameOrPath).flatMap {
+                    $0.isEmpty ? nil : Located($0, at: json.location(ofKey: .baseModelNameOrPath))
                 })
         }
     }
@@ -400,25 +401,25 @@ public struct TransformersConfig: Sendable, Hashable {
     public var isModelConfig: Bool
 
     /// Keys that only a model's config.json has.
-    static let modelKeys = ["architectures", "model_type", "_name_or_path", "quantization_config", "transformers_version"]
+    static let modelKeys: [WantedMembers.Key] = [.architectures, .modelType, .nameOrPath, .quantizationConfig, .transformersVersion]
 
     static func read(path: String, bytes: [UInt8]) -> Result<TransformersConfig, ModelFileProblem> {
         JSONFile.parse(path: path, bytes: bytes).map { json in
             var method: Located<String>?
-            if let q = json.object["quantization_config"], q.isObject {
-                let at = json.location(ofKey: "quantization_config")
-                if let m = q["quant_method"]?.string, !m.isEmpty {
+            if let q = json.object[.quantizationConfig], q.isObject {
+                let at = json.location(ofKey: .quantizationConfig)
+                if let m = q[.quantMethod]?.string, !m.isEmpty {
                     method = Located(m, at: at)
-                } else if q["load_in_4bit"]?.isTrue == true || q["load_in_8bit"]?.isTrue == true {
+                } else if q[.loadIn4bit]?.isTrue == true || q[.loadIn8bit]?.isTrue == true {
                     method = Located("bitsandbytes", at: at)
                 }
-            } else if let q = json.object["quantization"], q.isObject, q.has("bits") {
-                method = Located("mlx", at: json.location(ofKey: "quantization"))
+            } else if let q = json.object[.quantization], q.isObject, q.has(.bits) {
+                method = Located("mlx", at: json.location(ofKey: .quantization))
             }
             return TransformersConfig(
                 path: path,
-                nameOrPath: json.string("_name_or_path").flatMap {
-                    $0.isEmpty ? nil : Located($0, at: json.location(ofKey: "_name_or_path"))
+                nameOrPath: json.string(.nameOrPath).flatMap {
+                    $0.isEmpty ? nil : Located($0, at: json.location(ofKey: .nameOrPath))
                 },
                 quantMethod: method,
                 isModelConfig: modelKeys.contains { json.object.has($0) })

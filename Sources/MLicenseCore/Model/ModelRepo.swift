@@ -230,9 +230,8 @@ public enum ModelDiscovery {
     public static func touched(by changed: [String], folders: [String]) -> Set<String> {
         var touched = Set<String>()
         for p in changed {
-            let name = p.split(separator: "/").last ?? ""
-            if name == ".mlicense.yml" || name == ".mlicense.yaml" {
-                let dir = SnapshotFile(path: p, size: 0, content: .notLoaded).folder
+            if Configuration.isConfigurationFile(p) {
+                let dir = SnapshotFile.folder(of: p)
                 touched.formUnion(folders.filter { dir.isEmpty || $0 == dir || $0.hasPrefix(dir + "/") })
             } else if let f = folders.filter({ $0.isEmpty || p.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) {
                 touched.insert(f)
