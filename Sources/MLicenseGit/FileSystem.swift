@@ -12,19 +12,26 @@ enum FileReader {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw systemError("open", path) }
         defer { close(fd) }
+        let (bytes, failed) = readUpTo(fd, limit: limit)
+        if failed { throw systemError("read", path) }
+        return bytes
+    }
+
+    /// Up to `limit` bytes read from `fd` (fewer at its end), retrying interrupted reads; whether a
+    /// read failed (`errno` says why), with what came before the failure.
+    static func readUpTo(_ fd: Int32, limit: Int) -> (bytes: [UInt8], failed: Bool) {
         var bytes = [UInt8](repeating: 0, count: limit)
         var filled = 0
+        var failed = false
         while filled < limit {
-            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, limit - filled) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw systemError("read", path)
-            }
-            if n == 0 { break }
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, min(limit - filled, 1 << 16)) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { failed = true }
+            if n <= 0 { break }
             filled += n
         }
         bytes.removeSubrange(filled...)
-        return bytes
+        return (bytes, failed)
     }
 
     /// The target of the symbolic link at `path`, as stored (never resolved).

@@ -76,17 +76,7 @@ extension Repository {
         } catch {
             throw GitError(function: "git cat-file", message: "cannot run git: \(error)")
         }
-        var bytes = [UInt8](repeating: 0, count: limit)
-        var filled = 0
-        while filled < limit {
-            let n = bytes.withUnsafeMutableBytes { buffer in
-                read(child.output, buffer.baseAddress! + filled, min(limit - filled, 1 << 16))
-            }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            filled += n
-        }
-        bytes.removeSubrange(filled...)
+        let bytes = FileReader.readUpTo(child.output, limit: limit).bytes
         let stopped = child.isRunning()
         if stopped { kill(child.pid, SIGTERM) }
         close(child.output)
