@@ -8,14 +8,19 @@ public struct BaseLicenseUnknownRule: Rule {
         defaultSeverity: .warning,
         whatItChecks: """
             A base model is not in `.mlicense.yml` `base-licenses`, not a model folder of this repository, not \
-            in the built-in registry and not in the local Hugging Face cache (or its card there declares no \
-            license); or the base is a local path.
+            in `mlicense.lock`, not in the built-in registry and not in the local Hugging Face cache (or its card \
+            there declares no license); or the base is a local path. An ancestor further up (a base of a base) \
+            whose license is unknown is reported too, with the chain that leads to it.
             """,
         whyItMatters: """
             Without the base's license mlicense cannot tell whether the derivative honours it. mlicense works \
             offline and never guesses a license from a name.
             """,
-        fix: "Declare the base's license in `.mlicense.yml` under `base-licenses:` (`org/name: license-id`).",
+        fix: """
+            `mlicense lock` reads the base and its own bases from the Hub into `mlicense.lock`, which checks and \
+            hooks then read offline; or `hf download ID README.md` puts its card into the local Hugging Face cache; \
+            or declare the license in `.mlicense.yml` under `base-licenses:` (`org/name: license-id`).
+            """,
         triggering: [
             .card("---\nlicense: apache-2.0\nbase_model: ↓someone/private-model-7b\n---\n"),
             RuleExample(["README.md": "---\nlicense: mit\n---\n",
@@ -35,14 +40,17 @@ public struct BaseLicenseUnknownRule: Rule {
     ]
 
     public func check(_ c: RuleContext) -> [Finding] {
-        c.bases.filter { $0.source == .unknown || ($0.license?.isUnidentified ?? false) }.compactMap { b in
+        let direct = c.directBases.isEmpty ? c.bases : c.directBases
+        let unknown = direct.filter { $0.source == .unknown || ($0.license?.isUnidentified ?? false) }
+        var findings: [Finding] = unknown.compactMap { b in
             var notes: [String] = []
             let message: String
             if b.ref.kind == .localPath {
                 message = "base `\(b.id)` is a local path, so its license cannot be looked up"
                 notes.append("name the Hub model it was downloaded from in the card's base_model, or declare its license in .mlicense.yml base-licenses")
             } else {
-                message = "the license of base \(b.id) is unknown: it is not in .mlicense.yml base-licenses, this repository, the registry or the local Hugging Face cache"
+                message = "the license of base \(b.id) is unknown: it is not in .mlicense.yml base-licenses, this repository, mlicense.lock, the registry or the local Hugging Face cache"
+                notes.append(Self.resolveNote(b.id))
                 let lower = b.id.lowercased()
                 if let hint = Self.hints.first(where: { lower.contains($0.0) }) {
                     notes.append("the name suggests a \(hint.1) model; mlicense does not guess licenses from names")
@@ -51,5 +59,21 @@ public struct BaseLicenseUnknownRule: Rule {
             return c.finding(Self.description, at: b.location, message, notes: notes, base: b.id,
                              fix: Fix(.displayOnly, "declare it in .mlicense.yml: base-licenses: {\(b.id): <license-id>}"))
         }
+        // Ancestors further up: reported once each, where the model names the chain.
+        let named = Set(direct.map { $0.id.lowercased() })
+        for a in c.ancestry.unresolved where a.ref.kind == .hub && !named.contains(a.id.lowercased()) {
+            let chain = a.via?.display ?? a.id
+            guard let f = c.finding(Self.description, at: a.location,
+                                    "the license of ancestor \(a.id) is unknown, so the terms it passes down are not checked: \(chain)",
+                                    notes: [Self.resolveNote(a.id)], base: a.id,
+                                    fix: Fix(.displayOnly, "declare it in .mlicense.yml: base-licenses: {\(a.id): <license-id>}")) else { continue }
+            findings.append(f)
+        }
+        return findings
+    }
+
+    /// The commands that resolve `id`.
+    static func resolveNote(_ id: String) -> String {
+        "`mlicense lock` records it from the Hub in mlicense.lock (checks and hooks then read it offline); or `hf download \(id) README.md` puts its card in the local Hugging Face cache"
     }
 }

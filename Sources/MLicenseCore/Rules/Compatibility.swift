@@ -60,7 +60,9 @@ public struct CompatibilityReport: Sendable {
         if relation == .merge {
             for l in known {
                 guard let family = l.record!.terms.exclusiveFamily else { continue }
-                for o in known where o.id.lowercased() != l.id.lowercased() && o.record!.terms.llamaFamily != family {
+                // An ancestor's own descendants on its chain are not outside material.
+                for o in known where o.id.lowercased() != l.id.lowercased() && o.record!.terms.llamaFamily != family
+                    && !(l.via?.steps.contains { $0.id.lowercased() == o.id.lowercased() } ?? false) {
                     exclusivityBreaches.append((l, o))
                 }
             }
