@@ -473,6 +473,8 @@ public enum Reporters {
             }
         }
         w.endArray()
+        w.key("ancestors")
+        w.value(ancestorsJSON(m.pointee))
         w.endObject()
     }
 
@@ -535,6 +537,7 @@ public enum Reporters {
                     ("evidence", .array(b.ref.evidence.map(evidenceJSON))),
                 ])
             })),
+            ("ancestors", ancestorsJSON(m)),
         ])
     }
 
