@@ -25,6 +25,7 @@ public enum CLI {
     static let commands: [CommandSpec] = [
         CheckCommand.spec, LineageCommand.spec, HookCommand.spec, InstallCommand.spec, InstallCommand.uninstallSpec,
         InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec, InfoCommands.configSpec,
+        LockCommand.spec,
     ]
 
     static var help: String {
@@ -86,6 +87,7 @@ public enum CLI {
             case "rules": return try InfoCommands.rules(rest, io: io)
             case "licenses": return try InfoCommands.licenses(rest, io: io)
             case "config": return try InfoCommands.config(rest, io: io)
+            case "lock": return try LockCommand.run(rest, io: io)
             default:
                 io.err("mlicense: unknown command `\(first)`; see `mlicense --help`\n")
                 return 2

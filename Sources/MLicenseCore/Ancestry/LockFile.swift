@@ -181,3 +181,20 @@ public struct LockFile: Sendable {
         return out + "\""
     }
 }
+
+extension LockEntry {
+    /// The entry of a model read outside the repository (the Hugging Face cache, or files fetched
+    /// from the Hub): its card's license fields, and its relation and bases as the lineage of a
+    /// repository's model is inferred from the same files.
+    public init(external: ExternalModel, source: String) {
+        let files = external.files.keys.sorted().map { name in
+            SnapshotFile(path: name, size: UInt64(external.files[name]!.count), content: .full(external.files[name]!))
+        }
+        let repo = ModelRepo(path: "", folderName: String(external.id.split(separator: "/").last ?? ""), files: files, readGGUF: { _ in nil })
+        let lineage = LineageInference.infer(repo, name: repo.folderName)
+        let card = repo.card?.hasValidMetadata == true ? repo.card : nil
+        self.init(id: external.id, revision: external.revision, license: card?.license?.string, licenseName: card?.licenseName?.string,
+                  licenseLink: card?.licenseLink?.string, relation: lineage.relation,
+                  bases: lineage.bases.filter { $0.kind == .hub }.map(\.id), source: source)
+    }
+}

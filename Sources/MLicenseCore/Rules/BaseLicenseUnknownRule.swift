@@ -49,7 +49,7 @@ public struct BaseLicenseUnknownRule: Rule {
                 message = "base `\(b.id)` is a local path, so its license cannot be looked up"
                 notes.append("name the Hub model it was downloaded from in the card's base_model, or declare its license in .mlicense.yml base-licenses")
             } else {
-                message = "the license of base \(b.id) is unknown: it is not in .mlicense.yml base-licenses, this repository, mlicense.lock, the registry or the local Hugging Face cache"
+                message = "the license of base \(b.id) is unknown: it is not in .mlicense.yml base-licenses, this repository, mlicense.lock, the registry or the local Hugging Face cache; `mlicense lock` or `hf download \(b.id) README.md` resolves it"
                 notes.append(Self.resolveNote(b.id))
                 let lower = b.id.lowercased()
                 if let hint = Self.hints.first(where: { lower.contains($0.0) }) {
@@ -64,7 +64,7 @@ public struct BaseLicenseUnknownRule: Rule {
         for a in c.ancestry.unresolved where a.ref.kind == .hub && !named.contains(a.id.lowercased()) {
             let chain = a.via?.display ?? a.id
             guard let f = c.finding(Self.description, at: a.location,
-                                    "the license of ancestor \(a.id) is unknown, so the terms it passes down are not checked: \(chain)",
+                                    "the license of ancestor \(a.id) is unknown, so the terms it passes down are not checked: \(chain); `mlicense lock` or `hf download \(a.id) README.md` resolves it",
                                     notes: [Self.resolveNote(a.id)], base: a.id,
                                     fix: Fix(.displayOnly, "declare it in .mlicense.yml: base-licenses: {\(a.id): <license-id>}")) else { continue }
             findings.append(f)
