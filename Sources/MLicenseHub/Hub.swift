@@ -2,7 +2,6 @@ import Dispatch
 import FoundationEssentials
 import Glibc
 import MLicenseCore
-import Synchronization
 
 /// What the Hub's model-info endpoint says of a model (the fields mlicense reads).
 public struct HubModelInfo: Sendable, Hashable {
@@ -241,27 +240,27 @@ public struct HubClient: Sendable {
     }
 }
 
-/// The next index to work on and the results, shared by the workers of ``HubClient/bounded``.
-final class BoundedState<R: Sendable>: Sendable {
+/// The next index to work on and the results, shared by the workers of ``HubClient/bounded``;
+/// a serial queue orders every access (no Synchronization library on the binary's start-up path).
+final class BoundedState<R: Sendable>: @unchecked Sendable {
     let count: Int
-    let state: Mutex<(next: Int, results: [Int: R])>
+    private let queue = DispatchQueue(label: "mlicense.hub.state")
+    private var next = 0
+    private var results: [Int: R] = [:]
 
-    init(count: Int) {
-        self.count = count
-        state = Mutex((0, [:]))
-    }
+    init(count: Int) { self.count = count }
 
     func take() -> Int? {
-        state.withLock { s -> Int? in
-            guard s.next < count else { return nil }
-            defer { s.next += 1 }
-            return s.next
+        queue.sync { () -> Int? in
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return next
         }
     }
 
-    func put(_ i: Int, _ r: R) { state.withLock { $0.results[i] = r } }
+    func put(_ i: Int, _ r: R) { queue.sync { results[i] = r } }
 
-    func values() -> [R] { state.withLock { s in (0..<count).map { s.results[$0]! } } }
+    func values() -> [R] { queue.sync { (0..<count).map { results[$0]! } } }
 }
 
 /// The version sent as the user agent.

@@ -17,7 +17,8 @@ first line. SPEC.json is read again on every request (tests change it between ru
         "rate_limit": 0,                       # the first N info requests answer 429 (Retry-After: 0)
         "delay": 0.0}}}                        # seconds before answering
 
-Every request is logged to SPEC.json.log, one JSON line each: [method, path, whether an
+It exits when its standard input closes (the test that started it holds it), unless
+HUB_EMULATOR_DETACHED=1. Every request is logged to SPEC.json.log, one JSON line each: [method, path, whether an
 Authorization header came, its value].
 """
 import hashlib
@@ -158,7 +159,8 @@ def exit_with_parent():
 def main():
     # A parent may start it with signals blocked; SIGTERM must end it.
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-    threading.Thread(target=exit_with_parent, daemon=True).start()
+    if os.environ.get("HUB_EMULATOR_DETACHED") != "1":
+        threading.Thread(target=exit_with_parent, daemon=True).start()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(f"PORT {server.server_address[1]}", flush=True)
