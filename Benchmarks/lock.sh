@@ -91,7 +91,7 @@ printf '%s\t%s\t%s\t%s\t%s\n' "(e) hook with the lock vs without" hook "(e) mlic
 printf '%s\t%s\n' "(e) mlicense hook pre-commit, $ENTRIES-entry lock" "$(tail -1 "$RES/rss.tmp")" >> "$RES/rss.tsv"
 
 # (f) `mlicense lock` of the ten-ancestor chain against the emulator.
-F=$SC/f-lock; mkdir -p "$F"; card chat > "$F/README.md"
+F=$SC/f-lock; mkdir -p "$F"; card chat > "$F/README.md"; git -C "$F" init -q  # its own root, not the enclosing checkout
 HUB_EMULATOR_DETACHED=1 "$PY" -u "$ROOT/Tests/Fixtures/hub-emulator/hub_emulator.py" "$SC/hub.json" > "$SC/hub.port" < /dev/null &
 EMU=$!
 trap 'kill $EMU 2>/dev/null || true' EXIT

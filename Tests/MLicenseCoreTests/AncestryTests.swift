@@ -1,4 +1,4 @@
-import MLicenseCore
+@testable import MLicenseCore
 import MLicenseKnowledge
 import MLicenseTestSupport
 import MLicenseYAML
@@ -220,6 +220,32 @@ struct LockFileTests {
         // Cross-check with libyaml directly: every scalar is a double-quoted string.
         let doc = try YAML.parse(bytes)
         #expect(doc.root?["ancestors"]?.sequence?.count == odd.count)
+    }
+
+    @Test("a lock in the writer's layout is indexed and read entry by entry, with the same entries as a whole parse")
+    func indexedRead() throws {
+        var entries = (0..<50).map { lockEntry("org/m\($0)", $0 % 2 == 0 ? "apache-2.0" : "llama3.1", bases: $0 % 3 == 0 ? ["org/m\($0 + 1)", "x/y"] : []) }
+        entries.append(LockEntry(id: "Org/Odd", revision: "quote\"and\\", license: "other", licenseName: "line\nbreak ✓", relation: .merge, bases: [], source: "hf-cache"))
+        let bytes = LockFile(entries: entries).rendered()
+        let indexed = try LockFile.read(bytes)
+        #expect(indexed.index != nil)
+        let whole = try LockFile.parse(bytes)
+        #expect(indexed.entries.map(\.comparable) == whole.entries.map(\.comparable))
+        #expect(indexed.entry("org/odd")?.licenseName == "line\nbreak ✓" && indexed.entry("ORG/M3")?.bases == ["org/m4", "x/y"])
+        #expect(indexed.entry("org/m3")?.location.line == whole.entry("org/m3")?.location.line)
+        #expect(indexed.entry("org/absent") == nil)
+        // Other layouts (flow style, comments between entries, an empty list) are parsed whole.
+        for text in ["version: 1\nancestors: [{id: a/b, license: mit}]\n",
+                     "version: 1\nancestors:\n  - id: \"a/b\"\n    license: \"mit\"\n# note\n  - id: \"c/d\"\n",
+                     "version: 1\nancestors:\n- id: a/b\n  license: mit\n"] {
+            let l = try LockFile.read(Array(text.utf8))
+            #expect(l.index == nil && l.entry("a/b")?.license == "mit", "\(text)")
+        }
+        // In the writer's layout, an entry libyaml cannot read counts as absent; the others are read.
+        let broken = "version: 1\nancestors:\n  - id: \"a/b\"\n    license: [\n  - id: \"c/d\"\n    license: \"mit\"\n"
+        let l = try LockFile.read(Array(broken.utf8))
+        #expect(l.entry("a/b") == nil && l.entry("c/d")?.license == "mit")
+        #expect(throws: LockFileError.self) { try LockFile.parse(Array(broken.utf8)) }
     }
 
     @Test("malformed locks are errors with a line, not crashes")

@@ -59,21 +59,43 @@ public struct LockFile: Sendable {
     /// The file's name at the repository root.
     public static let fileName = "mlicense.lock"
 
-    /// The entries, sorted by lower-cased id.
-    public private(set) var entries: [LockEntry]
-    /// The entries by lower-cased id.
-    public private(set) var byID: [String: LockEntry]
+    /// The entries, sorted by lower-cased id (an indexed lock reads them all).
+    public var entries: [LockEntry] { index?.all() ?? stored }
+    let stored: [LockEntry]
+    let byID: [String: LockEntry]
+    /// For a lock read by ``read(_:path:)`` in the layout ``rendered()`` writes: where each entry is.
+    let index: LockIndex?
 
     /// A lock of `entries` (sorted; a later duplicate id replaces an earlier one).
     public init(entries: [LockEntry]) {
         var byID: [String: LockEntry] = [:]
         for e in entries { byID[e.id.lowercased()] = e }
         self.byID = byID
-        self.entries = byID.values.sorted { ($0.id.lowercased(), $0.id) < ($1.id.lowercased(), $1.id) }
+        self.stored = byID.values.sorted { ($0.id.lowercased(), $0.id) < ($1.id.lowercased(), $1.id) }
+        self.index = nil
+    }
+
+    init(index: LockIndex) {
+        self.index = index
+        self.byID = [:]
+        self.stored = []
     }
 
     /// The entry of `id` (case-insensitive, as the Hub compares ids).
-    public func entry(_ id: String) -> LockEntry? { byID[id.lowercased()] }
+    public func entry(_ id: String) -> LockEntry? {
+        if let index { return index.entry(id) }
+        return byID[id.lowercased()]
+    }
+
+    /// Reads a lock for checking: in the layout ``rendered()`` writes, only an index of where each
+    /// entry starts is built, and an entry is parsed (by libyaml) when it is first asked for, so a
+    /// hook pays for the ancestors it needs, not for the whole file (libyaml takes about 3 ms for
+    /// 1,000 entries). Any other layout is parsed whole. An entry of an indexed lock that libyaml
+    /// cannot read counts as absent; `mlicense lock --check` reads the whole file and reports it.
+    public static func read(_ bytes: [UInt8], path: String = LockFile.fileName) throws(LockFileError) -> LockFile {
+        if let index = LockIndex(bytes, path: path) { return LockFile(index: index) }
+        return try parse(bytes, path: path)
+    }
 
     // MARK: Reading
 
@@ -96,36 +118,40 @@ public struct LockFile: Sendable {
         if list.scalar?.isNull == true { return LockFile(entries: []) }
         guard let items = list.sequence else { throw LockFileError(message: "ancestors must be a list, not \(list.kindDescription)", location: at(list)) }
         var entries: [LockEntry] = []
-        for item in items {
-            guard item.mapping != nil else { throw LockFileError(message: "an ancestor must be a mapping, not \(item.kindDescription)", location: at(item)) }
-            func text(_ key: String) throws(LockFileError) -> String? {
-                guard let n = item[key], !(n.scalar?.isNull ?? false) else { return nil }
-                guard let s = n.string else { throw LockFileError(message: "`\(key)` must be a string, not \(n.kindDescription)", location: at(n)) }
-                return s
-            }
-            guard let id = try text("id"), ModelReference.classify(id) == .hub else {
-                throw LockFileError(message: "an ancestor needs an `id` that is a Hub id", location: at(item))
-            }
-            var relation: Relation?
-            if let r = try text("relation") {
-                guard let rel = Relation(rawValue: r) else {
-                    throw LockFileError(message: "unknown relation `\(r)` of \(id)", location: at(item["relation"]!))
-                }
-                relation = rel
-            }
-            var bases: [String] = []
-            if let b = item["bases"], !(b.scalar?.isNull ?? false) {
-                guard let seq = b.sequence else { throw LockFileError(message: "`bases` of \(id) must be a list", location: at(b)) }
-                for n in seq {
-                    guard let s = n.string else { throw LockFileError(message: "a base of \(id) must be a string", location: at(n)) }
-                    bases.append(s)
-                }
-            }
-            entries.append(LockEntry(id: id, revision: try text("revision"), license: try text("license"),
-                                     licenseName: try text("license_name"), licenseLink: try text("license_link"),
-                                     relation: relation, bases: bases, source: try text("source") ?? "hub", location: at(item)))
-        }
+        for item in items { entries.append(try entry(item, path: path)) }
         return LockFile(entries: entries)
+    }
+
+    /// One entry of the `ancestors` list.
+    static func entry(_ item: YAMLNode, path: String) throws(LockFileError) -> LockEntry {
+        func at(_ n: YAMLNode) -> SourceLocation { SourceLocation(path: path, line: n.span.start.line, column: n.span.start.column) }
+        guard item.mapping != nil else { throw LockFileError(message: "an ancestor must be a mapping, not \(item.kindDescription)", location: at(item)) }
+        func text(_ key: String) throws(LockFileError) -> String? {
+            guard let n = item[key], !(n.scalar?.isNull ?? false) else { return nil }
+            guard let s = n.string else { throw LockFileError(message: "`\(key)` must be a string, not \(n.kindDescription)", location: at(n)) }
+            return s
+        }
+        guard let id = try text("id"), ModelReference.classify(id) == .hub else {
+            throw LockFileError(message: "an ancestor needs an `id` that is a Hub id", location: at(item))
+        }
+        var relation: Relation?
+        if let r = try text("relation") {
+            guard let rel = Relation(rawValue: r) else {
+                throw LockFileError(message: "unknown relation `\(r)` of \(id)", location: at(item["relation"]!))
+            }
+            relation = rel
+        }
+        var bases: [String] = []
+        if let b = item["bases"], !(b.scalar?.isNull ?? false) {
+            guard let seq = b.sequence else { throw LockFileError(message: "`bases` of \(id) must be a list", location: at(b)) }
+            for n in seq {
+                guard let s = n.string else { throw LockFileError(message: "a base of \(id) must be a string", location: at(n)) }
+                bases.append(s)
+            }
+        }
+        return LockEntry(id: id, revision: try text("revision"), license: try text("license"),
+                         licenseName: try text("license_name"), licenseLink: try text("license_link"),
+                         relation: relation, bases: bases, source: try text("source") ?? "hub", location: at(item))
     }
 
     // MARK: Writing
