@@ -168,7 +168,7 @@ public enum Linter {
     /// `mlicense.lock` at the snapshot's root, or why it cannot be read.
     static func readLock(_ snapshot: RepositorySnapshot) -> (LockFile?, LockFileError?) {
         guard let f = snapshot.file(LockFile.fileName), let bytes = f.content.bytes else { return (nil, nil) }
-        do { return (try LockFile.parse(bytes, path: f.path), nil) } catch { return (nil, error) }
+        do { return (try LockFile.read(bytes, path: f.path), nil) } catch { return (nil, error) }
     }
 
     /// One model read: its files, name, lineage, declared license and direct bases.
