@@ -110,25 +110,13 @@ enum HookCommand {
     static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
                       snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Severity) {
         if changed.isEmpty { return (LintResult.empty, .error) }
-        let folder = SnapshotFile.folder(of:)
-        var ancestors: Set<String> = [""]
-        for var f in Set(changed.map(folder)) {
-            while !f.isEmpty {
-                ancestors.insert(f)
-                f = folder(f)
-            }
-        }
-        let configFolders = changed.filter(Configuration.isConfigurationFile).map(folder)
-        let include: (String) -> Bool = { p in
-            let f = folder(p)
-            return ancestors.contains(f) || configFolders.contains { $0.isEmpty || f.hasPrefix($0 + "/") }
-        }
+        let include = TouchedScope.include(touching: changed)
         let snap = try snapshot(include)
         let ws = Workspace(repository: repo, root: workdir, prefix: "", source: nil, environment: io.environment)
         let config = try LintRun.configuration(ws, snap, args, io)
         let request = LintRun.request(snap, config, rootName: Paths.lastComponent(workdir), io: io,
                                       changedPaths: changed)
-        return (Linter.lint(request), config.failOn)
+        return (InlineSuppressions.apply(Linter.lint(request), snapshot: snap), config.failOn)
     }
 
     static func report(_ result: LintResult, failOn: Severity, _ a: ParsedArguments, _ io: CLI.IO, what: String) -> Int32 {

@@ -35,6 +35,11 @@ struct Workspace {
     let source: SourceChoice?
     /// The environment (GIT_INDEX_FILE).
     let environment: [String: String]
+    /// When files were named rather than folders: those files (relative to `root`); the models
+    /// holding them are checked.
+    var focus: [String]? = nil
+    /// The PATH argument as given.
+    var argument: String = "."
 
     /// Opens the folder `path`.
     static func open(_ path: String, source: SourceChoice?, environment: [String: String]) throws -> Workspace {
@@ -43,25 +48,65 @@ struct Workspace {
         guard stat(abs, &info) == 0 else {
             throw RunError(message: "\(path): no such folder")
         }
-        guard info.st_mode & S_IFMT == S_IFDIR else { throw RunError(message: "\(path): not a folder (mlicense checks model repository folders)") }
+        let isFile = info.st_mode & S_IFMT == S_IFREG
+        guard isFile || info.st_mode & S_IFMT == S_IFDIR else {
+            throw RunError(message: "\(path): not a folder or a file (mlicense checks model repositories)")
+        }
+        let folder = isFile ? SnapshotPaths.folder(abs) : abs
         let repo: Repository?
         do {
-            repo = try Repository.discover(from: abs)
+            repo = try Repository.discover(from: folder)
         } catch let e as GitError where e.isNotFound {
             repo = nil
+        }
+        if isFile {
+            // A file: the model holding it (the deepest model folder above it). Outside git, the
+            // file's folder is the checked folder.
+            let realFile = RelativePath.join(Paths.real(folder), Paths.lastComponent(abs))
+            if let repo, let work = repo.workDirectory {
+                let root = Paths.real(work)
+                return Workspace(repository: repo, root: root, prefix: "", source: source, environment: environment,
+                                 focus: [Paths.relative(realFile, to: root)], argument: path)
+            }
+            if let source, source != .worktree {
+                throw RunError(message: "\(path) is not inside a git repository, so \(source == .staged ? "--staged" : "--commit") cannot be used")
+            }
+            return Workspace(repository: nil, root: Paths.real(folder), prefix: "", source: nil, environment: environment,
+                             focus: [Paths.lastComponent(abs)], argument: path)
         }
         guard let repo else {
             if let source, source != .worktree {
                 throw RunError(message: "\(path) is not inside a git repository, so \(source == .staged ? "--staged" : "--commit") cannot be used")
             }
-            return Workspace(repository: nil, root: Paths.real(abs), prefix: "", source: nil, environment: environment)
+            return Workspace(repository: nil, root: Paths.real(abs), prefix: "", source: nil, environment: environment,
+                             argument: path)
         }
         let root = Paths.real(repo.workDirectory ?? repo.gitDirectory)
         let prefix = repo.workDirectory == nil ? "" : Paths.relative(Paths.real(abs), to: root)
         if repo.isBare, source == .worktree || source == .staged {
             throw RunError(message: "\(path) is a bare repository: it has no work tree or index; use --commit REV")
         }
-        return Workspace(repository: repo, root: root, prefix: prefix, source: source, environment: environment)
+        return Workspace(repository: repo, root: root, prefix: prefix, source: source, environment: environment,
+                         argument: path)
+    }
+
+    /// How a report shows this workspace's paths (nil: as they are, relative to the root):
+    /// relative to `currentFolder` (`relativeToHere`, the text reports); outside git with
+    /// several PATHs, under the PATH as given, so that each finding names its model.
+    func displayMapping(relativeToHere: Bool, several: Bool, currentFolder: String) -> ((String) -> String)? {
+        let here = Paths.real(currentFolder)
+        if relativeToHere {
+            if here == root { return nil }
+            let root = self.root
+            return { p in RelativePath.from(here, to: RelativePath.join(root, p)) }
+        }
+        guard repository == nil, several else { return nil }
+        var given = argument
+        if focus != nil { given = SnapshotPaths.folder(given) == "." && !given.contains("/") ? "" : SnapshotPaths.folder(given) }
+        while given.hasSuffix("/"), given.count > 1 { given.removeLast() }
+        if given.hasPrefix("./") { given.removeFirst(2) }
+        if given == "." { given = "" }
+        return { p in RelativePath.join(given, p) }
     }
 
     /// The effective source: the default is the work tree in a git work tree, HEAD in a bare one.
@@ -86,9 +131,10 @@ struct Workspace {
 
     /// The snapshot of the checked folder (plus configuration files above it).
     func snapshot(include extra: ((String) -> Bool)? = nil) throws -> RepositorySnapshot {
+        let touched = focus.map { TouchedScope.include(touching: $0) }
         let include: (String) -> Bool = { p in
             if Configuration.isConfigurationFile(p) { return true }
-            return self.contains(p) && (extra?(p) ?? true)
+            return self.contains(p) && (touched?(p) ?? true) && (extra?(p) ?? true)
         }
         guard let repo = repository else { return try FolderSnapshot.read(root: root, include: include) }
         switch effectiveSource {

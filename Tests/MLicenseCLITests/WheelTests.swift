@@ -72,7 +72,7 @@ struct WheelTests {
 
         // Only glibc and friends come from the system; everything else from the wheel's lib/mlicense.
         let ldd = Programs.run("/usr/bin/env", ["ldd", installed], cwd: work.base, environment: ["PATH": "/usr/bin:/bin"])
-        #expect(ldd.status == 0, ldd.stderr)
+        #expect(ldd.status == 0, "\(ldd.stderr)")
         var bundled = 0
         for line in ldd.stdout.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
