@@ -22,6 +22,8 @@ struct CommandSpec {
     let options: [OptionSpec]
     /// Extra help text after the options.
     var details: String = ""
+    /// What it takes besides options (for shell completion).
+    var arguments: ArgumentKind = .none
 
     /// The generated `--help` text.
     var help: String {

@@ -25,6 +25,7 @@ public enum CLI {
     static let commands: [CommandSpec] = [
         CheckCommand.spec, LineageCommand.spec, HookCommand.spec, InstallCommand.spec, InstallCommand.uninstallSpec,
         InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec, InfoCommands.configSpec,
+        Completions.completionsSpec, Completions.manSpec,
     ]
 
     static var help: String {
@@ -86,6 +87,8 @@ public enum CLI {
             case "rules": return try InfoCommands.rules(rest, io: io)
             case "licenses": return try InfoCommands.licenses(rest, io: io)
             case "config": return try InfoCommands.config(rest, io: io)
+            case "completions": return try Completions.completions(rest, io: io)
+            case "man": return try Completions.man(rest, io: io)
             default:
                 let hint = Suggestion.closest(to: first, in: commands.map(\.name)).map { " (did you mean `mlicense \($0)`?)" } ?? ""
                 io.err("mlicense: unknown command `\(first)`\(hint); see `mlicense --help`\n")

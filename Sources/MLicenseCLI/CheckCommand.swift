@@ -39,7 +39,8 @@ enum CheckCommand {
             checked); default: the current folder. text and lines name files relative to the current folder;
             the other formats relative to the repository root. A card's front matter may accept a finding with
             a comment `# mlicense: ignore[ML208] reason` (see docs/HOOKS.md).
-            """)
+            """,
+        arguments: .paths)
 
     static func run(_ args: [String], io: CLI.IO) throws -> Int32 {
         guard let a = try CLI.parse(args, spec, io) else { return 0 }
@@ -125,7 +126,8 @@ enum LineageCommand {
             OptionSpec(name: "format", value: "FORMAT", help: "text (default) or json"),
             OptionSpec(name: "config", value: "FILE", help: "use this configuration file"),
             OptionSpec(name: "no-config", help: "ignore .mlicense.yml files"),
-        ])
+        ],
+        arguments: .paths)
 
     static func run(_ args: [String], io: CLI.IO) throws -> Int32 {
         guard let a = try CLI.parse(args, spec, io) else { return 0 }

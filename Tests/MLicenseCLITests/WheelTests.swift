@@ -75,7 +75,7 @@ struct WheelTests {
         #expect(ldd.status == 0, "\(ldd.stderr)")
         var bundled = 0
         for line in ldd.stdout.split(separator: "\n") {
-            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let soname = parts.first.map(String.init) else { continue }
             #expect(!line.contains("not found"), "\(line)")
             #expect(!soname.hasPrefix("libswift") && !soname.contains("Foundation") && !soname.hasPrefix("libgit2"),

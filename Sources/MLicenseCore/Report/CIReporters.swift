@@ -4,11 +4,19 @@ extension Reporters {
     /// JUnit XML, as ruff and SwiftLint write it: one `testsuite` per model, one failing
     /// `testcase` per finding; a model without findings is one passing test case.
     public static func junit(_ result: LintResult) -> String {
+        render(result, format: .junit, context: ReportContext(version: ""))
+    }
+
+    static func writeJUnit(_ result: LintResult, to out: inout ByteBuffer) {
         var byModel: [String: [Finding]] = [:]
         for f in result.findings { byModel[f.model, default: []].append(f) }
         let counts = Counts(result.findings)
         let tests = result.models.reduce(0) { $0 + max(byModel[$1.path]?.count ?? 0, 1) }
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        func flush() {
+            out.append(s)
+            s = ""
+        }
         s += "<testsuites name=\"mlicense\" tests=\"\(tests)\" failures=\"\(counts.error + counts.warning + counts.info)\">\n"
         for m in result.models {
             let fs = byModel[m.path] ?? []
@@ -22,17 +30,21 @@ extension Reporters {
                 s += xml("\(f.location.display): \(f.severity.rawValue)[\(f.code)] \(f.message)")
                 if let fix = f.fix { s += xml("\nfix: \(fix.title)") }
                 s += "</failure>\n    </testcase>\n"
+                flush()
             }
             s += "  </testsuite>\n"
         }
         s += "</testsuites>\n"
-        return s
+        flush()
     }
 
     /// GitLab Code Quality (a JSON array of issues: `description`, `check_name`, `fingerprint`,
     /// `severity`, `location.path` and `location.lines.begin`).
     public static func gitlab(_ result: LintResult) -> String {
-        var w = JSONWriter()
+        render(result, format: .gitlab, context: ReportContext(version: ""))
+    }
+
+    static func writeGitLab(_ result: LintResult, to w: inout JSONWriter) {
         w.beginArray()
         for f in result.findings {
             w.beginObject()
@@ -55,16 +67,23 @@ extension Reporters {
             w.endObject()
         }
         w.endArray()
-        return w.string() + "\n"
+        w.out.append(0x0A)
     }
 
     /// A Markdown summary (for `$GITHUB_STEP_SUMMARY` or a review comment): the counts, then a
     /// table of the findings (at most `limit` rows).
-    public static func markdown(_ result: LintResult, limit: Int = 200) -> String {
+    public static func markdown(_ result: LintResult, limit: Int = 1000) -> String {
+        var out = ByteBuffer(capacity: 1024 + 300 * min(result.findings.count, limit))
+        writeMarkdown(result, limit: limit, to: &out)
+        return out.string()
+    }
+
+    static func writeMarkdown(_ result: LintResult, limit: Int = 1000, to out: inout ByteBuffer) {
         let counts = Counts(result.findings)
         var s = "### mlicense\n\n**" + summaryLine(result) + "**\n\n"
         guard !result.findings.isEmpty else {
-            return s + (result.models.isEmpty ? "No model found.\n" : "No finding: every model's license honours its bases.\n")
+            out.append(s + (result.models.isEmpty ? "No model found.\n" : "No finding: every model's license honours its bases.\n"))
+            return
         }
         s += "| severity | rule | location | message |\n|---|---|---|---|\n"
         for f in result.findings.prefix(limit) {
@@ -72,12 +91,14 @@ extension Reporters {
             var message = f.message
             if let fix = f.fix { message += " (fix: \(fix.title))" }
             s += "| \(mark) | \(cell(f.code)) \(cell(f.rule)) | `\(cell(f.location.display))` | \(cell(message)) |\n"
+            out.append(s)
+            s = ""
         }
         if result.findings.count > limit {
             s += "\n… and \(plural(result.findings.count - limit, "more finding")) (see the full report).\n"
         }
         if counts.error > 0 { s += "\n`mlicense explain CODE` says why a rule applies; `mlicense check --fix` applies the safe fixes.\n" }
-        return s
+        out.append(s)
     }
 
     /// `N models checked: N errors, N warnings, N info`, with plural grammar.

@@ -57,9 +57,12 @@ public enum Reporters {
                 var w = JSONWriter(out: out)
                 SARIF.write(result, context, to: &w)
                 out = w.finish()
-            case .junit: out.append(junit(result))
-            case .gitlab: out.append(gitlab(result))
-            case .markdown: out.append(markdown(result))
+            case .junit: writeJUnit(result, to: &out)
+            case .gitlab:
+                var w = JSONWriter(out: out)
+                writeGitLab(result, to: &w)
+                out = w.finish()
+            case .markdown: writeMarkdown(result, to: &out)
             }
             out.flush()
         }
