@@ -70,7 +70,7 @@ enum CheckCommand {
         }
         try report(outcome, a, format: format, color: color, io: io)
         if a.has("exit-zero") { return 0 }
-        return LintRun.exitStatus(outcome.result, failOn: outcome.config.failOn)
+        return outcome.exitStatus
     }
 
     /// Prints the report (or the statistics) and appends the summary.

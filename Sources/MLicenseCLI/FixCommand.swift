@@ -36,6 +36,6 @@ enum FixCommand {
         again.flags.remove("fix")
         let after = try LintRun.lint(paths: args.positionals, source: .worktree, args: again, io: io)
         try CheckCommand.report(after, again, format: format, color: try CheckCommand.colorChoice(args), io: io)
-        return LintRun.exitStatus(after.result, failOn: after.config.failOn)
+        return after.exitStatus
     }
 }

@@ -57,7 +57,7 @@ enum HookCommand {
                 updates = [(local: head, remote: nil)]
             }
             var combined = LintResult.empty
-            var failOn = Severity.error
+            var failOn = FailurePolicy(.error)
             var seen = Set<String>()
             for u in updates {
                 for commit in try repo.commitsToPush(localOID: u.local, remoteOID: u.remote, remoteName: remote) where seen.insert(commit).inserted {
@@ -108,25 +108,24 @@ enum HookCommand {
     /// plus everything below a changed `.mlicense.yml`; an unrelated commit in a monorepo reads
     /// no other model. (A touched model's own subfolders are listed but not read.)
     static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
-                      snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Severity) {
-        if changed.isEmpty { return (LintResult.empty, .error) }
+                      snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, FailurePolicy) {
+        if changed.isEmpty { return (LintResult.empty, FailurePolicy(.error)) }
         let include = TouchedScope.include(touching: changed)
         let snap = try snapshot(include)
         let ws = Workspace(repository: repo, root: workdir, prefix: "", source: nil, environment: io.environment)
-        let config = try LintRun.configuration(ws, snap, args, io)
-        let request = LintRun.request(snap, config, rootName: Paths.lastComponent(workdir), io: io,
-                                      changedPaths: changed)
-        return (InlineSuppressions.apply(Linter.lint(request), snapshot: snap), config.failOn)
+        let (result, policy, _) = try LintRun.lintScoped(ws, snap, args: args, io: io, rootName: Paths.lastComponent(workdir),
+                                                         changedPaths: changed)
+        return (result, policy)
     }
 
-    static func report(_ result: LintResult, failOn: Severity, _ a: ParsedArguments, _ io: CLI.IO, what: String) -> Int32 {
+    static func report(_ result: LintResult, failOn: FailurePolicy, _ a: ParsedArguments, _ io: CLI.IO, what: String) -> Int32 {
         let status = LintRun.exitStatus(result, failOn: failOn)
         let shown = a.has("verbose") ? result.findings : result.findings.filter { $0.severity >= .warning }
         guard !shown.isEmpty else { return status }
         let ctx = ReportContext(version: CLI.version, color: (io.environment["NO_COLOR"] ?? "").isEmpty && isatty(2) == 1, verbose: a.has("verbose"))
         var text = Reporters.text(LintResult(models: result.models, findings: shown, suppressed: []), ctx)
         if status != 0 {
-            let codes = Array(Set(result.findings.filter { $0.severity >= failOn }.map(\.code))).sorted()
+            let codes = Array(Set(result.findings.filter(failOn.fails).map(\.code))).sorted()
             text += HookHints.blocked(what: what, code: codes[0], hookID: a.value("hook-id"), environment: io.environment) + "\n"
         }
         io.err(text)

@@ -145,28 +145,70 @@ struct Workspace {
         }
     }
 
-    /// The configuration: `--config FILE`, else the nearest `.mlicense.yml` from the checked
-    /// folder up to the root in the snapshot (so a hook reads the staged one), else the defaults.
+    /// Outside git: the configuration files of the folders above `root`, up to the file system's
+    /// root, merged from the top down and seen from `root`.
+    func configurationsAbove() throws -> Configuration {
+        var found: [(folder: String, path: String)] = []
+        var folder = SnapshotPaths.folder(root)
+        while true {
+            for name in Configuration.fileNames {
+                let p = RelativePath.join(folder == "/" ? "" : folder, name)
+                let path = p.hasPrefix("/") ? p : "/" + p
+                if access(path, R_OK) == 0 { found.append((folder, path)); break }
+            }
+            if folder == "/" { break }
+            folder = SnapshotPaths.folder(folder)
+        }
+        var config = Configuration()
+        for f in found.reversed() {
+            guard let data = FileManager.default.contents(atPath: f.path) else { continue }
+            let own = try Configuration.parse(Array(data), path: f.path)
+            let below = RelativePath.from(f.folder, to: root)
+            config = own.relocated(below: below == "." ? "" : below).inheriting(from: config, folder: "")
+        }
+        return config
+    }
+
+    /// The configuration in force for the checked folder (the first of ``configurations``).
     func configuration(_ snapshot: RepositorySnapshot, explicit: String?, disabled: Bool) throws -> Configuration {
-        if disabled { return Configuration() }
+        try configurations(snapshot, explicit: explicit, disabled: disabled)[0].config
+    }
+
+    /// The configurations in force: `--config FILE` (alone) or none (`--no-config`) for the
+    /// checked folder; else, from the snapshot (so a hook reads the staged files), the
+    /// `.mlicense.yml` nearest above the checked folder, inheriting from those above it, then one
+    /// for every folder below it that holds a configuration file. The checked folder comes first;
+    /// its configuration is the defaults when no file applies.
+    func configurations(_ snapshot: RepositorySnapshot, explicit: String?, disabled: Bool) throws -> [(folder: String, config: Configuration)] {
+        if disabled { return [(prefix, Configuration())] }
         if let explicit {
             guard let data = FileManager.default.contents(atPath: explicit) else {
                 throw RunError(message: "\(explicit): cannot read the configuration file")
             }
-            return try Configuration.parse(Array(data), path: explicit)
+            return [(prefix, try Configuration.parse(Array(data), path: explicit))]
         }
-        var folder = prefix
-        while true {
-            for name in Configuration.fileNames {
-                let p = folder.isEmpty ? name : "\(folder)/\(name)"
-                if let f = snapshot.file(p), let bytes = f.content.bytes {
-                    return try Configuration.parse(bytes, path: p)
-                }
+        let files = Configuration.files(in: snapshot)
+        var parsed: [String: Configuration] = [:]
+        for f in files {
+            guard let bytes = snapshot.file(f.path)?.content.bytes else { continue }
+            parsed[f.folder] = try Configuration.parse(bytes, path: f.path)
+        }
+        // Outside git, the files in the folders above the checked one apply too.
+        let above = repository == nil ? try configurationsAbove() : Configuration()
+        /// The files at `folder` or above it, from the root down, merged.
+        func chain(_ folder: String) -> Configuration {
+            var config = above
+            for f in files where f.folder.isEmpty || folder == f.folder || folder.hasPrefix(f.folder + "/") {
+                guard let own = parsed[f.folder] else { continue }
+                config = own.inheriting(from: config, folder: f.folder)
             }
-            if folder.isEmpty { break }
-            folder = folder.contains("/") ? String(folder[..<folder.lastIndex(of: "/")!]) : ""
+            return config
         }
-        return Configuration()
+        var scopes = [(prefix, chain(prefix))]
+        for f in files where !prefix.isEmpty ? f.folder.hasPrefix(prefix + "/") : !f.folder.isEmpty {
+            scopes.append((f.folder, chain(f.folder)))
+        }
+        return scopes
     }
 }
 

@@ -86,6 +86,8 @@ public struct Configuration: Sendable {
     public var overrides: [String: ModelOverride] = [:]
     /// Warnings met while reading.
     public var warnings: [ConfigurationWarning] = []
+    /// The top-level keys the file sets (what a nested file overrides: ``inheriting(from:folder:)``).
+    public var setKeys: Set<String> = []
 
     /// The defaults.
     public init() {}
@@ -150,6 +152,7 @@ public struct Configuration: Sendable {
         for pair in pairs {
             let key = pair.key.scalar?.text ?? ""
             let v = pair.value
+            config.setKeys.insert(key)
             switch key {
             case "version":
                 guard v.scalar?.text == "1" else { throw fail("unsupported configuration version `\(v.scalar?.text ?? v.kindDescription)`; this mlicense reads version 1", v) }
