@@ -213,7 +213,7 @@ enum Completions {
                 if let short = o.short { line += " -s \(short)" }
                 if o.value != nil {
                     line += " -r"
-                    if !o.choices.isEmpty { line += " -a " + fishQuoted(o.choices.joined(separator: " ")) } else if o.value == "FILE" { line += " -F" }
+                    if !o.choices.isEmpty { line += " -f -a " + fishQuoted(o.choices.joined(separator: " ")) } else if o.value == "FILE" { line += " -F" }
                 }
                 s += line + " -d " + fishQuoted(o.help) + "\n"
             }

@@ -82,6 +82,22 @@ struct CompletionTests {
         }
     }
 
+    @Test("fish completes commands and option values, when installed")
+    func fish() {
+        guard let fish = ["/usr/bin/fish", "/bin/fish"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            print("skipped: no fish")
+            return
+        }
+        let script = Programs.packageRoot + "/docs/completions/mlicense.fish"
+        let complete = { (line: String) -> [String] in
+            let r = Programs.run(fish, ["-c", "source '\(script)'; complete -C '\(line)'"], cwd: NSTemporaryDirectory(), environment: ["PATH": "/usr/bin:/bin"])
+            return r.stdout.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) }
+        }
+        #expect(complete("mlicense ch") == ["check"])
+        #expect(complete("mlicense check --fo") == ["--format"])
+        #expect(Set(complete("mlicense check --format ")) == Set(OutputFormat.allCases.map(\.rawValue)))
+    }
+
     @Test("the man page renders without warnings, when man is installed")
     func manPage() {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/groff") else { print("skipped: no groff"); return }
