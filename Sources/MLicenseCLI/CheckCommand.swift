@@ -133,7 +133,9 @@ enum LineageCommand {
         guard let a = try CLI.parse(args, spec, io) else { return 0 }
         let format = a.value("format") ?? "text"
         guard format == "text" || format == "json" else { throw UsageError(message: "--format must be text or json") }
-        let result = try LintRun.lint(paths: a.positionals, source: try SourceChoice.from(a), args: a, io: io).result
+        let outcome = try LintRun.lint(paths: a.positionals, source: try SourceChoice.from(a), args: a, io: io)
+        // As check's reports: text relative to the current folder, several PATHs outside git named.
+        let result = outcome.displayed(format == "json" ? .json : .text, currentFolder: FileManager.default.currentDirectoryPath)
         if format == "json" {
             io.out(JSONValue.object([
                 ("schemaVersion", 1),
