@@ -102,6 +102,8 @@ struct WheelTests {
         try repo.commitAll("relicensed finetune")
         let version = Programs.run(installed, ["--version"], cwd: repo.root, environment: env)
         #expect(version.status == 0 && version.stdout.hasPrefix("mlicense "), "\(version.stdout)\(version.stderr)")
+        let module = Programs.run(venv + "/bin/python", ["-m", "mlicense", "--version"], cwd: repo.root, environment: env)
+        #expect(module.status == 0 && module.stdout == version.stdout, "python -m mlicense: \(module.stderr)")
         let check = Programs.run(installed, ["check"], cwd: repo.root, environment: env)
         #expect(check.status == 1 && check.stdout.contains("error[ML204]"), "\(check.stdout)\(check.stderr)")
 

@@ -160,6 +160,8 @@ struct CLIConventionTests {
         #expect(command.status == 2 && command.err.contains("did you mean `mlicense check`"), "\(command.err)")
         let option = Captured.run(["check", "--stagd"])
         #expect(option.status == 2 && option.err.contains("did you mean `--staged`"), "\(option.err)")
+        let rule = Captured.run(["explain", "ML2O4"])
+        #expect(rule.status == 2 && rule.err.contains("did you mean `ML204`"), "\(rule.err)")
         let far = Captured.run(["check", "--zzzzzzzz"])
         #expect(far.status == 2 && !far.err.contains("did you mean"))
     }
