@@ -44,6 +44,9 @@ struct WheelTests {
         script = z.getinfo(f"mlicense-{version}.data/scripts/mlicense")
         assert (script.external_attr >> 16) & 0o111, "the binary is not executable"
         assert f"{info}/LICENSE" in names and f"{info}/NOTICE" in names
+        libs = [n for n in names if n.startswith(f"mlicense-{version}.data/data/lib/mlicense/")]
+        copyrights = [n for n in names if n.startswith(f"{info}/bundled-licenses/")]
+        assert not libs or copyrights, "bundled libraries without their copyright files"
         print(version)
         """#
 
