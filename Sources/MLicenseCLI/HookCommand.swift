@@ -8,17 +8,21 @@ import MLicenseKnowledge
 enum HookCommand {
     static let spec = CommandSpec(
         name: "hook", summary: "run as a git hook: pre-commit checks the index, pre-push the pushed commits",
-        usage: "mlicense hook pre-commit | mlicense hook pre-push REMOTE URL",
+        usage: "mlicense hook pre-commit [FILE ...] | mlicense hook pre-push REMOTE URL",
         options: [
             OptionSpec(name: "fail-on", value: "SEVERITY", help: "lowest severity that blocks (default: the configuration's fail-on)"),
             OptionSpec(name: "verbose", short: "v", help: "also show warnings' notes and info findings"),
             OptionSpec(name: "fix", help: "pre-commit: apply safe fixes to the work tree (not staged) and fail so they can be reviewed"),
+            OptionSpec(name: "hook-id", value: "ID", help: "the pre-commit framework's hook id, named in the `SKIP=ID git commit` hint (default: mlicense)"),
         ],
         details: """
             pre-commit checks the staged content of the models the commit touches (in a monorepo, only those);
             pre-push reads git's `<local ref> <local oid> <remote ref> <remote oid>` lines on stdin and checks
             every pushed commit that touches a model (under the pre-commit framework, PRE_COMMIT_FROM_REF and
             PRE_COMMIT_TO_REF). Nothing is written. `git commit --no-verify` skips the hook.
+            FILE arguments (what the pre-commit framework passes: the staged files, or every file with
+            `pre-commit run --all-files`, or those of `--files`) add the models holding them; outside a
+            `git commit` they are read from the work tree.
             """)
 
     static func run(_ args: [String], io: CLI.IO) throws -> Int32 {
@@ -29,10 +33,13 @@ enum HookCommand {
         switch which {
         case "pre-commit":
             let indexFile = Repository.indexFile(fromEnvironment: io.environment, workDirectory: workdir)
-            let changed = try repo.stagedChanges(indexFile: indexFile)
+            let named = HookFiles.repositoryPaths(Array(a.positionals.dropFirst()), workdir: workdir)
+            let changed = Array(Set(try repo.stagedChanges(indexFile: indexFile) + named)).sorted()
+            let fromWorkTree = HookFiles.readsWorkTree(named: named, environment: io.environment)
             var staged: RepositorySnapshot?
             let (result, failOn) = try check(repo: repo, workdir: workdir, changed: changed, args: a, io: io) { include in
-                let s = try repo.indexSnapshot(indexFile: indexFile, include: include)
+                let s = fromWorkTree ? try repo.worktreeSnapshot(include: include)
+                    : try repo.indexSnapshot(indexFile: indexFile, include: include)
                 staged = s
                 return s
             }
@@ -50,7 +57,7 @@ enum HookCommand {
                 updates = [(local: head, remote: nil)]
             }
             var combined = LintResult.empty
-            var failOn = Severity.error
+            var failOn = FailurePolicy(.error)
             var seen = Set<String>()
             for u in updates {
                 for commit in try repo.commitsToPush(localOID: u.local, remoteOID: u.remote, remoteName: remote) where seen.insert(commit).inserted {
@@ -101,39 +108,25 @@ enum HookCommand {
     /// plus everything below a changed `.mlicense.yml`; an unrelated commit in a monorepo reads
     /// no other model. (A touched model's own subfolders are listed but not read.)
     static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
-                      snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Severity) {
-        if changed.isEmpty { return (LintResult.empty, .error) }
-        let folder = SnapshotFile.folder(of:)
-        var ancestors: Set<String> = [""]
-        for var f in Set(changed.map(folder)) {
-            while !f.isEmpty {
-                ancestors.insert(f)
-                f = folder(f)
-            }
-        }
-        let configFolders = changed.filter(Configuration.isConfigurationFile).map(folder)
-        let include: (String) -> Bool = { p in
-            let f = folder(p)
-            return ancestors.contains(f) || configFolders.contains { $0.isEmpty || f.hasPrefix($0 + "/") }
-        }
+                      snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, FailurePolicy) {
+        if changed.isEmpty { return (LintResult.empty, FailurePolicy(.error)) }
+        let include = TouchedScope.include(touching: changed)
         let snap = try snapshot(include)
         let ws = Workspace(repository: repo, root: workdir, prefix: "", source: nil, environment: io.environment)
-        let config = try LintRun.configuration(ws, snap, args, io)
-        let request = LintRun.request(snap, config, rootName: Paths.lastComponent(workdir), io: io,
-                                      changedPaths: changed)
-        return (Linter.lint(request), config.failOn)
+        let (result, policy, _) = try LintRun.lintScoped(ws, snap, args: args, io: io, rootName: Paths.lastComponent(workdir),
+                                                         changedPaths: changed)
+        return (result, policy)
     }
 
-    static func report(_ result: LintResult, failOn: Severity, _ a: ParsedArguments, _ io: CLI.IO, what: String) -> Int32 {
+    static func report(_ result: LintResult, failOn: FailurePolicy, _ a: ParsedArguments, _ io: CLI.IO, what: String) -> Int32 {
         let status = LintRun.exitStatus(result, failOn: failOn)
         let shown = a.has("verbose") ? result.findings : result.findings.filter { $0.severity >= .warning }
         guard !shown.isEmpty else { return status }
         let ctx = ReportContext(version: CLI.version, color: (io.environment["NO_COLOR"] ?? "").isEmpty && isatty(2) == 1, verbose: a.has("verbose"))
         var text = Reporters.text(LintResult(models: result.models, findings: shown, suppressed: []), ctx)
         if status != 0 {
-            let codes = Array(Set(result.findings.filter { $0.severity >= failOn }.map(\.code))).sorted()
-            text += "mlicense blocked this \(what). `mlicense explain \(codes[0])` says why; `mlicense check --fix` applies the safe fixes"
-            text += what == "commit" ? "; `git commit --no-verify` skips the check\n" : "; `git push --no-verify` skips the check\n"
+            let codes = Array(Set(result.findings.filter(failOn.fails).map(\.code))).sorted()
+            text += HookHints.blocked(what: what, code: codes[0], hookID: a.value("hook-id"), environment: io.environment) + "\n"
         }
         io.err(text)
         return status

@@ -20,7 +20,9 @@ enum InfoCommands {
         guard let a = try CLI.parse(args, explainSpec, io) else { return 0 }
         guard a.positionals.count == 1 else { throw UsageError(message: "explain takes one rule code or slug, e.g. `mlicense explain ML204`") }
         guard let d = RuleRegistry.description(for: a.positionals[0]) else {
-            throw UsageError(message: "unknown rule `\(a.positionals[0])`; `mlicense rules` lists them")
+            let names = RuleRegistry.descriptions.flatMap { [$0.code, $0.slug] }
+            let hint = Suggestion.closest(to: a.positionals[0], in: names).map { " (did you mean `\($0)`?)" } ?? ""
+            throw UsageError(message: "unknown rule `\(a.positionals[0])`\(hint); `mlicense rules` lists them")
         }
         io.out(d.documentation)
         return 0

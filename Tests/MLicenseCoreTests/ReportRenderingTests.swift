@@ -438,14 +438,24 @@ enum Reference {
                             ("name", .string(r.slug)),
                             ("shortDescription", .object([("text", .string(r.summary))])),
                             ("fullDescription", .object([("text", .string(r.whatItChecks))])),
-                            ("help", .object([("text", .string(r.documentation))])),
+                            ("helpUri", .string("https://github.com/mlicense/mlicense/blob/main/docs/RULES.md#" + anchor(r))),
+                            ("help", .object([("text", .string(r.documentation)), ("markdown", .string(r.documentation))])),
                             ("defaultConfiguration", .object([("level", level(r.defaultSeverity))])),
                         ])
                     })),
                 ]))])),
+                ("invocations", [.object([("executionSuccessful", true)])]),
                 ("results", .array(results)),
             ])]),
         ])
+    }
+
+    /// GitHub's anchor of docs/RULES.md's heading `# CODE slug: summary`.
+    static func anchor(_ r: RuleDescription) -> String {
+        String("\(r.code) \(r.slug): \(r.summary)".lowercased().compactMap { c -> Character? in
+            if c == " " { return "-" }
+            return c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_") ? c : nil
+        })
     }
 
     static func uri(_ path: String) -> String {

@@ -86,6 +86,8 @@ public struct Configuration: Sendable {
     public var overrides: [String: ModelOverride] = [:]
     /// Warnings met while reading.
     public var warnings: [ConfigurationWarning] = []
+    /// The top-level keys the file sets (what a nested file overrides: ``inheriting(from:folder:)``).
+    public var setKeys: Set<String> = []
 
     /// The defaults.
     public init() {}
@@ -150,12 +152,13 @@ public struct Configuration: Sendable {
         for pair in pairs {
             let key = pair.key.scalar?.text ?? ""
             let v = pair.value
+            config.setKeys.insert(key)
             switch key {
             case "version":
                 guard v.scalar?.text == "1" else { throw fail("unsupported configuration version `\(v.scalar?.text ?? v.kindDescription)`; this mlicense reads version 1", v) }
             case "fail-on":
                 let s = try str(v, "fail-on")
-                guard let sev = Severity(rawValue: s) else { throw fail("fail-on must be error, warning or info, not `\(s)`", v) }
+                guard let sev = Severity(rawValue: s.lowercased()) else { throw fail("fail-on must be error, warning or info, not `\(s)`", v) }
                 config.failOn = sev
             case "adapters":
                 let s = try str(v, "adapters")
@@ -168,7 +171,7 @@ public struct Configuration: Sendable {
                     let name = try str(r.key, "a rule name")
                     let s = try str(r.value, "the severity of \(name)")
                     let setting: SeveritySetting
-                    if s == "off" { setting = .off } else if let sev = Severity(rawValue: s) { setting = .severity(sev) } else {
+                    if s.lowercased() == "off" { setting = .off } else if let sev = Severity(rawValue: s.lowercased()) { setting = .severity(sev) } else {
                         throw fail("the severity of \(name) must be error, warning, info or off, not `\(s)`", r.value)
                     }
                     guard let code = RuleRegistry.code(for: name) else {

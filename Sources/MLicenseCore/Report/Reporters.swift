@@ -1,6 +1,6 @@
 /// The output formats of `check`.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case text, lines, json, sarif, github
+    case text, lines, json, sarif, github, junit, gitlab, markdown
 }
 
 /// What a reporter needs besides the result.
@@ -57,6 +57,12 @@ public enum Reporters {
                 var w = JSONWriter(out: out)
                 SARIF.write(result, context, to: &w)
                 out = w.finish()
+            case .junit: writeJUnit(result, to: &out)
+            case .gitlab:
+                var w = JSONWriter(out: out)
+                writeGitLab(result, to: &w)
+                out = w.finish()
+            case .markdown: writeMarkdown(result, to: &out)
             }
             out.flush()
         }
@@ -72,6 +78,7 @@ public enum Reporters {
         case .github: return 1024 &+ 450 &* findings
         case .json: return 4096 &+ 1200 &* models &+ 700 &* (findings &+ suppressed)
         case .sarif: return 65536 &+ 1000 &* findings
+        case .junit, .gitlab, .markdown: return 1024 &+ 500 &* findings &+ 100 &* models
         }
     }
 
@@ -331,12 +338,12 @@ public enum Reporters {
         }
         let counts = Counts(result.findings)
         out.append("mlicense: ")
-        out.append(decimal: result.models.count)
-        out.append(" models checked, ")
-        out.append(decimal: counts.error)
-        out.append(" errors, ")
-        out.append(decimal: counts.warning)
-        out.append(" warnings\n")
+        appendPlural(result.models.count, "model", to: &out)
+        out.append(" checked, ")
+        appendPlural(counts.error, "error", to: &out)
+        out.append(", ")
+        appendPlural(counts.warning, "warning", to: &out)
+        out.append(0x0A)
     }
 
     /// Escapes a workflow command's message (actions/toolkit `escapeData`).
