@@ -25,51 +25,89 @@ enum HookCommand {
         guard let a = try CLI.parse(args, spec, io) else { return 0 }
         guard let which = a.positionals.first else { throw UsageError(message: "hook needs pre-commit or pre-push") }
         let repo = try Repository.discover(from: ".")
-        guard let workdir = repo.workDirectory else { throw RunError(message: "the hooks need a work tree; this repository is bare") }
         switch which {
         case "pre-commit":
+            guard let workdir = repo.workDirectory else { throw RunError(message: "pre-commit needs a work tree; this repository is bare") }
             let indexFile = Repository.indexFile(fromEnvironment: io.environment, workDirectory: workdir)
             let changed = try repo.stagedChanges(indexFile: indexFile)
             var staged: RepositorySnapshot?
-            let (result, failOn) = try check(repo: repo, workdir: workdir, changed: changed, args: a, io: io) { include in
+            let (result, config) = try check(repo: repo, workdir: workdir, changed: changed, args: a, io: io) { include in
                 let s = try repo.indexSnapshot(indexFile: indexFile, include: include)
                 staged = s
                 return s
             }
-            let status = report(result, failOn: failOn, a, io, what: "commit")
+            let status = report(result, failOn: config.failOn, a, io, what: "commit")
             if a.has("fix"), let staged, try fixWorkTree(result, staged: staged, workdir: workdir, io: io) { return 1 }
             return status
         case "pre-push":
-            let remote = a.positionals.count > 1 ? a.positionals[1] : io.environment["PRE_COMMIT_REMOTE_NAME"]
-            var updates = PushUpdate.parse(io.stdin()).map { (local: $0.localOID, remote: $0.remoteOID) }
-            if updates.isEmpty, let to = io.environment["PRE_COMMIT_TO_REF"], let from = io.environment["PRE_COMMIT_FROM_REF"] {
-                updates = [(local: try repo.resolveCommit(to), remote: try? repo.resolveCommit(from))]
-            } else if updates.isEmpty, io.environment["PRE_COMMIT"] == "1", remote != nil, let head = repo.headCommitID {
-                // The pre-commit framework gives no refs when a new branch starts at a root commit
-                // (it runs with --all-files): check what HEAD has that the remote does not.
-                updates = [(local: head, remote: nil)]
-            }
-            var combined = LintResult.empty
-            var failOn = Severity.error
-            var seen = Set<String>()
-            for u in updates {
-                for commit in try repo.commitsToPush(localOID: u.local, remoteOID: u.remote, remoteName: remote) where seen.insert(commit).inserted {
-                    let parent = repo.parents(of: commit).first
-                    let changed = try repo.changedPaths(from: parent, to: commit)
-                    var (r, f) = try check(repo: repo, workdir: workdir, changed: changed, args: a, io: io) { include in
-                        try repo.commitSnapshot(commit, include: include)
-                    }
-                    failOn = f
-                    for i in r.findings.indices { r.findings[i].commit = commit }
-                    combined.models += r.models
-                    combined.findings += r.findings
-                    combined.suppressed += r.suppressed
-                }
-            }
-            return report(combined, failOn: failOn, a, io, what: "push")
+            return try prePush(repo: repo, args: a, io: io)
         default:
             throw UsageError(message: "unknown hook `\(which)`: mlicense runs as pre-commit or pre-push")
         }
+    }
+
+    /// The pre-push hook: every pushed commit that touches a model is checked, oldest first, and
+    /// each finding is reported once, at the commit that introduced it (``PushReview``). Whether a
+    /// finding that a later pushed commit fixed still blocks is the tip's `push-history`.
+    static func prePush(repo: Repository, args a: ParsedArguments, io: CLI.IO) throws -> Int32 {
+        let root = repo.workDirectory ?? repo.gitDirectory
+        let remote = a.positionals.count > 1 ? a.positionals[1] : io.environment["PRE_COMMIT_REMOTE_NAME"]
+        var updates = PushUpdate.parse(io.stdin()).map { (local: $0.localOID, remote: $0.remoteOID) }
+        if updates.isEmpty, let to = io.environment["PRE_COMMIT_TO_REF"], let from = io.environment["PRE_COMMIT_FROM_REF"] {
+            updates = [(local: try repo.resolveCommit(to), remote: try? repo.resolveCommit(from))]
+        } else if updates.isEmpty, io.environment["PRE_COMMIT"] == "1", remote != nil, let head = repo.headCommitID {
+            // The pre-commit framework gives no refs when a new branch starts at a root commit
+            // (it runs with --all-files): check what HEAD has that the remote does not.
+            updates = [(local: head, remote: nil)]
+        }
+        var ranges: [PushedRange] = []
+        var failOn = Severity.error
+        var policy = PushHistoryPolicy.everyCommit
+        var seen = Set<String>()
+        for u in updates {
+            // A tag naming a blob or a tree pushes no commit: there is no model history to check.
+            guard Repository.isZeroID(u.local) || repo.isCommitish(u.local) else { continue }
+            let commits = try repo.commitsToPush(localOID: u.local, remoteOID: u.remote, remoteName: remote)
+                .filter { seen.insert($0).inserted }
+            var pushed: [PushedCommit] = []
+            var touched = Set<String>()
+            for commit in commits.reversed() {
+                let changed = try repo.changedPaths(from: repo.parents(of: commit).first, to: commit)
+                touched.formUnion(changed)
+                let (r, config) = try check(repo: repo, workdir: root, changed: changed, args: a, io: io) { include in
+                    try repo.commitSnapshot(commit, include: include)
+                }
+                failOn = config.failOn
+                pushed.append(PushedCommit(commit: commit, result: r))
+            }
+            guard !pushed.isEmpty else { continue }
+            var tip: LintResult?
+            let tipID = try repo.resolveCommit(u.local)
+            if pushed.count > 1 || pushed.last?.commit != tipID {
+                // The tip over every model the range touched: what the remote will show.
+                let (r, config) = try check(repo: repo, workdir: root, changed: touched.sorted(), args: a, io: io) { include in
+                    try repo.commitSnapshot(tipID, include: include)
+                }
+                tip = r
+                policy = config.pushHistory
+                failOn = config.failOn
+            }
+            ranges.append(PushedRange(commits: pushed, tip: tip))
+        }
+        let verdict = PushReview.combine(ranges, policy: policy)
+        let status = report(verdict.result, failOn: failOn, a, io, what: "push")
+        let fixed = verdict.fixedAtTip.filter { $0.severity >= failOn }
+        if !fixed.isEmpty {
+            let counted = policy == .everyCommit
+            for f in fixed {
+                io.err("mlicense: \(f.code) in \(ReportText.escapedPath(f.location.path)) (commit \(f.commit!.prefix(12))) is fixed at the pushed tip, "
+                       + (counted ? "but the remote keeps serving that commit\n" : "not counted (push-history: tip)\n"))
+            }
+            if counted {
+                io.err("mlicense: rewrite the history so that no pushed commit has it (`git rebase -i`), or set `push-history: tip` in .mlicense.yml to block only on the tip\n")
+            }
+        }
+        return status
     }
 
     /// The pre-commit framework's convention for fixing hooks: apply the safe fixes to the work
@@ -101,8 +139,8 @@ enum HookCommand {
     /// plus everything below a changed `.mlicense.yml`; an unrelated commit in a monorepo reads
     /// no other model. (A touched model's own subfolders are listed but not read.)
     static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
-                      snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Severity) {
-        if changed.isEmpty { return (LintResult.empty, .error) }
+                      snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Configuration) {
+        if changed.isEmpty { return (LintResult.empty, Configuration()) }
         let folder = SnapshotFile.folder(of:)
         var ancestors: Set<String> = [""]
         for var f in Set(changed.map(folder)) {
@@ -121,7 +159,7 @@ enum HookCommand {
         let config = try LintRun.configuration(ws, snap, args, io)
         let request = LintRun.request(snap, config, rootName: Paths.lastComponent(workdir), io: io,
                                       changedPaths: changed)
-        return (Linter.lint(request), config.failOn)
+        return (Linter.lint(request), config)
     }
 
     static func report(_ result: LintResult, failOn: Severity, _ a: ParsedArguments, _ io: CLI.IO, what: String) -> Int32 {

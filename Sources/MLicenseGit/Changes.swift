@@ -35,8 +35,12 @@ extension Repository {
     /// moved since the last fetch), commits reachable from any `refs/remotes/<remoteName>/*` ref are
     /// left out instead; with no such refs every commit reachable from `localOID` is returned.
     /// An all-zero `localOID` (a deletion) gives no commits.
+    ///
+    /// In a shallow clone the walk stops at the shallow boundary, as git's does: git itself lists
+    /// the commits (`git rev-list`), since libgit2 1.5 walks into the missing parents.
     public func commitsToPush(localOID: String, remoteOID: String?, remoteName: String?) throws -> [String] {
         guard !Self.isZeroID(localOID) else { return [] }
+        if isShallow { return try commitsToPushWithGit(localOID: localOID, remoteOID: remoteOID, remoteName: remoteName) }
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "git_revwalk_new")
         defer { git_revwalk_free(walk) }
@@ -62,6 +66,19 @@ extension Repository {
             commits.append(oid.hex)
         }
         return commits
+    }
+
+    /// ``commitsToPush(localOID:remoteOID:remoteName:)`` through `git rev-list`, which honours
+    /// the shallow boundary.
+    private func commitsToPushWithGit(localOID: String, remoteOID: String?, remoteName: String?) throws -> [String] {
+        var args = ["rev-list", "--topo-order", try resolveCommit(localOID), "--not"]
+        if let remoteOID, !Self.isZeroID(remoteOID), isCommitish(remoteOID) {
+            args.append(remoteOID)
+        } else if let remoteName, !remoteName.isEmpty {
+            args.append("--glob=refs/remotes/\(remoteName)/*")
+        }
+        let out = try GitCommand(repository: self).output(args)
+        return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
     /// Whether `id` is git's all-zero object name (40 or 64 zeros) that stands for "no object".

@@ -8,6 +8,7 @@ import MLicenseCore
 public final class Repository {
     let pointer: OpaquePointer
     private var odbPointer: OpaquePointer?
+    private var shallowCache: Set<String>?
 
     private init(pointer: OpaquePointer) {
         self.pointer = pointer
@@ -66,11 +67,35 @@ public final class Repository {
         return git_commit_id(commit).pointee.hex
     }
 
-    /// The full hex ids of the parents of `commit`, empty for a root commit or when the commit
-    /// cannot be resolved.
+    /// Whether `rev` names a commit, or a tag that peels to one (not a blob or a tree).
+    public func isCommitish(_ rev: String) -> Bool {
+        var object: OpaquePointer?
+        guard git_revparse_single(&object, pointer, rev) == 0 else { git_error_clear(); return false }
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        guard git_object_peel(&commit, object, GIT_OBJECT_COMMIT) == 0 else { git_error_clear(); return false }
+        git_object_free(commit)
+        return true
+    }
+
+    /// The commits at the shallow boundary (`shallow` in the common directory): git has them but
+    /// not their parents. Empty for a complete clone.
+    public var shallowCommits: Set<String> {
+        if let shallowCache { return shallowCache }
+        var commits = Set<String>()
+        if isShallow, let bytes = try? FileReader.head(of: commonDirectory + "/shallow", limit: 1 << 24) {
+            commits = Set(String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init))
+        }
+        shallowCache = commits
+        return commits
+    }
+
+    /// The full hex ids of the parents of `commit`, empty for a root commit, a commit at the
+    /// shallow boundary (its parents are not in the clone) or when the commit cannot be resolved.
     public func parents(of commit: String) -> [String] {
         guard let c = try? lookupCommit(commit) else { return [] }
         defer { git_commit_free(c) }
+        if isShallow, shallowCommits.contains(git_commit_id(c).pointee.hex) { return [] }
         return (0..<git_commit_parentcount(c)).compactMap { git_commit_parent_id(c, $0)?.pointee.hex }
     }
 

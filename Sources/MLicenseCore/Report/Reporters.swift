@@ -93,7 +93,7 @@ public enum Reporters {
     /// `path:line:col`, or as much of it as is known (`SourceLocation.display`).
     @inline(__always)
     static func appendDisplay(_ l: SourceLocation, to out: inout ByteBuffer) {
-        out.append(l.path)
+        out.appendQuotedPath(l.path)
         if let line = l.line {
             out.append(UInt8(ascii: ":"))
             out.append(decimal: line)
@@ -174,10 +174,10 @@ public enum Reporters {
                 if color { out.append("\u{1B}[1m") }
                 if m.path == "." {
                     out.append(". (")
-                    out.append(m.name)
+                    out.appendEscapedText(m.name)
                     out.append(UInt8(ascii: ")"))
                 } else {
-                    out.append(m.path)
+                    out.appendQuotedPath(m.path)
                 }
                 if color { out.append("\u{1B}[0m") }
                 out.append(0x0A)
@@ -193,7 +193,7 @@ public enum Reporters {
                 out.append(": ignored[")
                 out.append(s.finding.code)
                 out.append("] ")
-                out.append(s.finding.message)
+                out.appendEscapedText(s.finding.message)
                 out.append(" (reason: ")
                 out.append(s.reason)
                 out.append(")\n")
@@ -245,7 +245,7 @@ public enum Reporters {
         out.append(UInt8(ascii: "]"))
         if color { out.append("\u{1B}[0m") }
         out.append(UInt8(ascii: " "))
-        out.append(f.pointee.message)
+        out.appendEscapedText(f.pointee.message)
         out.append(" [")
         out.append(f.pointee.rule)
         out.append("]\n")
@@ -287,7 +287,7 @@ public enum Reporters {
                 out.append(UInt8(ascii: " "))
                 out.append(f.pointee.code)
                 out.append(UInt8(ascii: " "))
-                out.append(f.pointee.message)
+                out.appendEscapedText(f.pointee.message)
                 out.append(0x0A)
             }
         }
