@@ -48,3 +48,10 @@ int mbedtls_x509_crt_parse_path(void *chain, const char *path) {
 int mlicense_skipped_trust_anchor_loads(void) {
     return skipped_loads;
 }
+
+#include <git2.h>
+
+int mlicense_accept_extensions(void) {
+    static const char *extensions[] = { "partialclone", "worktreeconfig", "preciousobjects" };
+    return git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, sizeof extensions / sizeof *extensions);
+}

@@ -24,7 +24,8 @@ enum HookCommand {
     static func run(_ args: [String], io: CLI.IO) throws -> Int32 {
         guard let a = try CLI.parse(args, spec, io) else { return 0 }
         guard let which = a.positionals.first else { throw UsageError(message: "hook needs pre-commit or pre-push") }
-        let repo = try Repository.discover(from: ".")
+        // Hooks run at the work tree root with git's GIT_DIR, GIT_WORK_TREE, … exported.
+        let repo = try Repository.open(from: FileManager.default.currentDirectoryPath, environment: io.environment)
         switch which {
         case "pre-commit":
             guard let workdir = repo.workDirectory else { throw RunError(message: "pre-commit needs a work tree; this repository is bare") }
@@ -157,7 +158,7 @@ enum HookCommand {
         let snap = try snapshot(include)
         let ws = Workspace(repository: repo, root: workdir, prefix: "", source: nil, environment: io.environment)
         let config = try LintRun.configuration(ws, snap, args, io)
-        let request = LintRun.request(snap, config, rootName: Paths.lastComponent(workdir), io: io,
+        let request = LintRun.request(snap, config, rootName: ws.rootName, io: io,
                                       changedPaths: changed)
         return (Linter.lint(request), config)
     }

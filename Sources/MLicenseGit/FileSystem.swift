@@ -105,6 +105,15 @@ func walkFolder(
     }
 }
 
+/// `path` with its symbolic links resolved (`realpath`), or `path` itself when it does not exist.
+func realPath(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    var s = String(cString: resolved)
+    while s.count > 1, s.hasSuffix("/") { s.removeLast() }
+    return s
+}
+
 /// Whether something exists at `path` (a symbolic link counts, even a dangling one).
 func fileExists(_ path: String) -> Bool {
     var info = stat()

@@ -111,3 +111,39 @@ struct SpawnError: Error, CustomStringConvertible {
     var code: Int32
     var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }
+
+/// Where git runs a repository's hooks.
+public struct HooksLocation: Sendable, Hashable {
+    /// The folder, absolute.
+    public var path: String
+    /// `core.hooksPath` as configured (it may be set per worktree), nil when unset.
+    public var configured: String?
+}
+
+extension Repository {
+    /// Where git runs this repository's (or this linked worktree's) hooks, as git itself says
+    /// (`git rev-parse --git-path hooks`: `core.hooksPath` from every configuration file including
+    /// `config.worktree`, `~` expanded, else the common directory's `hooks`). A relative
+    /// `core.hooksPath` is resolved against the folder hooks run in: the work tree root, or the
+    /// git directory of a bare repository.
+    public func hooksLocation() throws -> HooksLocation {
+        let git = GitCommand(repository: self)
+        let line = { (bytes: [UInt8]) in
+            String(decoding: bytes, as: UTF8.self).trimmingSuffix(while: { $0 == "\n" || $0 == "\r" })
+        }
+        var path = line(try git.output(["rev-parse", "--git-path", "hooks"]))
+        let configured = (try? git.output(["config", "--get", "core.hooksPath"])).map(line)
+        if !path.hasPrefix("/") {
+            path = (workDirectory ?? gitDirectory) + "/" + path
+        }
+        return HooksLocation(path: path, configured: configured)
+    }
+}
+
+private extension String {
+    func trimmingSuffix(while drop: (Character) -> Bool) -> String {
+        var s = Substring(self)
+        while let last = s.last, drop(last) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -45,8 +45,9 @@ public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { "\(operation) \(path): \(message)" }
 }
 
-/// Initialises libgit2 once per process; Swift runs a global's initialiser exactly once, thread-safely.
-private let libgit2Initialized: Bool = git_libgit2_init() >= 0
+/// Initialises libgit2 once per process, accepting the repository extensions mlicense can read
+/// (`mlicense_accept_extensions`); Swift runs a global's initialiser exactly once, thread-safely.
+private let libgit2Initialized: Bool = git_libgit2_init() >= 0 && mlicense_accept_extensions() == 0
 
 /// Makes sure libgit2 is initialised before any other call.
 func ensureLibgit2() {

@@ -33,6 +33,40 @@ public final class Repository {
         return Repository(pointer: repo)
     }
 
+    /// Opens the repository a git command run in `path` with `environment` works on, as git
+    /// exports it to hooks: `GIT_DIR` (relative to `path`) names the git directory, no discovery;
+    /// `GIT_WORK_TREE` the work tree (the dotfiles set-up: a bare repository with a work tree, or
+    /// a work tree nested in another repository's); `GIT_OBJECT_DIRECTORY` the object store.
+    /// Without `GIT_DIR`, the repository is discovered from `path` as ``discover(from:honoringEnvironment:)``
+    /// does. `GIT_COMMON_DIR` is honoured when it is the directory the git directory's
+    /// `commondir` file names; otherwise libgit2 cannot follow it and this throws saying so.
+    public static func open(from path: String, environment env: [String: String]) throws -> Repository {
+        ensureLibgit2()
+        func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : (path.hasSuffix("/") ? path + p : path + "/" + p) }
+        let repository: Repository
+        if let dir = env["GIT_DIR"], !dir.isEmpty {
+            var repo: OpaquePointer?
+            try check(git_repository_open_ext(&repo, absolute(dir), GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil), "git_repository_open_ext")
+            repository = Repository(pointer: repo!)
+        } else {
+            repository = try discover(from: path)
+        }
+        if let tree = env["GIT_WORK_TREE"], !tree.isEmpty {
+            try check(git_repository_set_workdir(repository.pointer, absolute(tree), 0), "git_repository_set_workdir")
+        }
+        if let objects = env["GIT_OBJECT_DIRECTORY"], !objects.isEmpty {
+            var odb: OpaquePointer?
+            try check(git_odb_open(&odb, absolute(objects)), "git_odb_open")
+            defer { git_odb_free(odb) }
+            try check(git_repository_set_odb(repository.pointer, odb), "git_repository_set_odb")
+        }
+        if let common = env["GIT_COMMON_DIR"], !common.isEmpty,
+           realPath(absolute(common)) != realPath(repository.commonDirectory) {
+            throw GitError(function: "GIT_COMMON_DIR", message: "GIT_COMMON_DIR=\(common) names another directory than \(repository.commonDirectory), which libgit2 cannot follow; run without it")
+        }
+        return repository
+    }
+
     /// The git directory (`.git`, the bare repository, or `.git/worktrees/<name>`), without a trailing slash.
     public var gitDirectory: String { trimmedPath(git_repository_path(pointer)) ?? "" }
 
