@@ -19,8 +19,10 @@ struct GitCommand {
 
     /// The whole standard output of `git <arguments>`; throws a ``GitError`` naming the command
     /// when git cannot be run or exits with a non-zero status.
-    func output(_ arguments: [String]) throws -> [UInt8] {
-        var full = ["git", "--git-dir=\(gitDirectory)"]
+    func output(_ arguments: [String], environment: [String: String] = [:]) throws -> [UInt8] {
+        // Run through /usr/bin/env, which sets the extra variables.
+        var full = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        full += ["git", "--git-dir=\(gitDirectory)"]
         if let workDirectory { full.append("--work-tree=\(workDirectory)") }
         full += arguments
         let name = "git " + (arguments.first ?? "")

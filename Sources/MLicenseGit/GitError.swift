@@ -26,6 +26,23 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(function): \(message)" }
 }
 
+/// The index holds unmerged entries: a merge, rebase or cherry-pick stopped on a conflict, so
+/// some paths have no staged content to check.
+public struct UnmergedIndexError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The unmerged paths, in index order.
+    public var paths: [String]
+
+    /// Creates the error.
+    public init(paths: [String]) {
+        self.paths = paths
+    }
+
+    public var description: String {
+        let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? " and \(paths.count - 5) more" : "")
+        return "the index has unmerged paths (\(shown)): resolve the conflict and `git add` them, then check again; nothing was checked"
+    }
+}
+
 /// A failed file-system operation while reading a work tree or a folder.
 public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The failing system call, e.g. `open`.

@@ -87,10 +87,29 @@ extension Repository {
         return bytes
     }
 
+    /// Whether objects may be missing because a promisor remote holds them (a partial clone:
+    /// `remote.<name>.promisor` or `extensions.partialClone`).
+    var isPartialClone: Bool {
+        if let cached = partialCloneCache { return cached }
+        var promisor = configString("extensions.partialclone") != nil
+        if !promisor { promisor = configMatches("^remote\\..*\\.promisor$") { $0 == "true" } }
+        partialCloneCache = promisor
+        return promisor
+    }
+
     /// The snapshot record of a blob (or gitlink) met in the index or a tree.
     func blobFile(path: String, oid: git_oid, mode: UInt32, include: Bool) throws -> SnapshotFile {
         if mode == FileMode.gitlink { return SnapshotFile(path: path, size: 0, content: .submodule) }
-        let size = try objectSize(oid)
+        let size: UInt64
+        do {
+            size = try objectSize(oid)
+        } catch let e as GitError where e.isNotFound && isPartialClone {
+            // A partial clone fetches blobs on demand; mlicense stays offline. A blob it does not
+            // need is listed without a size; one it needs is an error naming the way to get it.
+            guard include else { return SnapshotFile(path: path, size: 0, content: .notLoaded) }
+            throw GitError(function: e.function, errorClass: e.errorClass, code: e.code, message:
+                "\(path) (blob \(oid.hex)) is not in this partial clone yet; `git cat-file -e \(oid.hex)` fetches it")
+        }
         if mode == FileMode.symlink {
             let target = size < 1 << 16 ? try readObject(oid) : try readObjectHead(oid, limit: 1 << 16)
             return SnapshotFile(path: path, size: size, content: .symlink(target: String(decoding: target, as: UTF8.self)))

@@ -9,6 +9,7 @@ public final class Repository {
     let pointer: OpaquePointer
     private var odbPointer: OpaquePointer?
     private var shallowCache: Set<String>?
+    var partialCloneCache: Bool?
 
     private init(pointer: OpaquePointer) {
         self.pointer = pointer
@@ -28,7 +29,7 @@ public final class Repository {
         ensureLibgit2()
         var repo: OpaquePointer?
         let flags = honoringEnvironment ? GIT_REPOSITORY_OPEN_FROM_ENV.rawValue : 0
-        try check(git_repository_open_ext(&repo, path, flags, nil), "git_repository_open_ext")
+        try explained { try check(git_repository_open_ext(&repo, path, flags, nil), "git_repository_open_ext") }
         guard let repo else { throw GitError(function: "git_repository_open_ext", message: "no repository returned") }
         return Repository(pointer: repo)
     }
@@ -46,7 +47,7 @@ public final class Repository {
         let repository: Repository
         if let dir = env["GIT_DIR"], !dir.isEmpty {
             var repo: OpaquePointer?
-            try check(git_repository_open_ext(&repo, absolute(dir), GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil), "git_repository_open_ext")
+            try explained { try check(git_repository_open_ext(&repo, absolute(dir), GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil), "git_repository_open_ext") }
             repository = Repository(pointer: repo!)
         } else {
             repository = try discover(from: path)
@@ -65,6 +66,20 @@ public final class Repository {
             throw GitError(function: "GIT_COMMON_DIR", message: "GIT_COMMON_DIR=\(common) names another directory than \(repository.commonDirectory), which libgit2 cannot follow; run without it")
         }
         return repository
+    }
+
+    /// Runs `open`, turning libgit2's refusal of a repository format into what it means and what
+    /// to do.
+    private static func explained(_ open: () throws -> Void) throws {
+        do {
+            try open()
+        } catch let e as GitError where e.message.contains("extensions.objectformat") {
+            throw GitError(function: e.function, errorClass: e.errorClass, code: e.code, message:
+                "this repository names objects by SHA-256 (extensions.objectFormat), which libgit2 1.5, the library mlicense reads git with, cannot read: nothing can be checked here (`--no-verify` skips the hook)")
+        } catch let e as GitError where e.message.contains("unsupported extension name") {
+            throw GitError(function: e.function, errorClass: e.errorClass, code: e.code, message:
+                "\(e.message): the repository uses a format extension libgit2 1.5 cannot read, so nothing can be checked here (`--no-verify` skips the hook)")
+        }
     }
 
     /// The git directory (`.git`, the bare repository, or `.git/worktrees/<name>`), without a trailing slash.
@@ -144,6 +159,23 @@ public final class Repository {
         return String(cString: value)
     }
 
+    /// Whether a configuration entry whose name matches the regular expression `pattern` has a
+    /// value `accept` accepts.
+    func configMatches(_ pattern: String, _ accept: (String) -> Bool) -> Bool {
+        var config: OpaquePointer?
+        guard git_repository_config_snapshot(&config, pointer) == 0, let config else { return false }
+        defer { git_config_free(config) }
+        var iterator: OpaquePointer?
+        guard git_config_iterator_glob_new(&iterator, config, pattern) == 0 else { git_error_clear(); return false }
+        defer { git_config_iterator_free(iterator) }
+        var entry: UnsafeMutablePointer<git_config_entry>?
+        while git_config_next(&entry, iterator) == 0, let e = entry {
+            if let v = e.pointee.value, accept(String(cString: v).lowercased()) { return true }
+        }
+        git_error_clear()
+        return false
+    }
+
     // MARK: - Internals shared by the snapshot and change code
 
     /// The repository's object database, opened once.
@@ -191,7 +223,19 @@ final class GitIndex {
 
 extension Repository {
     /// Opens the index: the repository's own when `indexFile` is nil, else the named file.
+    ///
+    /// An index libgit2 1.5 cannot read (a split index, `core.splitIndex`; a sparse index,
+    /// `index.sparse`; any other mandatory extension) is listed by git itself (`git ls-files -s`,
+    /// which expands a sparse index) into an in-memory index with the same entries.
     func openIndex(_ indexFile: String?) throws -> GitIndex {
+        do {
+            return try openIndexWithLibgit2(indexFile)
+        } catch let e as GitError where e.message.contains("unsupported mandatory extension") {
+            return try indexListedByGit(indexFile)
+        }
+    }
+
+    private func openIndexWithLibgit2(_ indexFile: String?) throws -> GitIndex {
         var index: OpaquePointer?
         if let indexFile {
             guard fileExists(indexFile) else {
@@ -204,6 +248,33 @@ extension Repository {
         try check(git_repository_index(&index, pointer), "git_repository_index")
         let handle = GitIndex(pointer: index!, path: trimmedPath(git_index_path(index)) ?? gitDirectory + "/index")
         try check(git_index_read(index, 0), "git_index_read")
+        return handle
+    }
+
+    /// The index as `git ls-files -s -z` lists it (mode, object id, stage and path of every entry).
+    private func indexListedByGit(_ indexFile: String?) throws -> GitIndex {
+        let path = indexFile ?? gitDirectory + "/index"
+        let records = try GitCommand(repository: self).output(["ls-files", "-s", "-z"],
+                                                              environment: ["GIT_INDEX_FILE": path])
+        var index: OpaquePointer?
+        try check(git_index_new(&index), "git_index_new")
+        let handle = GitIndex(pointer: index!, path: path)
+        for record in records.split(separator: 0) {
+            // "<mode> <id> <stage>\t<path>"
+            guard let tab = record.firstIndex(of: 0x09) else { continue }
+            let fields = record[..<tab].split(separator: 0x20)
+            guard fields.count == 3, let mode = UInt32(String(decoding: fields[0], as: UTF8.self), radix: 8),
+                  let stage = UInt16(String(decoding: fields[2], as: UTF8.self)) else { continue }
+            var entry = git_index_entry()
+            entry.mode = mode
+            entry.id = try git_oid.parse(String(decoding: fields[1], as: UTF8.self))
+            entry.flags = stage << 12
+            let entryPath = Array(record[record.index(after: tab)...]) + [0]
+            try entryPath.withUnsafeBufferPointer { p in
+                entry.path = UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: CChar.self)
+                try check(git_index_add(index, &entry), "git_index_add")
+            }
+        }
         return handle
     }
 }

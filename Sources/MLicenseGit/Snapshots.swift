@@ -19,21 +19,26 @@ extension Repository {
     ///   - include: which paths to read content for; every path is listed with its blob size
     ///     (from the object header, never by loading the blob).
     /// Symbolic links are recorded with their target and submodules as such, whatever `include`
-    /// says. During a merge conflict a path is taken from "ours" (stage 2).
+    /// says. An index with unmerged entries (a merge, rebase or cherry-pick stopped on a
+    /// conflict) has no staged content for them: that throws ``UnmergedIndexError``, naming them,
+    /// rather than checking one side.
     public func indexSnapshot(indexFile: String? = nil, include: (String) -> Bool = { _ in true }) throws -> RepositorySnapshot {
         let index = try openIndex(indexFile)
         var files: [SnapshotFile] = []
-        var seen = Set<String>()
+        var unmerged: [String] = []
         let count = git_index_entrycount(index.pointer)
         files.reserveCapacity(count)
         for i in 0..<count {
             guard let entry = git_index_get_byindex(index.pointer, i)?.pointee, let cPath = entry.path else { continue }
             let stage = (entry.flags >> 12) & 3
-            guard stage == 0 || stage == 2 else { continue }
             let path = String(cString: cPath)
-            guard seen.insert(path).inserted else { continue }
+            guard stage == 0 else {
+                if unmerged.last != path { unmerged.append(path) }
+                continue
+            }
             files.append(try blobFile(path: path, oid: entry.id, mode: entry.mode, include: include(path)))
         }
+        if !unmerged.isEmpty { throw UnmergedIndexError(paths: unmerged) }
         return RepositorySnapshot(source: .index(path: index.path), files: files)
     }
 
