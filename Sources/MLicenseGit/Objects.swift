@@ -37,10 +37,14 @@ extension Repository {
     /// The first `limit` bytes of an object without loading the rest.
     ///
     /// Streams loose objects through libgit2 (`git_odb_open_rstream`); libgit2 cannot stream packed
-    /// objects, so for those it runs `git cat-file blob` and stops it after `limit` bytes (git
-    /// streams blobs it stored whole, which it does for blobs over `core.bigFileThreshold`).
+    /// objects, so a blob stored whole in a pack is read from the pack (``PackedObjectHead``:
+    /// only the first bytes are inflated). A delta (or an object in an alternate store) is read
+    /// by `git cat-file blob`, stopped after `limit` bytes.
     func readObjectHead(_ oid: git_oid, limit: Int) throws -> [UInt8] {
         if let bytes = try streamObjectHead(oid, limit: limit) { return bytes }
+        var id = oid
+        let raw = withUnsafeBytes(of: &id.id) { Array($0) }
+        if let bytes = PackedObjectHead.read(id: raw, limit: limit, objectsDirectory: objectsDirectory) { return bytes }
         return try catFileHead(oid.hex, limit: limit)
     }
 

@@ -10,6 +10,8 @@ public final class Repository {
     private var odbPointer: OpaquePointer?
     private var shallowCache: Set<String>?
     var partialCloneCache: Bool?
+    /// `GIT_OBJECT_DIRECTORY` when ``open(from:environment:)`` was given one.
+    private var objectDirectoryOverride: String?
 
     private init(pointer: OpaquePointer) {
         self.pointer = pointer
@@ -60,6 +62,7 @@ public final class Repository {
             try check(git_odb_open(&odb, absolute(objects)), "git_odb_open")
             defer { git_odb_free(odb) }
             try check(git_repository_set_odb(repository.pointer, odb), "git_repository_set_odb")
+            repository.objectDirectoryOverride = absolute(objects)
         }
         if let common = env["GIT_COMMON_DIR"], !common.isEmpty,
            realPath(absolute(common)) != realPath(repository.commonDirectory) {
@@ -88,6 +91,10 @@ public final class Repository {
     /// The directory shared by all worktrees of the repository (objects, refs, hooks, `lfs`).
     /// The same as ``gitDirectory`` outside linked worktrees.
     public var commonDirectory: String { trimmedPath(git_repository_commondir(pointer)) ?? gitDirectory }
+
+    /// The object store: `GIT_OBJECT_DIRECTORY` when the repository was opened with one, else
+    /// `objects` in the common directory.
+    public var objectsDirectory: String { objectDirectoryOverride ?? commonDirectory + "/objects" }
 
     /// The root of the work tree without a trailing slash, nil for a bare repository.
     public var workDirectory: String? { trimmedPath(git_repository_workdir(pointer)) }
