@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The git-parity scenarios, run by run.sh (or alone: `BENCH_SCENARIOS=git Benchmarks/run.sh`):
+#   (e) a 2 GB GGUF committed as a loose object and, in a copy, packed (`git repack -a -d`), with a
+#       staged README change: the pre-commit hook reads the GGUF header from each;
+#   (f) a push of 200 commits that each edit a model whose card has one warning.
+# Writes the markdown section to $RES/git-parity.md. Expects BIN, PY, HERE, SC, RES, RUNS, WARMUP and
+# the helpers of run.sh (log, readme) in the environment it is sourced from.
+set -euo pipefail
+
+GGUF_SIZE=${BENCH_GGUF_SIZE:-2G}
+PUSH_COMMITS=${BENCH_PUSH_COMMITS:-200}
+E=$SC/e-gguf-$GGUF_SIZE; F=$SC/f-push-$PUSH_COMMITS
+
+gguf_card() {
+    cat <<'CARD'
+---
+license: llama3.1
+base_model: meta-llama/Llama-3.1-8B
+base_model_relation: quantized
+---
+
+# Llama-3.1-Bench-8B-GGUF
+
+A quantization used by the benchmarks.
+CARD
+}
+
+if [ ! -f "$E/packed/.git/bench-base" ]; then
+    log "scenario (e): a $GGUF_SIZE GGUF, loose and packed"
+    rm -rf "$E"; mkdir -p "$E/loose"; cd "$E/loose"; git init -q; git config gc.auto 0
+    gguf_card > README.md
+    "$PY" "$HERE/make_scenarios.py" gguf Llama-3.1-Bench-8B.Q4_K_M.gguf 20000
+    truncate -s "$GGUF_SIZE" Llama-3.1-Bench-8B.Q4_K_M.gguf   # header, then zeros (sparse)
+    git add -A; git commit -q -m "gguf"
+    printf '\nMore text.\n' >> README.md; git add README.md
+    git rev-parse HEAD > .git/bench-base
+    cd "$E"; cp -a loose packed; cd packed
+    git repack -q -a -d; git prune-packed
+    [ "$(git count-objects -v | awk '/^count:/ {print $2}')" = 0 ] || { echo "git_parity.sh: objects left loose" >&2; exit 1; }
+    cd - >/dev/null
+fi
+
+if [ ! -f "$F/.git/bench-done" ]; then
+    log "scenario (f): $PUSH_COMMITS commits to push, one warning"
+    rm -rf "$F" "$F.remote"; mkdir -p "$F"; git init -q --bare "$F.remote"; cd "$F"; git init -q; git config gc.auto 0
+    git remote add origin "$F.remote"
+    printf 'start\n' > notes.txt; git add -A; git commit -q -m start; git push -q origin HEAD:refs/heads/main
+    mkdir -p chat
+    for i in $(seq 1 "$PUSH_COMMITS"); do
+        # a base mlicense cannot resolve offline: ML103, a warning, and nothing else
+        printf -- '---\nlicense: apache-2.0\nbase_model: bench-org/private-base-7b\nbase_model_relation: finetune\n---\n# chat\n\nRevision %s.\n' "$i" > chat/README.md
+        git add -A; git commit -q -m "revision $i"
+    done
+    printf 'refs/heads/main %s refs/heads/main %s\n' "$(git rev-parse HEAD)" "$(git rev-parse origin/main)" > .git/bench-push-lines
+    touch .git/bench-done; cd - >/dev/null
+fi
+
+section=$RES/git-parity.md
+{
+    echo "## Git parity: packed GGUF headers and long pushes"
+    echo
+    echo "(e) \`mlicense hook pre-commit\` with a staged README change next to a $GGUF_SIZE GGUF whose header it"
+    echo "reads, the GGUF a loose object or in a pack. (f) \`mlicense hook pre-push\` of $PUSH_COMMITS commits that each"
+    echo "edit a model with one warning (ML103)."
+    echo
+    echo "| scenario | mean ± σ | peak RSS | instructions (callgrind) | output |"
+    echo "|---|---|---|---|---|"
+} > "$section"
+
+measure() { # LABEL DIR STDIN-FILE COMMAND...
+    local label=$1 dir=$2 input=$3; shift 3
+    cd "$dir"
+    hyperfine --style basic -N -w "$WARMUP" -r "$RUNS" -i --input "$input" --export-json "$RES/gp.json" "$(printf '%q ' "$@")" >&2
+    local mean sd
+    mean=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(f"{r["mean"]*1000:.1f} ms ± {r["stddev"]*1000:.1f}")' "$RES/gp.json")
+    /usr/bin/time -f '%M' -o "$RES/gp.rss" "$@" < "$input" > /dev/null 2> "$RES/gp.err" || true
+    local rss; rss=$(( $(tail -1 "$RES/gp.rss") / 1024 ))
+    local ir="n/a"
+    if [ "$1" = "$BIN" ] && command -v valgrind >/dev/null; then
+        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" < "$input" > /dev/null 2> "$RES/gp.cg" || true
+        ir=$(awk '/Collected :/ {print $NF}' "$RES/gp.cg" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+    fi
+    local out; out=$(grep -c 'warning\[' "$RES/gp.err" || true)
+    echo "| $label | $mean | $rss MB | $ir | $out warning line(s) |" >> "$section"
+    cd - >/dev/null
+}
+
+measure "(e) pre-commit, $GGUF_SIZE GGUF loose" "$E/loose" /dev/null "$BIN" hook pre-commit
+measure "(e) pre-commit, $GGUF_SIZE GGUF packed" "$E/packed" /dev/null "$BIN" hook pre-commit
+# What the packed read cost before: git cat-file inflates a packed blob whole before writing it.
+cd "$E/packed"
+blob=$(git rev-parse HEAD:Llama-3.1-Bench-8B.Q4_K_M.gguf)
+cd - >/dev/null
+measure "(e) floor before: git cat-file blob (packed GGUF) \| head -c 512K" "$E/packed" /dev/null sh -c "git cat-file blob $blob | head -c 524288"
+measure "(f) pre-push, $PUSH_COMMITS commits, one warning" "$F" "$F/.git/bench-push-lines" "$BIN" hook pre-push origin "$F.remote"
+{
+    echo
+    echo "The output column counts the \`warning[\` lines the hook printed (stderr) in one run."
+} >> "$section"
+cat "$section" >&2
