@@ -195,7 +195,7 @@ public enum Reporters {
                 out.append("] ")
                 out.appendEscapedText(s.finding.message)
                 out.append(" (reason: ")
-                out.append(s.reason)
+                out.appendEscapedText(s.reason)
                 out.append(")\n")
             }
         }
@@ -257,7 +257,7 @@ public enum Reporters {
         if verbose {
             for n in f.pointee.notes {
                 out.append("  = note: ")
-                out.append(n)
+                out.appendEscapedText(n)
                 out.append(0x0A)
             }
         }
@@ -267,7 +267,7 @@ public enum Reporters {
             case .unsafe: out.append("  = fix (--unsafe-fixes): ")
             case .displayOnly: out.append("  = help: ")
             }
-            out.append(f.pointee.fix!.title)
+            out.appendEscapedText(f.pointee.fix!.title)
             out.append(0x0A)
         }
     }
