@@ -70,7 +70,12 @@ section=$RES/git-parity.md
 measure() { # LABEL DIR STDIN-FILE COMMAND...
     local label=$1 dir=$2 input=$3; shift 3
     cd "$dir"
-    hyperfine --style basic -N -w "$WARMUP" -r "$RUNS" -i --input "$input" --export-json "$RES/gp.json" "$(printf '%q ' "$@")" >&2
+    if [ "$input" = /dev/null ]; then
+        hyperfine --style basic -N -w "$WARMUP" -r "$RUNS" -i --export-json "$RES/gp.json" "$(printf '%q ' "$@")" >&2
+    else
+        # hyperfine 1.15 (Debian 12) has no --input: the shell redirects (and adds its start-up, ~1 ms)
+        hyperfine --style basic -w "$WARMUP" -r "$RUNS" -i --export-json "$RES/gp.json" "exec $(printf '%q ' "$@") < $(printf '%q' "$input")" >&2
+    fi
     local mean sd
     mean=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(f"{r["mean"]*1000:.1f} ms ± {r["stddev"]*1000:.1f}")' "$RES/gp.json")
     /usr/bin/time -f '%M' -o "$RES/gp.rss" "$@" < "$input" > /dev/null 2> "$RES/gp.err" || true
