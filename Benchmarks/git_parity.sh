@@ -63,7 +63,7 @@ section=$RES/git-parity.md
     echo "reads, the GGUF a loose object or in a pack. (f) \`mlicense hook pre-push\` of $PUSH_COMMITS commits that each"
     echo "edit a model with one warning (ML103)."
     echo
-    echo "| scenario | mean ± σ | peak RSS | instructions (callgrind) | output |"
+    echo "| scenario | mean ± σ (median) | peak RSS | instructions (callgrind) | output |"
     echo "|---|---|---|---|---|"
 } > "$section"
 
@@ -77,7 +77,7 @@ measure() { # LABEL DIR STDIN-FILE COMMAND...
         hyperfine --style basic -w "$WARMUP" -r "$RUNS" -i --export-json "$RES/gp.json" "exec $(printf '%q ' "$@") < $(printf '%q' "$input")" >&2
     fi
     local mean sd
-    mean=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(f"{r["mean"]*1000:.1f} ms ± {r["stddev"]*1000:.1f}")' "$RES/gp.json")
+    mean=$("$PY" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f ms ± %.1f (median %.1f)" % (r["mean"]*1000, r["stddev"]*1000, r["median"]*1000))' "$RES/gp.json")
     /usr/bin/time -f '%M' -o "$RES/gp.rss" "$@" < "$input" > /dev/null 2> "$RES/gp.err" || true
     local rss; rss=$(( $(tail -1 "$RES/gp.rss") / 1024 ))
     local ir="n/a"
