@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The git-parity scenarios, run by run.sh (or alone: `BENCH_SCENARIOS=git Benchmarks/run.sh`):
-#   (e) a 2 GB GGUF committed as a loose object and, in a copy, packed (`git repack -a -d`), with a
-#       staged README change: the pre-commit hook reads the GGUF header from each;
+#   (e) a 2 GB GGUF (above core.bigFileThreshold, which git streams) and a 500 MB one (below it, which
+#       `git cat-file` inflates whole) committed as loose objects and, in copies, packed
+#       (`git repack -a -d`), with a staged README change: the pre-commit hook reads the GGUF header;
 #   (f) a push of 200 commits that each edit a model whose card has one warning.
 # Writes the markdown section to $RES/git-parity.md. Expects BIN, PY, HERE, SC, RES, RUNS, WARMUP and
-# the helpers of run.sh (log, readme) in the environment it is sourced from.
+# the helpers of run.sh (log, readme) in the environment it is sourced from. BENCH_BEFORE_BIN, when
+# set, names an older mlicense binary measured on the same scenarios for comparison.
 set -euo pipefail
 
-GGUF_SIZE=${BENCH_GGUF_SIZE:-2G}
+GGUF_SIZES=${BENCH_GGUF_SIZES:-2G 500M}
 PUSH_COMMITS=${BENCH_PUSH_COMMITS:-200}
-E=$SC/e-gguf-$GGUF_SIZE; F=$SC/f-push-$PUSH_COMMITS
+BEFORE=${BENCH_BEFORE_BIN:-}
+F=$SC/f-push-$PUSH_COMMITS
 
 gguf_card() {
     cat <<'CARD'
@@ -25,7 +28,9 @@ A quantization used by the benchmarks.
 CARD
 }
 
-if [ ! -f "$E/packed/.git/bench-base" ]; then
+for GGUF_SIZE in $GGUF_SIZES; do
+    E=$SC/e-gguf-$GGUF_SIZE
+    [ -f "$E/packed/.git/bench-base" ] && continue
     log "scenario (e): a $GGUF_SIZE GGUF, loose and packed"
     rm -rf "$E"; mkdir -p "$E/loose"; cd "$E/loose"; git init -q; git config gc.auto 0
     gguf_card > README.md
@@ -38,7 +43,7 @@ if [ ! -f "$E/packed/.git/bench-base" ]; then
     git repack -q -a -d; git prune-packed
     [ "$(git count-objects -v | awk '/^count:/ {print $2}')" = 0 ] || { echo "git_parity.sh: objects left loose" >&2; exit 1; }
     cd - >/dev/null
-fi
+done
 
 if [ ! -f "$F/.git/bench-done" ]; then
     log "scenario (f): $PUSH_COMMITS commits to push, one warning"
@@ -59,9 +64,9 @@ section=$RES/git-parity.md
 {
     echo "## Git parity: packed GGUF headers and long pushes"
     echo
-    echo "(e) \`mlicense hook pre-commit\` with a staged README change next to a $GGUF_SIZE GGUF whose header it"
-    echo "reads, the GGUF a loose object or in a pack. (f) \`mlicense hook pre-push\` of $PUSH_COMMITS commits that each"
-    echo "edit a model with one warning (ML103)."
+    echo "(e) \`mlicense hook pre-commit\` with a staged README change next to a GGUF ($GGUF_SIZES) whose header"
+    echo "it reads, the GGUF a loose object or in a pack. (f) \`mlicense hook pre-push\` of $PUSH_COMMITS commits that"
+    echo "each edit a model with one warning (ML103). \"before\" rows: ${BEFORE:-not measured}."
     echo
     echo "| scenario | mean ± σ (median) | peak RSS | instructions (callgrind) | output |"
     echo "|---|---|---|---|---|"
@@ -81,7 +86,7 @@ measure() { # LABEL DIR STDIN-FILE COMMAND...
     /usr/bin/time -f '%M' -o "$RES/gp.rss" "$@" < "$input" > /dev/null 2> "$RES/gp.err" || true
     local rss; rss=$(( $(tail -1 "$RES/gp.rss") / 1024 ))
     local ir="n/a"
-    if [ "$1" = "$BIN" ] && command -v valgrind >/dev/null; then
+    if [ "$1" != sh ] && command -v valgrind >/dev/null; then
         valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" < "$input" > /dev/null 2> "$RES/gp.cg" || true
         ir=$(awk '/Collected :/ {print $NF}' "$RES/gp.cg" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
     fi
@@ -90,14 +95,18 @@ measure() { # LABEL DIR STDIN-FILE COMMAND...
     cd - >/dev/null
 }
 
-measure "(e) pre-commit, $GGUF_SIZE GGUF loose" "$E/loose" /dev/null "$BIN" hook pre-commit
-measure "(e) pre-commit, $GGUF_SIZE GGUF packed" "$E/packed" /dev/null "$BIN" hook pre-commit
-# What the packed read cost before: git cat-file inflates a packed blob whole before writing it.
-cd "$E/packed"
-blob=$(git rev-parse HEAD:Llama-3.1-Bench-8B.Q4_K_M.gguf)
-cd - >/dev/null
-measure "(e) floor before: git cat-file blob (packed GGUF) \| head -c 512K" "$E/packed" /dev/null sh -c "git cat-file blob $blob | head -c 524288"
+for GGUF_SIZE in $GGUF_SIZES; do
+    E=$SC/e-gguf-$GGUF_SIZE
+    measure "(e) pre-commit, $GGUF_SIZE GGUF loose" "$E/loose" /dev/null "$BIN" hook pre-commit
+    measure "(e) pre-commit, $GGUF_SIZE GGUF packed" "$E/packed" /dev/null "$BIN" hook pre-commit
+    [ -n "$BEFORE" ] && measure "(e) before: pre-commit, $GGUF_SIZE GGUF packed" "$E/packed" /dev/null "$BEFORE" hook pre-commit
+    # What reading the header through git costs: git cat-file streams a packed blob stored whole only
+    # above core.bigFileThreshold (512 MiB); below it, it inflates the blob whole before writing.
+    blob=$(git -C "$E/packed" rev-parse HEAD:Llama-3.1-Bench-8B.Q4_K_M.gguf)
+    measure "(e) git cat-file blob (packed $GGUF_SIZE GGUF) \| head -c 512K" "$E/packed" /dev/null sh -c "git cat-file blob $blob | head -c 524288"
+done
 measure "(f) pre-push, $PUSH_COMMITS commits, one warning" "$F" "$F/.git/bench-push-lines" "$BIN" hook pre-push origin "$F.remote"
+[ -n "$BEFORE" ] && measure "(f) before: pre-push, $PUSH_COMMITS commits, one warning" "$F" "$F/.git/bench-push-lines" "$BEFORE" hook pre-push origin "$F.remote"
 {
     echo
     echo "The output column counts the \`warning[\` lines the hook printed (stderr) in one run."
