@@ -87,6 +87,19 @@ struct GitSetupSituationTests {
         #expect(repo.mlicense(["hook", "pre-commit"]).status == 2)
     }
 
+    @Test("GIT_COMMON_DIR naming the repository's own common directory is followed; another one is refused in one line")
+    func commonDirectory() throws {
+        let repo = try TemporaryGitRepository()
+        try repo.write("chat/README.md", Cards.relicensed)
+        try repo.git("add", "-A")
+        let same = repo.mlicense(["hook", "pre-commit"], environment: ["GIT_DIR": ".git", "GIT_COMMON_DIR": ".git"])
+        #expect(same.status == 1, "\(same.stderr)")
+        #expect(same.stderr.contains("error[ML204]"))
+        let other = repo.mlicense(["hook", "pre-commit"], environment: ["GIT_COMMON_DIR": repo.base])
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("GIT_COMMON_DIR=\(repo.base) names another directory"), "\(other.stderr)")
+    }
+
     // MARK: - repository and index formats
 
     @Test("a partial clone (repositoryformatversion 1: partialclone, preciousobjects) with a sparse checkout (worktreeconfig)")
