@@ -18,7 +18,9 @@ enum HookCommand {
             pre-commit checks the staged content of the models the commit touches (in a monorepo, only those);
             pre-push reads git's `<local ref> <local oid> <remote ref> <remote oid>` lines on stdin and checks
             every pushed commit that touches a model (under the pre-commit framework, PRE_COMMIT_FROM_REF and
-            PRE_COMMIT_TO_REF). Nothing is written. `git commit --no-verify` skips the hook.
+            PRE_COMMIT_TO_REF), reporting each finding once, at the commit that introduced it; `push-history`
+            in .mlicense.yml says whether one that a later pushed commit fixed still blocks. Nothing is written.
+            `git commit --no-verify` skips the hook.
             """)
 
     static func run(_ args: [String], io: CLI.IO) throws -> Int32 {

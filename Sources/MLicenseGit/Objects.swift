@@ -124,10 +124,19 @@ extension Repository {
             readAll: { try self.readObject(oid) },
             readHead: { try self.readObjectHead(oid, limit: $0) }
         )
+        let interest = FileInterest.forPath(path)
+        // A GGUF header is read once per blob and run: a push of many commits that each touch the
+        // model holding it reads the same blob at every commit.
+        var cacheKey: String?
+        if case .header(let limit) = interest {
+            cacheKey = "\(oid.hex) \(limit)"
+            if let cached = headerCache[cacheKey!] { return SnapshotFile(path: path, size: size, content: cached) }
+        }
         let common = commonDirectory
-        let content = try readContent(FileInterest.forPath(path), from: source) { pointer, limit in
+        let content = try readContent(interest, from: source) { pointer, limit in
             lfsObjectHead(pointer, limit: limit, commonDirectory: common)
         }
+        if let cacheKey { headerCache[cacheKey] = content }
         return SnapshotFile(path: path, size: size, content: content)
     }
 }

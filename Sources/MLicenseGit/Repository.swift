@@ -10,6 +10,8 @@ public final class Repository {
     private var odbPointer: OpaquePointer?
     private var shallowCache: Set<String>?
     var partialCloneCache: Bool?
+    /// Headers read from blobs (GGUF), by object id and limit, for the life of the handle.
+    var headerCache: [String: SnapshotContent] = [:]
     /// `GIT_OBJECT_DIRECTORY` when ``open(from:environment:)`` was given one.
     private var objectDirectoryOverride: String?
 

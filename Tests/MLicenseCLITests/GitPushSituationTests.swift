@@ -168,6 +168,28 @@ struct GitPushSituationTests {
         #expect(repo.gitResult(["push", "origin", "main"]).status != 0)
     }
 
+    @Test("a force push is checked against what it replaces: a bad rewrite is blocked, a good one passes")
+    func forcePush() throws {
+        let (repo, remote) = try pushedRepository()
+        try repo.write("chat/README.md", Cards.kept)
+        _ = try commitNoVerify(repo, "good")
+        #expect(repo.gitResult(["push", "origin", "main"]).status == 0)
+        try repo.write("chat/README.md", Cards.relicensed)
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "--amend", "--no-verify", "-m", "rewritten bad")
+        let bad = try repo.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        let blocked = repo.gitResult(["push", "--force", "origin", "main"])
+        #expect(blocked.status != 0)
+        #expect(blocked.stderr.contains("in commit \(bad.prefix(12))"), "\(blocked.stderr)")
+        #expect(occurrences("error[ML204]", in: blocked.stderr) == 1)
+        try repo.write("chat/README.md", Cards.kept + "\nRewritten.\n")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "--amend", "--no-verify", "-m", "rewritten good")
+        let passed = repo.gitResult(["push", "--force", "origin", "main"])
+        #expect(passed.status == 0, "\(passed.stderr)")
+        #expect(try remote.git("rev-parse", "main") == repo.git("rev-parse", "HEAD"))
+    }
+
     /// Commits the staged and unstaged changes without running the hooks; the new commit's id.
     func commitNoVerify(_ repo: TemporaryGitRepository, _ message: String) throws -> String {
         try repo.git("add", "-A")
