@@ -1,5 +1,6 @@
 internal import CGit2
 internal import CGit2Offline
+import MLicenseCore
 
 /// A failed libgit2 call, or a failed `git` process: what failed and why.
 public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -38,7 +39,7 @@ public struct UnmergedIndexError: Error, Sendable, Hashable, CustomStringConvert
     }
 
     public var description: String {
-        let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? " and \(paths.count - 5) more" : "")
+        let shown = paths.prefix(5).map(ReportText.escapedPath).joined(separator: ", ") + (paths.count > 5 ? " and \(paths.count - 5) more" : "")
         return "the index has unmerged paths (\(shown)): resolve the conflict and `git add` them, then check again; nothing was checked"
     }
 }
