@@ -27,7 +27,13 @@ enum HookCommand {
         guard let a = try CLI.parse(args, spec, io) else { return 0 }
         guard let which = a.positionals.first else { throw UsageError(message: "hook needs pre-commit or pre-push") }
         // Hooks run at the work tree root with git's GIT_DIR, GIT_WORK_TREE, … exported.
-        let repo = try Repository.open(from: FileManager.default.currentDirectoryPath, environment: io.environment)
+        let cwd = FileManager.default.currentDirectoryPath
+        let repo: Repository
+        do {
+            repo = try Repository.open(from: cwd, environment: io.environment)
+        } catch let e as GitError where e.isSHA256Repository && which == "pre-commit" {
+            return try preCommitThroughGit(cwd: cwd, args: a, io: io)
+        }
         switch which {
         case "pre-commit":
             guard let workdir = repo.workDirectory else { throw RunError(message: "pre-commit needs a work tree; this repository is bare") }
@@ -47,6 +53,24 @@ enum HookCommand {
         default:
             throw UsageError(message: "unknown hook `\(which)`: mlicense runs as pre-commit or pre-push")
         }
+    }
+
+    /// The pre-commit hook in a repository libgit2 cannot open (SHA-256 object names): the same
+    /// check, with the index read by git itself (``GitCLIReader``).
+    static func preCommitThroughGit(cwd: String, args a: ParsedArguments, io: CLI.IO) throws -> Int32 {
+        let reader = try GitCLIReader.open(from: cwd)
+        let workdir = reader.workDirectory
+        let indexFile = Repository.indexFile(fromEnvironment: io.environment, workDirectory: workdir)
+        let changed = try reader.stagedChanges(indexFile: indexFile)
+        var staged: RepositorySnapshot?
+        let (result, config) = try check(repo: nil, workdir: workdir, changed: changed, args: a, io: io) { include in
+            let s = try reader.indexSnapshot(indexFile: indexFile, include: include)
+            staged = s
+            return s
+        }
+        let status = report(result, failOn: config.failOn, a, io, what: "commit")
+        if a.has("fix"), let staged, try fixWorkTree(result, staged: staged, workdir: workdir, io: io) { return 1 }
+        return status
     }
 
     /// The pre-push hook: every pushed commit that touches a model is checked, oldest first, and
@@ -141,7 +165,7 @@ enum HookCommand {
     /// a changed path, so only the folders holding a changed path and those above them are read,
     /// plus everything below a changed `.mlicense.yml`; an unrelated commit in a monorepo reads
     /// no other model. (A touched model's own subfolders are listed but not read.)
-    static func check(repo: Repository, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
+    static func check(repo: Repository?, workdir: String, changed: [String], args: ParsedArguments, io: CLI.IO,
                       snapshot: ((String) -> Bool) throws -> RepositorySnapshot) throws -> (LintResult, Configuration) {
         if changed.isEmpty { return (LintResult.empty, Configuration()) }
         let folder = SnapshotFile.folder(of:)

@@ -24,16 +24,35 @@ enum InstallCommand {
 
     static func run(_ args: [String], io: CLI.IO, uninstall: Bool) throws -> Int32 {
         guard let a = try CLI.parse(args, uninstall ? uninstallSpec : spec, io) else { return 0 }
-        let repo = try Repository.open(from: FileManager.default.currentDirectoryPath, environment: io.environment)
-        let location = try HookLocation.find(repo)
+        let cwd = FileManager.default.currentDirectoryPath
+        let location: HookLocation
+        let isBare: Bool
+        var sha256 = false
+        do {
+            let repo = try Repository.open(from: cwd, environment: io.environment)
+            location = try HookLocation.find(try repo.hooksLocation(), isBare: repo.isBare)
+            isBare = repo.isBare
+        } catch let e as GitError where e.isSHA256Repository {
+            // libgit2 cannot open it; git says where its hooks go (only pre-commit can check it).
+            let found = try HooksLocation.find(from: cwd)
+            location = try HookLocation.find(found.location, isBare: found.isBare)
+            isBare = found.isBare
+            sha256 = true
+        }
         let dir = location.path
         var which = [String]()
         if a.has("pre-commit") { which.append("pre-commit") }
         if a.has("pre-push") { which.append("pre-push") }
-        if repo.isBare {
+        if isBare {
             // git commits nothing in a bare repository: only pushes from it run a hook.
             guard !which.contains("pre-commit") else { throw RunError(message: "a bare repository has no commits to check before they are made: install --pre-push only") }
             which = ["pre-push"]
+        }
+        if sha256, !uninstall {
+            // Pushed history is read through libgit2, which cannot read SHA-256 objects: a pre-push
+            // hook could only refuse every push.
+            guard !which.contains("pre-push") else { throw RunError(message: "this repository names objects by SHA-256, which mlicense's pre-push hook cannot read; install --pre-commit only") }
+            which = ["pre-commit"]
         }
         if which.isEmpty { which = ["pre-commit", "pre-push"] }
         let fm = FileManager.default
@@ -133,8 +152,7 @@ struct HookLocation {
     /// What to tell the user about it, if anything.
     var note: String?
 
-    static func find(_ repo: Repository) throws -> HookLocation {
-        let where_ = try repo.hooksLocation()
+    static func find(_ where_: HooksLocation, isBare: Bool) throws -> HookLocation {
         guard let value = where_.configured else { return HookLocation(path: where_.path, configured: false, note: nil) }
         if value.isEmpty || value == "/dev/null" || where_.path == "/dev/null" {
             throw RunError(message: "core.hooksPath is `\(value)`, so git runs no hook in this repository: `git config --unset core.hooksPath` (or point it at a folder), then install again")
@@ -144,7 +162,7 @@ struct HookLocation {
             throw RunError(message: "core.hooksPath is \(where_.path), which is not a folder: git cannot run hooks from it; point core.hooksPath at a folder")
         }
         let note = value.hasPrefix("/") || value.hasPrefix("~") ? nil
-            : "core.hooksPath `\(value)` is relative: git resolves it against \(repo.isBare ? "the git directory" : "the work tree root"), \(where_.path)"
+            : "core.hooksPath `\(value)` is relative: git resolves it against \(isBare ? "the git directory" : "the work tree root"), \(where_.path)"
         return HookLocation(path: where_.path, configured: true, note: note)
     }
 }

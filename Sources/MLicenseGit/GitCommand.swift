@@ -7,8 +7,9 @@ import Darwin
 /// git itself, for what libgit2 1.5 cannot do (a shallow clone's history, index formats it does
 /// not read): always installed where a hook runs.
 struct GitCommand {
-    /// The repository's git directory, passed as `--git-dir` (a hook's `GIT_DIR` may be relative).
-    let gitDirectory: String
+    /// The repository's git directory, passed as `--git-dir` (a hook's `GIT_DIR` may be relative);
+    /// nil lets git find it from the current folder and the environment.
+    let gitDirectory: String?
     /// The work tree, passed as `--work-tree` when there is one.
     let workDirectory: String?
 
@@ -17,18 +18,24 @@ struct GitCommand {
         workDirectory = repository.workDirectory
     }
 
+    init(gitDirectory: String?, workDirectory: String?) {
+        self.gitDirectory = gitDirectory
+        self.workDirectory = workDirectory
+    }
+
     /// The whole standard output of `git <arguments>`; throws a ``GitError`` naming the command
     /// when git cannot be run or exits with a non-zero status.
-    func output(_ arguments: [String], environment: [String: String] = [:]) throws -> [UInt8] {
+    func output(_ arguments: [String], environment: [String: String] = [:], input: String = "/dev/null") throws -> [UInt8] {
         // Run through /usr/bin/env, which sets the extra variables.
         var full = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        full += ["git", "--git-dir=\(gitDirectory)"]
+        full.append("git")
+        if let gitDirectory { full.append("--git-dir=\(gitDirectory)") }
         if let workDirectory { full.append("--work-tree=\(workDirectory)") }
         full += arguments
         let name = "git " + (arguments.first ?? "")
         let child: GitChild
         do {
-            child = try GitChild.spawn(full)
+            child = try GitChild.spawn(full, input: input)
         } catch {
             throw GitError(function: name, message: "cannot run git: \(error)")
         }
@@ -61,8 +68,8 @@ final class GitChild {
         self.output = output
     }
 
-    /// Starts `/usr/bin/env arguments…`.
-    static func spawn(_ arguments: [String]) throws -> GitChild {
+    /// Starts `/usr/bin/env arguments…`, its standard input read from the file `input`.
+    static func spawn(_ arguments: [String], input: String = "/dev/null") throws -> GitChild {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw SpawnError(operation: "pipe", code: errno) }
         // Neither end may leak into other children; the write end reaches git as its stdout only.
@@ -70,7 +77,7 @@ final class GitChild {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
@@ -114,6 +121,30 @@ struct SpawnError: Error, CustomStringConvertible {
     var description: String { "\(operation): \(String(cString: strerror(code)))" }
 }
 
+extension GitCommand {
+    /// The first `limit` bytes of the blob `hex` from `git cat-file blob`, which is stopped once
+    /// they are read (git streams the blobs it stored whole; it inflates others first).
+    func blobHead(_ hex: String, limit: Int) throws -> [UInt8] {
+        var arguments = ["git"]
+        if let gitDirectory { arguments.append("--git-dir=\(gitDirectory)") }
+        let child: GitChild
+        do {
+            child = try GitChild.spawn(arguments + ["cat-file", "blob", hex])
+        } catch {
+            throw GitError(function: "git cat-file", message: "cannot run git: \(error)")
+        }
+        let bytes = FileReader.readUpTo(child.output, limit: limit).bytes
+        let stopped = child.isRunning()
+        if stopped { kill(child.pid, SIGTERM) }
+        close(child.output)
+        let status = child.wait()
+        if !stopped, bytes.count < limit, status != 0 {
+            throw GitError(function: "git cat-file", code: Int(status), message: "cannot read blob \(hex)")
+        }
+        return bytes
+    }
+}
+
 /// Where git runs a repository's hooks.
 public struct HooksLocation: Sendable, Hashable {
     /// The folder, absolute.
@@ -129,16 +160,30 @@ extension Repository {
     /// `core.hooksPath` is resolved against the folder hooks run in: the work tree root, or the
     /// git directory of a bare repository.
     public func hooksLocation() throws -> HooksLocation {
-        let git = GitCommand(repository: self)
-        let line = { (bytes: [UInt8]) in
-            String(decoding: bytes, as: UTF8.self).trimmingSuffix(while: { $0 == "\n" || $0 == "\r" })
-        }
+        try HooksLocation.find(GitCommand(repository: self), base: workDirectory ?? gitDirectory)
+    }
+}
+
+extension HooksLocation {
+    /// ``Repository/hooksLocation()`` for the repository git finds from `path`, with git alone
+    /// (for a repository libgit2 cannot open, SHA-256); also whether it is bare.
+    public static func find(from path: String) throws -> (location: HooksLocation, isBare: Bool) {
+        let probe = GitCommand(gitDirectory: nil, workDirectory: nil)
+        let bare = line(try probe.output(["-C", path, "rev-parse", "--is-bare-repository"])) == "true"
+        let base = line(try probe.output(["-C", path, "rev-parse", bare ? "--absolute-git-dir" : "--show-toplevel"]))
+        let gitDir = line(try probe.output(["-C", path, "rev-parse", "--absolute-git-dir"]))
+        return (try find(GitCommand(gitDirectory: gitDir, workDirectory: bare ? nil : base), base: base), bare)
+    }
+
+    static func find(_ git: GitCommand, base: String) throws -> HooksLocation {
         var path = line(try git.output(["rev-parse", "--git-path", "hooks"]))
         let configured = (try? git.output(["config", "--get", "core.hooksPath"])).map(line)
-        if !path.hasPrefix("/") {
-            path = (workDirectory ?? gitDirectory) + "/" + path
-        }
+        if !path.hasPrefix("/") { path = base + "/" + path }
         return HooksLocation(path: path, configured: configured)
+    }
+
+    private static func line(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self).trimmingSuffix(while: { $0 == "\n" || $0 == "\r" })
     }
 }
 

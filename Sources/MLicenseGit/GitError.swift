@@ -25,6 +25,12 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isNotFound: Bool { code == Int(GIT_ENOTFOUND.rawValue) }
 
     public var description: String { "\(function): \(message)" }
+
+    static let sha256Message = "this repository names objects by SHA-256 (extensions.objectFormat), which libgit2 1.5, the library mlicense reads git with, cannot read: only the pre-commit hook checks it (through git itself); `--no-verify` skips a hook"
+
+    /// Whether opening failed because the repository names objects by SHA-256, which only
+    /// ``GitCLIReader`` reads.
+    public var isSHA256Repository: Bool { message == Self.sha256Message }
 }
 
 /// The index holds unmerged entries: a merge, rebase or cherry-pick stopped on a conflict, so

@@ -74,21 +74,7 @@ extension Repository {
     }
 
     private func catFileHead(_ hex: String, limit: Int) throws -> [UInt8] {
-        let child: GitChild
-        do {
-            child = try GitChild.spawn(["git", "--git-dir=\(gitDirectory)", "cat-file", "blob", hex])
-        } catch {
-            throw GitError(function: "git cat-file", message: "cannot run git: \(error)")
-        }
-        let bytes = FileReader.readUpTo(child.output, limit: limit).bytes
-        let stopped = child.isRunning()
-        if stopped { kill(child.pid, SIGTERM) }
-        close(child.output)
-        let status = child.wait()
-        if !stopped, bytes.count < limit, status != 0 {
-            throw GitError(function: "git cat-file", code: Int(status), message: "cannot read blob \(hex)")
-        }
-        return bytes
+        try GitCommand(gitDirectory: gitDirectory, workDirectory: nil).blobHead(hex, limit: limit)
     }
 
     /// Whether objects may be missing because a promisor remote holds them (a partial clone:

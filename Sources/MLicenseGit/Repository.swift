@@ -79,8 +79,7 @@ public final class Repository {
         do {
             try open()
         } catch let e as GitError where e.message.contains("extensions.objectformat") {
-            throw GitError(function: e.function, errorClass: e.errorClass, code: e.code, message:
-                "this repository names objects by SHA-256 (extensions.objectFormat), which libgit2 1.5, the library mlicense reads git with, cannot read: nothing can be checked here (`--no-verify` skips the hook)")
+            throw GitError(function: e.function, errorClass: e.errorClass, code: e.code, message: GitError.sha256Message)
         } catch let e as GitError where e.message.contains("unsupported extension name") {
             throw GitError(function: e.function, errorClass: e.errorClass, code: e.code, message:
                 "\(e.message): the repository uses a format extension libgit2 1.5 cannot read, so nothing can be checked here (`--no-verify` skips the hook)")

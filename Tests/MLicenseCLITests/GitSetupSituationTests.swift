@@ -178,10 +178,27 @@ struct GitSetupSituationTests {
         #expect(!r.stdout.contains("ML204"))
     }
 
-    @Test("a SHA-256 repository gets one clear line and exit 2")
+    @Test("a SHA-256 repository: the pre-commit hook checks it through git; what needs libgit2 says so in one line")
     func sha256Repository() throws {
         let repo = try TemporaryGitRepository(initialize: false)
         try repo.git("init", "-q", "-b", "main", "--object-format=sha256")
+        try repo.write("notes.txt", "start\n")
+        try repo.commitAll("start")
+        let install = repo.mlicense(["install"])
+        #expect(install.status == 0, "\(install.stderr)")
+        #expect(FileManager.default.isExecutableFile(atPath: repo.root + "/.git/hooks/pre-commit"))
+        #expect(!FileManager.default.fileExists(atPath: repo.root + "/.git/hooks/pre-push"), "a pre-push hook could only refuse")
+        #expect(repo.mlicense(["install", "--pre-push"]).status == 2)
+        try expectBlockedThenPassed(repo, card: repo.root + "/chat/README.md")
+        // A weight staged as an LFS pointer is read by the same rules (a pointer, not a weight).
+        try repo.write("q4/README.md", "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\nbase_model_relation: quantized\n---\n# Llama-q4\n")
+        try repo.write("q4/model.safetensors", "version https://git-lfs.github.com/spec/v1\noid sha256:\(String(repeating: "ab", count: 32))\nsize 5000000000\n")
+        try repo.git("add", "-A")
+        let quantized = repo.gitResult(["commit", "-q", "-m", "q4"])
+        #expect(quantized.status != 0)
+        #expect(quantized.stderr.contains("q4/README.md:2:10: error[ML204]"), "\(quantized.stderr)")
+        try repo.git("reset", "-q")
+
         try repo.write("chat/README.md", Cards.relicensed)
         try repo.git("add", "-A")
         let r = repo.mlicense(["check", "--staged"])
