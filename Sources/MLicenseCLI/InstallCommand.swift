@@ -25,17 +25,17 @@ enum InstallCommand {
     static func run(_ args: [String], io: CLI.IO, uninstall: Bool) throws -> Int32 {
         guard let a = try CLI.parse(args, uninstall ? uninstallSpec : spec, io) else { return 0 }
         let cwd = FileManager.default.currentDirectoryPath
-        let location: HookLocation
+        let location: InstallTarget
         let isBare: Bool
         var sha256 = false
         do {
             let repo = try Repository.open(from: cwd, environment: io.environment)
-            location = try HookLocation.find(try repo.hooksLocation(), isBare: repo.isBare)
+            location = try InstallTarget.find(try repo.hooksLocation(), isBare: repo.isBare)
             isBare = repo.isBare
         } catch let e as GitError where e.isSHA256Repository {
             // libgit2 cannot open it; git says where its hooks go (only pre-commit can check it).
             let found = try HooksLocation.find(from: cwd)
-            location = try HookLocation.find(found.location, isBare: found.isBare)
+            location = try InstallTarget.find(found.location, isBare: found.isBare)
             isBare = found.isBare
             sha256 = true
         }
@@ -144,7 +144,7 @@ enum InstallCommand {
 }
 
 /// Where `install` writes the hooks: where git will run them, or a clear refusal.
-struct HookLocation {
+struct InstallTarget {
     /// The folder.
     var path: String
     /// Whether core.hooksPath chose it.
@@ -152,17 +152,17 @@ struct HookLocation {
     /// What to tell the user about it, if anything.
     var note: String?
 
-    static func find(_ where_: HooksLocation, isBare: Bool) throws -> HookLocation {
-        guard let value = where_.configured else { return HookLocation(path: where_.path, configured: false, note: nil) }
-        if value.isEmpty || value == "/dev/null" || where_.path == "/dev/null" {
+    static func find(_ found: HooksLocation, isBare: Bool) throws -> InstallTarget {
+        guard let value = found.configured else { return InstallTarget(path: found.path, configured: false, note: nil) }
+        if value.isEmpty || value == "/dev/null" || found.path == "/dev/null" {
             throw RunError(message: "core.hooksPath is `\(value)`, so git runs no hook in this repository: `git config --unset core.hooksPath` (or point it at a folder), then install again")
         }
         var info = stat()
-        if stat(where_.path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
-            throw RunError(message: "core.hooksPath is \(where_.path), which is not a folder: git cannot run hooks from it; point core.hooksPath at a folder")
+        if stat(found.path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
+            throw RunError(message: "core.hooksPath is \(found.path), which is not a folder: git cannot run hooks from it; point core.hooksPath at a folder")
         }
         let note = value.hasPrefix("/") || value.hasPrefix("~") ? nil
-            : "core.hooksPath `\(value)` is relative: git resolves it against \(isBare ? "the git directory" : "the work tree root"), \(where_.path)"
-        return HookLocation(path: where_.path, configured: true, note: note)
+            : "core.hooksPath `\(value)` is relative: git resolves it against \(isBare ? "the git directory" : "the work tree root"), \(found.path)"
+        return InstallTarget(path: found.path, configured: true, note: note)
     }
 }
