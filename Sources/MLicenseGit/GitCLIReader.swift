@@ -125,7 +125,9 @@ public struct GitCLIReader {
         var i = 0
         while i < out.count, let end = out[i...].firstIndex(of: 0x0A) {
             let fields = out[i..<end].split(separator: 0x20)
-            guard fields.count == 2, let size = Int(String(decoding: fields[1], as: UTF8.self)), end + 1 + size <= out.count else { break }
+            // "<id> missing" has no content.
+            guard fields.count == 2, let size = Int(String(decoding: fields[1], as: UTF8.self)) else { i = end + 1; continue }
+            guard end + 1 + size <= out.count else { break }
             contents[String(decoding: fields[0], as: UTF8.self)] = Array(out[(end + 1)..<(end + 1 + size)])
             i = end + 1 + size + 1
         }
