@@ -49,6 +49,10 @@ int mlicense_skipped_trust_anchor_loads(void) {
     return skipped_loads;
 }
 
+/*
+ * libgit2's start-up settings that need git_libgit2_opts, which is variadic and so cannot be
+ * called from Swift: the repository extensions mlicense reads (see CGit2Offline.h).
+ */
 #include <git2.h>
 
 int mlicense_accept_extensions(void) {
