@@ -33,6 +33,8 @@ enum HookCommand {
             repo = try Repository.open(from: cwd, environment: io.environment)
         } catch let e as GitError where e.isSHA256Repository && which == "pre-commit" {
             return try preCommitThroughGit(cwd: cwd, args: a, io: io)
+        } catch let e as GitError where e.isSHA256Repository && which == "pre-push" {
+            return try prePush(history: try GitCLIReader.open(from: cwd), args: a, io: io)
         }
         switch which {
         case "pre-commit":
@@ -49,7 +51,7 @@ enum HookCommand {
             if a.has("fix"), let staged, try fixWorkTree(result, staged: staged, workdir: workdir, io: io) { return 1 }
             return status
         case "pre-push":
-            return try prePush(repo: repo, args: a, io: io)
+            return try prePush(history: repo, args: a, io: io)
         default:
             throw UsageError(message: "unknown hook `\(which)`: mlicense runs as pre-commit or pre-push")
         }
@@ -59,7 +61,7 @@ enum HookCommand {
     /// check, with the index read by git itself (``GitCLIReader``).
     static func preCommitThroughGit(cwd: String, args a: ParsedArguments, io: CLI.IO) throws -> Int32 {
         let reader = try GitCLIReader.open(from: cwd)
-        let workdir = reader.workDirectory
+        guard let workdir = reader.workDirectory else { throw RunError(message: "pre-commit needs a work tree; this repository is bare") }
         let indexFile = Repository.indexFile(fromEnvironment: io.environment, workDirectory: workdir)
         let changed = try reader.stagedChanges(indexFile: indexFile)
         var staged: RepositorySnapshot?
@@ -76,7 +78,7 @@ enum HookCommand {
     /// The pre-push hook: every pushed commit that touches a model is checked, oldest first, and
     /// each finding is reported once, at the commit that introduced it (``PushReview``). Whether a
     /// finding that a later pushed commit fixed still blocks is the tip's `push-history`.
-    static func prePush(repo: Repository, args a: ParsedArguments, io: CLI.IO) throws -> Int32 {
+    static func prePush(history repo: some PushedHistory, args a: ParsedArguments, io: CLI.IO) throws -> Int32 {
         let root = repo.workDirectory ?? repo.gitDirectory
         let remote = a.positionals.count > 1 ? a.positionals[1] : io.environment["PRE_COMMIT_REMOTE_NAME"]
         var updates = PushUpdate.parse(io.stdin()).map { (local: $0.localOID, remote: $0.remoteOID) }
@@ -101,7 +103,7 @@ enum HookCommand {
             for commit in commits.reversed() {
                 let changed = try repo.changedPaths(from: repo.parents(of: commit).first, to: commit)
                 touched.formUnion(changed)
-                let (r, config) = try check(repo: repo, workdir: root, changed: changed, args: a, io: io) { include in
+                let (r, config) = try check(repo: repo as? Repository, workdir: root, changed: changed, args: a, io: io) { include in
                     try repo.commitSnapshot(commit, include: include)
                 }
                 failOn = config.failOn
@@ -112,7 +114,7 @@ enum HookCommand {
             let tipID = try repo.resolveCommit(u.local)
             if pushed.count > 1 || pushed.last?.commit != tipID {
                 // The tip over every model the range touched: what the remote will show.
-                let (r, config) = try check(repo: repo, workdir: root, changed: touched.sorted(), args: a, io: io) { include in
+                let (r, config) = try check(repo: repo as? Repository, workdir: root, changed: touched.sorted(), args: a, io: io) { include in
                     try repo.commitSnapshot(tipID, include: include)
                 }
                 tip = r

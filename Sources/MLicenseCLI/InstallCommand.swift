@@ -27,17 +27,15 @@ enum InstallCommand {
         let cwd = FileManager.default.currentDirectoryPath
         let location: InstallTarget
         let isBare: Bool
-        var sha256 = false
         do {
             let repo = try Repository.open(from: cwd, environment: io.environment)
             location = try InstallTarget.find(try repo.hooksLocation(), isBare: repo.isBare)
             isBare = repo.isBare
         } catch let e as GitError where e.isSHA256Repository {
-            // libgit2 cannot open it; git says where its hooks go (only pre-commit can check it).
+            // libgit2 cannot open it; git says where its hooks go (the hooks read it through git).
             let found = try HooksLocation.find(from: cwd)
             location = try InstallTarget.find(found.location, isBare: found.isBare)
             isBare = found.isBare
-            sha256 = true
         }
         let dir = location.path
         var which = [String]()
@@ -47,12 +45,6 @@ enum InstallCommand {
             // git commits nothing in a bare repository: only pushes from it run a hook.
             guard !which.contains("pre-commit") else { throw RunError(message: "a bare repository has no commits to check before they are made: install --pre-push only") }
             which = ["pre-push"]
-        }
-        if sha256, !uninstall {
-            // Pushed history is read through libgit2, which cannot read SHA-256 objects: a pre-push
-            // hook could only refuse every push.
-            guard !which.contains("pre-push") else { throw RunError(message: "this repository names objects by SHA-256, which mlicense's pre-push hook cannot read; install --pre-commit only") }
-            which = ["pre-commit"]
         }
         if which.isEmpty { which = ["pre-commit", "pre-push"] }
         let fm = FileManager.default

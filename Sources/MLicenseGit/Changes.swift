@@ -71,19 +71,28 @@ extension Repository {
     /// ``commitsToPush(localOID:remoteOID:remoteName:)`` through `git rev-list`, which honours
     /// the shallow boundary.
     private func commitsToPushWithGit(localOID: String, remoteOID: String?, remoteName: String?) throws -> [String] {
-        var args = ["rev-list", "--topo-order", try resolveCommit(localOID), "--not"]
-        if let remoteOID, !Self.isZeroID(remoteOID), isCommitish(remoteOID) {
-            args.append(remoteOID)
-        } else if let remoteName, !remoteName.isEmpty {
-            args.append("--glob=refs/remotes/\(remoteName)/*")
-        }
-        let out = try GitCommand(repository: self).output(args)
-        return String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
+        try GitCommand(repository: self).commitsToPush(local: try resolveCommit(localOID),
+                                                       remote: remoteOID.flatMap { isCommitish($0) ? $0 : nil },
+                                                       remoteName: remoteName)
     }
 
     /// Whether `id` is git's all-zero object name (40 or 64 zeros) that stands for "no object".
     public static func isZeroID(_ id: String) -> Bool {
         !id.isEmpty && id.allSatisfy { $0 == "0" }
+    }
+}
+
+extension GitCommand {
+    /// `git rev-list` of the commits reachable from `local` and not from `remote` (a commit this
+    /// repository has, or nil), else not from `refs/remotes/<remoteName>/*`. Newest first.
+    func commitsToPush(local: String, remote: String?, remoteName: String?) throws -> [String] {
+        var args = ["rev-list", "--topo-order", local, "--not"]
+        if let remote, !Repository.isZeroID(remote) {
+            args.append(remote)
+        } else if let remoteName, !remoteName.isEmpty {
+            args.append("--glob=refs/remotes/\(remoteName)/*")
+        }
+        return String(decoding: try output(args), as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }
 

@@ -12,23 +12,27 @@ import MLicenseCore
 /// (sizes from object headers, weights never read, text up to its limit, GGUF headers only).
 public struct GitCLIReader {
     let git: GitCommand
-    /// The root of the work tree.
-    public let workDirectory: String
+    /// The root of the work tree, nil for a bare repository.
+    public let workDirectory: String?
+    /// The git directory.
+    public let gitDirectory: String
     /// The directory holding the objects and `lfs` (shared by linked worktrees).
     let commonDirectory: String
 
-    /// The repository git finds from `path` (and the `GIT_*` variables of this process), with its
-    /// work tree; throws when git finds none or it has no work tree.
+    /// The repository git finds from `path` (and the `GIT_*` variables of this process); throws
+    /// when git finds none.
     public static func open(from path: String) throws -> GitCLIReader {
         let find = GitCommand(gitDirectory: nil, workDirectory: nil)
-        let out = try find.output(["-C", path, "rev-parse", "--path-format=absolute", "--show-toplevel",
-                                   "--absolute-git-dir", "--git-common-dir"])
-        let lines = String(decoding: out, as: UTF8.self).split(separator: "\n").map(String.init)
-        guard lines.count == 3 else {
-            throw GitError(function: "git rev-parse", message: "this repository has no work tree")
+        let line = { (args: [String]) throws -> String in
+            String(decoding: try find.output(["-C", path, "rev-parse", "--path-format=absolute"] + args), as: UTF8.self)
+                .split(separator: "\n").first.map(String.init) ?? ""
         }
-        return GitCLIReader(git: GitCommand(gitDirectory: lines[1], workDirectory: lines[0]),
-                            workDirectory: lines[0], commonDirectory: lines[2])
+        let bare = try line(["--is-bare-repository"]) == "true"
+        let gitDir = try line(["--absolute-git-dir"])
+        let common = try line(["--git-common-dir"])
+        let top = bare ? nil : try line(["--show-toplevel"])
+        return GitCLIReader(git: GitCommand(gitDirectory: gitDir, workDirectory: top),
+                            workDirectory: top, gitDirectory: gitDir, commonDirectory: common)
     }
 
     /// The paths whose staged content differs from HEAD's tree (every path of the index when HEAD
@@ -61,6 +65,28 @@ public struct GitCLIReader {
             entries.append((mode, fields[1], path))
         }
         if !unmerged.isEmpty { throw UnmergedIndexError(paths: unmerged) }
+        return try snapshot(entries, source: .index(path: indexFile ?? gitDirectory + "/index"), include: include)
+    }
+
+    /// The files of a commit's tree (`git ls-tree -r`), read like ``indexSnapshot(indexFile:include:)``.
+    public func commitSnapshot(_ rev: String, include: (String) -> Bool) throws -> RepositorySnapshot {
+        let id = try resolveCommit(rev)
+        var entries: [(mode: UInt32, id: String, path: String)] = []
+        for record in try git.output(["ls-tree", "-r", "-z", "--full-tree", id]).split(separator: 0) {
+            // "<mode> <type> <id>\t<path>"
+            guard let tab = record.firstIndex(of: 0x09) else { continue }
+            let fields = record[..<tab].split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
+            guard fields.count == 3, let mode = UInt32(fields[0], radix: 8) else { continue }
+            entries.append((mode, fields[2], String(decoding: record[record.index(after: tab)...], as: UTF8.self)))
+        }
+        return try snapshot(entries, source: .commit(id: id), include: include)
+    }
+
+    /// The snapshot of index or tree entries: sizes from one `git cat-file --batch-check`, the
+    /// content read whole from one `git cat-file --batch`, headers of larger files from
+    /// `git cat-file blob` stopped early.
+    private func snapshot(_ entries: [(mode: UInt32, id: String, path: String)], source: SnapshotSource,
+                          include: (String) -> Bool) throws -> RepositorySnapshot {
         let blobs = entries.filter { $0.mode != 0o160000 }
         let sizes = try objectSizes(blobs.map(\.id))
         // The objects read whole, in one `git cat-file --batch`: what the reading rules read whole.
@@ -101,7 +127,7 @@ public struct GitCLIReader {
             }
             files.append(SnapshotFile(path: e.path, size: size, content: content))
         }
-        return RepositorySnapshot(source: .index(path: indexFile ?? git.gitDirectory! + "/index"), files: files)
+        return RepositorySnapshot(source: source, files: files)
     }
 
     /// The sizes of `ids` from `git cat-file --batch-check` (absent for a missing object).
@@ -134,6 +160,42 @@ public struct GitCLIReader {
         return contents
     }
 
+    // MARK: - History, for the pre-push hook
+
+    /// The full id of the commit `rev` names (`git rev-parse --verify rev^{commit}`).
+    public func resolveCommit(_ rev: String) throws -> String {
+        let out = try git.output(["rev-parse", "--verify", "-q", rev + "^{commit}"])
+        return String(decoding: out, as: UTF8.self).trimmingCharacters(in: "\n")
+    }
+
+    /// Whether `rev` names a commit, or a tag of one.
+    public func isCommitish(_ rev: String) -> Bool { (try? resolveCommit(rev)) != nil }
+
+    /// The commit HEAD points at, nil when HEAD is unborn.
+    public var headCommitID: String? { try? resolveCommit("HEAD") }
+
+    /// As ``Repository/commitsToPush(localOID:remoteOID:remoteName:)``, from `git rev-list`.
+    public func commitsToPush(localOID: String, remoteOID: String?, remoteName: String?) throws -> [String] {
+        guard !Repository.isZeroID(localOID) else { return [] }
+        return try git.commitsToPush(local: try resolveCommit(localOID),
+                                     remote: remoteOID.flatMap { isCommitish($0) ? $0 : nil }, remoteName: remoteName)
+    }
+
+    /// The parents of `commit` as git sees them (none at a shallow boundary).
+    public func parents(of commit: String) -> [String] {
+        guard let out = try? git.output(["rev-list", "--parents", "-n", "1", commit]) else { return [] }
+        return String(decoding: out, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" }).dropFirst().map(String.init)
+    }
+
+    /// The paths that differ between the trees of two commits (`git diff-tree -r`), both sides of
+    /// a rename. Sorted.
+    public func changedPaths(from: String?, to: String) throws -> [String] {
+        let args = from.map { ["diff-tree", "-r", "--no-renames", "--name-only", "-z", $0, to] }
+            ?? ["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--name-only", "-z", to]
+        let paths = Set(try git.output(args).split(separator: 0).map { String(decoding: $0, as: UTF8.self) })
+        return paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
     /// Runs `body` with a temporary file holding `lines`, one per line, removed afterwards.
     private func withInputFile<R>(_ lines: [String], _ body: (String) throws -> R) throws -> R {
         var template = Array("\(TemporaryFolder.path)/mlicense-ids-XXXXXX".utf8CString)
@@ -151,6 +213,16 @@ public struct GitCLIReader {
         }
         close(fd)
         return try body(path)
+    }
+}
+
+extension GitCLIReader: PushedHistory {}
+
+private extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.last == set { s = s.dropLast() }
+        return String(s)
     }
 }
 

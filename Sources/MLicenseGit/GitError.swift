@@ -26,7 +26,7 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(function): \(message)" }
 
-    static let sha256Message = "this repository names objects by SHA-256 (extensions.objectFormat), which libgit2 1.5, the library mlicense reads git with, cannot read: only the pre-commit hook checks it (through git itself); `--no-verify` skips a hook"
+    static let sha256Message = "this repository names objects by SHA-256 (extensions.objectFormat), which libgit2 1.5, the library mlicense reads git with, cannot read: only the hooks check it (through git itself); `--no-verify` skips a hook"
 
     /// Whether opening failed because the repository names objects by SHA-256, which only
     /// ``GitCLIReader`` reads.
