@@ -32,24 +32,13 @@ enum HookCommand {
         do {
             repo = try Repository.open(from: cwd, environment: io.environment)
         } catch let e as GitError where e.isSHA256Repository && which == "pre-commit" {
-            return try preCommitThroughGit(cwd: cwd, args: a, io: io)
+            return try preCommit(staged: try GitCLIReader.open(from: cwd), args: a, io: io)
         } catch let e as GitError where e.isSHA256Repository && which == "pre-push" {
             return try prePush(history: try GitCLIReader.open(from: cwd), args: a, io: io)
         }
         switch which {
         case "pre-commit":
-            guard let workdir = repo.workDirectory else { throw RunError(message: "pre-commit needs a work tree; this repository is bare") }
-            let indexFile = Repository.indexFile(fromEnvironment: io.environment, workDirectory: workdir)
-            let changed = try repo.stagedChanges(indexFile: indexFile)
-            var staged: RepositorySnapshot?
-            let (result, config) = try check(repo: repo, workdir: workdir, changed: changed, args: a, io: io) { include in
-                let s = try repo.indexSnapshot(indexFile: indexFile, include: include)
-                staged = s
-                return s
-            }
-            let status = report(result, failOn: config.failOn, a, io, what: "commit")
-            if a.has("fix"), let staged, try fixWorkTree(result, staged: staged, workdir: workdir, io: io) { return 1 }
-            return status
+            return try preCommit(staged: repo, args: a, io: io)
         case "pre-push":
             return try prePush(history: repo, args: a, io: io)
         default:
@@ -57,16 +46,16 @@ enum HookCommand {
         }
     }
 
-    /// The pre-commit hook in a repository libgit2 cannot open (SHA-256 object names): the same
-    /// check, with the index read by git itself (``GitCLIReader``).
-    static func preCommitThroughGit(cwd: String, args a: ParsedArguments, io: CLI.IO) throws -> Int32 {
-        let reader = try GitCLIReader.open(from: cwd)
-        guard let workdir = reader.workDirectory else { throw RunError(message: "pre-commit needs a work tree; this repository is bare") }
+    /// The pre-commit hook: the staged content of the models the commit touches (the index git
+    /// names in `GIT_INDEX_FILE`), read through libgit2, or through git itself in a repository
+    /// libgit2 cannot open (SHA-256 object names).
+    static func preCommit(staged repo: some StagedIndex, args a: ParsedArguments, io: CLI.IO) throws -> Int32 {
+        guard let workdir = repo.workDirectory else { throw RunError(message: "pre-commit needs a work tree; this repository is bare") }
         let indexFile = Repository.indexFile(fromEnvironment: io.environment, workDirectory: workdir)
-        let changed = try reader.stagedChanges(indexFile: indexFile)
+        let changed = try repo.stagedChanges(indexFile: indexFile)
         var staged: RepositorySnapshot?
-        let (result, config) = try check(repo: nil, workdir: workdir, changed: changed, args: a, io: io) { include in
-            let s = try reader.indexSnapshot(indexFile: indexFile, include: include)
+        let (result, config) = try check(repo: repo as? Repository, workdir: workdir, changed: changed, args: a, io: io) { include in
+            let s = try repo.indexSnapshot(indexFile: indexFile, include: include)
             staged = s
             return s
         }

@@ -216,7 +216,7 @@ public struct GitCLIReader {
     }
 }
 
-extension GitCLIReader: PushedHistory {}
+extension GitCLIReader: PushedHistory, StagedIndex {}
 
 private extension String {
     func trimmingCharacters(in set: Character) -> String {

@@ -24,4 +24,15 @@ public protocol PushedHistory {
     func commitSnapshot(_ rev: String, include: (String) -> Bool) throws -> RepositorySnapshot
 }
 
-extension Repository: PushedHistory {}
+/// What the pre-commit hook reads of a repository: the staged changes and the staged content.
+/// ``Repository`` reads them through libgit2, ``GitCLIReader`` through git itself.
+public protocol StagedIndex {
+    /// The work tree root, nil for a bare repository.
+    var workDirectory: String? { get }
+    /// The paths whose staged content differs from HEAD's tree. Sorted.
+    func stagedChanges(indexFile: String?) throws -> [String]
+    /// The staged files, read by mlicense's reading rules for paths `include` accepts.
+    func indexSnapshot(indexFile: String?, include: (String) -> Bool) throws -> RepositorySnapshot
+}
+
+extension Repository: PushedHistory, StagedIndex {}
