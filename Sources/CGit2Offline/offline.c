@@ -48,3 +48,14 @@ int mbedtls_x509_crt_parse_path(void *chain, const char *path) {
 int mlicense_skipped_trust_anchor_loads(void) {
     return skipped_loads;
 }
+
+/*
+ * libgit2's start-up settings that need git_libgit2_opts, which is variadic and so cannot be
+ * called from Swift: the repository extensions mlicense reads (see CGit2Offline.h).
+ */
+#include <git2.h>
+
+int mlicense_accept_extensions(void) {
+    static const char *extensions[] = { "partialclone", "worktreeconfig", "preciousobjects" };
+    return git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, sizeof extensions / sizeof *extensions);
+}

@@ -135,6 +135,7 @@ enum ConfigurationPrinter {
         s += "exclude:" + (c.exclude.isEmpty ? " []\n" : "\n" + c.exclude.map { "  - \(q($0))\n" }.joined())
         s += "ignore:" + (c.ignore.isEmpty ? " []\n" : "\n" + c.ignore.map { "  - rule: \(q($0.rule))\n    path: \(q($0.path))\n    reason: \(q($0.reason))\n" }.joined())
         s += "resolve:\n  hf-cache: \(c.hfCache)\n"
+        s += "push-history: \(c.pushHistory.rawValue)\n"
         s += "overrides:" + (c.overrides.isEmpty ? " {}\n" : "\n")
         for (p, o) in c.overrides.sorted(by: { $0.key < $1.key }) {
             s += "  \(q(p)):\n"

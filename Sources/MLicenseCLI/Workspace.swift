@@ -138,7 +138,7 @@ struct Workspace {
         }
         guard let repo = repository else { return try FolderSnapshot.read(root: root, include: include) }
         switch effectiveSource {
-        case .worktree: return try repo.worktreeSnapshot(include: include)
+        case .worktree: return try repo.worktreeSnapshot(include: include, checkedFolder: prefix)
         case .staged:
             return try repo.indexSnapshot(indexFile: Repository.indexFile(fromEnvironment: environment, workDirectory: repo.workDirectory), include: include)
         case .commit(let rev): return try repo.commitSnapshot(rev, include: include)

@@ -84,6 +84,8 @@ public struct Configuration: Sendable {
     public var hfCache: Bool = true
     /// `overrides`: per-model lineage and name, by model path ("." for the root).
     public var overrides: [String: ModelOverride] = [:]
+    /// `push-history`: whether a finding that a later pushed commit fixed still blocks a push.
+    public var pushHistory: PushHistoryPolicy = .everyCommit
     /// Warnings met while reading.
     public var warnings: [ConfigurationWarning] = []
     /// The top-level keys the file sets (what a nested file overrides: ``inheriting(from:folder:)``).
@@ -94,7 +96,7 @@ public struct Configuration: Sendable {
 
     /// The keys the file may hold.
     public static let knownKeys = ["version", "fail-on", "adapters", "rules", "base-licenses", "models", "exclude",
-                                   "ignore", "resolve", "overrides"]
+                                   "ignore", "resolve", "overrides", "push-history"]
 
     /// The names a configuration file may have, in the order they are looked for.
     public static let fileNames = [".mlicense.yml", ".mlicense.yaml"]
@@ -227,6 +229,10 @@ public struct Configuration: Sendable {
                         warn("unknown key `\(e.key.scalar?.text ?? "")` in resolve", e.key)
                     }
                 }
+            case "push-history":
+                let s = try str(v, "push-history")
+                guard let policy = PushHistoryPolicy(rawValue: s) else { throw fail("push-history must be every-commit or tip, not `\(s)`", v) }
+                config.pushHistory = policy
             case "overrides":
                 if v.scalar?.isNull == true { continue }
                 guard let entries = v.mapping else { throw fail("overrides must be a mapping of model path to settings, not \(v.kindDescription)", v) }

@@ -4,7 +4,7 @@
 ///
 /// A nested file's paths (`ignore` paths, `models` and `exclude` globs, `overrides` keys) are
 /// relative to its own folder, as `.gitignore` patterns are; they are stored relative to the
-/// repository root. Scalars (`fail-on`, `adapters`, `resolve`) and `models` replace the inherited
+/// repository root. Scalars (`fail-on`, `adapters`, `resolve`, `push-history`) and `models` replace the inherited
 /// ones when the nested file sets them; `rules`, `base-licenses` and `overrides` are merged key by
 /// key (the nested file wins); `exclude` and `ignore` add to the inherited lists.
 extension Configuration {
@@ -23,6 +23,7 @@ extension Configuration {
         if setKeys.contains("fail-on") { out.failOn = failOn }
         if setKeys.contains("adapters") { out.adapters = adapters }
         if setKeys.contains("resolve") { out.hfCache = hfCache }
+        if setKeys.contains("push-history") { out.pushHistory = pushHistory }
         for (code, setting) in ruleSeverities { out.ruleSeverities[code] = setting }
         for (id, license) in baseLicenses { out.baseLicenses[id] = license }
         if setKeys.contains("models") { out.models = models.map(under) }

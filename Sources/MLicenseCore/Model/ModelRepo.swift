@@ -228,13 +228,22 @@ public enum ModelDiscovery {
     /// The models a change touches: for each changed path, the deepest model folder holding it; a
     /// changed `.mlicense.yml` touches every model at or below its folder.
     public static func touched(by changed: [String], folders: [String]) -> Set<String> {
+        // The deepest model folder holding a path is found by walking up its folders through a set:
+        // linear in the changed paths (comparing every path with every folder made a commit of
+        // 20,000 models take half a minute).
         var touched = Set<String>()
+        let set = Set(folders)
         for p in changed {
             if Configuration.isConfigurationFile(p) {
                 let dir = SnapshotFile.folder(of: p)
                 touched.formUnion(folders.filter { dir.isEmpty || $0 == dir || $0.hasPrefix(dir + "/") })
-            } else if let f = folders.filter({ $0.isEmpty || p.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) {
-                touched.insert(f)
+                continue
+            }
+            var folder = SnapshotFile.folder(of: p)
+            while true {
+                if set.contains(folder) { touched.insert(folder); break }
+                if folder.isEmpty { break }
+                folder = SnapshotFile.folder(of: folder)
             }
         }
         return touched

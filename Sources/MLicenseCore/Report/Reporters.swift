@@ -100,7 +100,7 @@ public enum Reporters {
     /// `path:line:col`, or as much of it as is known (`SourceLocation.display`).
     @inline(__always)
     static func appendDisplay(_ l: SourceLocation, to out: inout ByteBuffer) {
-        out.append(l.path)
+        out.appendQuotedPath(l.path)
         if let line = l.line {
             out.append(UInt8(ascii: ":"))
             out.append(decimal: line)
@@ -181,10 +181,10 @@ public enum Reporters {
                 if color { out.append("\u{1B}[1m") }
                 if m.path == "." {
                     out.append(". (")
-                    out.append(m.name)
+                    out.appendEscapedText(m.name)
                     out.append(UInt8(ascii: ")"))
                 } else {
-                    out.append(m.path)
+                    out.appendQuotedPath(m.path)
                 }
                 if color { out.append("\u{1B}[0m") }
                 out.append(0x0A)
@@ -200,9 +200,9 @@ public enum Reporters {
                 out.append(": ignored[")
                 out.append(s.finding.code)
                 out.append("] ")
-                out.append(s.finding.message)
+                out.appendEscapedText(s.finding.message)
                 out.append(" (reason: ")
-                out.append(s.reason)
+                out.appendEscapedText(s.reason)
                 out.append(")\n")
             }
         }
@@ -252,7 +252,7 @@ public enum Reporters {
         out.append(UInt8(ascii: "]"))
         if color { out.append("\u{1B}[0m") }
         out.append(UInt8(ascii: " "))
-        out.append(f.pointee.message)
+        out.appendEscapedText(f.pointee.message)
         out.append(" [")
         out.append(f.pointee.rule)
         out.append("]\n")
@@ -264,7 +264,7 @@ public enum Reporters {
         if verbose {
             for n in f.pointee.notes {
                 out.append("  = note: ")
-                out.append(n)
+                out.appendEscapedText(n)
                 out.append(0x0A)
             }
         }
@@ -274,7 +274,7 @@ public enum Reporters {
             case .unsafe: out.append("  = fix (--unsafe-fixes): ")
             case .displayOnly: out.append("  = help: ")
             }
-            out.append(f.pointee.fix!.title)
+            out.appendEscapedText(f.pointee.fix!.title)
             out.append(0x0A)
         }
     }
@@ -294,7 +294,7 @@ public enum Reporters {
                 out.append(UInt8(ascii: " "))
                 out.append(f.pointee.code)
                 out.append(UInt8(ascii: " "))
-                out.append(f.pointee.message)
+                out.appendEscapedText(f.pointee.message)
                 out.append(0x0A)
             }
         }
