@@ -2,9 +2,14 @@ import MLicenseYAML
 
 /// How strictly the relicensing rules treat adapters (RULES.md §1).
 public enum AdapterMode: String, Sendable, Hashable, Codable {
-    /// Relicensing rules are warnings for adapters.
+    /// The default: the base's license decides. Where its definition of a derivative covers an
+    /// adapter trained on the model (``LicenseTerms/adapterDerivative``: Llama, Gemma, RAIL,
+    /// FLUX.1 [dev], Mistral, Qwen, …), the relicensing rules are errors as for any derivative;
+    /// elsewhere, and for a separate conditioning network (T2I-Adapter, ControlNet), warnings.
+    case byLicense = "by-license"
+    /// Relicensing rules are warnings for every adapter.
     case lenient
-    /// Adapters are held to the same rules as other derivatives.
+    /// Adapters are held to the same rules as other derivatives whatever the license says.
     case strict
 }
 
@@ -69,7 +74,7 @@ public struct Configuration: Sendable {
     /// `fail-on`: the lowest severity that makes the run fail.
     public var failOn: Severity = .error
     /// `adapters`.
-    public var adapters: AdapterMode = .lenient
+    public var adapters: AdapterMode = .byLicense
     /// `rules`: severity per rule code (slugs are turned into codes).
     public var ruleSeverities: [String: SeveritySetting] = [:]
     /// `base-licenses`: licenses of base models by Hub id (lower-cased key).
@@ -159,7 +164,7 @@ public struct Configuration: Sendable {
                 config.failOn = sev
             case "adapters":
                 let s = try str(v, "adapters")
-                guard let mode = AdapterMode(rawValue: s) else { throw fail("adapters must be lenient or strict, not `\(s)`", v) }
+                guard let mode = AdapterMode(rawValue: s) else { throw fail("adapters must be by-license, lenient or strict, not `\(s)`", v) }
                 config.adapters = mode
             case "rules":
                 if v.scalar?.isNull == true { continue }
@@ -264,12 +269,20 @@ public struct Configuration: Sendable {
     }
 
     /// The severity in force for `rule` on a model with `relation`, or nil when the rule is off.
-    public func severity(for rule: RuleDescription, relation: Relation?) -> Severity? {
+    /// `adapterIsDerivative` says whether the license the finding is about makes this adapter a
+    /// derivative (``AdapterMode/byLicense``).
+    public func severity(for rule: RuleDescription, relation: Relation?, adapterIsDerivative: Bool = false) -> Severity? {
         switch ruleSeverities[rule.code] {
         case .off?: return nil
         case .severity(let s)?: return s
         case nil:
-            if relation == .adapter, adapters == .lenient, let lenient = rule.lenientAdapterSeverity { return lenient }
+            if relation == .adapter, let lenient = rule.lenientAdapterSeverity {
+                switch adapters {
+                case .strict: break
+                case .lenient: return lenient
+                case .byLicense: if !adapterIsDerivative { return lenient }
+                }
+            }
             return rule.defaultSeverity
         }
     }

@@ -16,6 +16,16 @@ public enum Relation: String, Sendable, Hashable, Codable, CaseIterable {
     public var redistributesWeights: Bool { self != .adapter }
 }
 
+/// What an adapter is, which decides whether a license's definition of a derivative reaches it.
+public enum AdapterKind: String, Sendable, Hashable, Codable {
+    /// A PEFT/LoRA-style delta of the base's own weights (adapter_config.json, adapter weights,
+    /// a GGUF LoRA, `library_name: peft`, tagged `lora`): a modification of the base.
+    case weightDelta = "weight-delta"
+    /// A separate network trained against a frozen base that conditions it (T2I-Adapter,
+    /// ControlNet): it holds none of the base's weights.
+    case conditioningNetwork = "conditioning-network"
+}
+
 /// A base model of a derivative, with the places that name it.
 public struct BaseModelRef: Sendable, Hashable {
     /// The id as written (a Hub id, or a local path).
@@ -61,6 +71,10 @@ public struct Lineage: Sendable {
     public var undeclaredBases: [BaseModelRef]
     /// Where the card and the files disagree (ML102).
     public var conflicts: [LineageConflict]
+    /// For an adapter: what kind, when the files show it.
+    public var adapterKind: AdapterKind? = nil
+    /// For an adapter: what shows its kind, for messages.
+    public var adapterEvidence: String? = nil
 
     /// Whether the model has bases (a derivative).
     public var isDerivative: Bool { relation != nil }
@@ -85,6 +99,11 @@ public enum LineageInference {
     /// Repository names that mark quantized copies.
     static let quantizedNameSuffixes = ["-gguf", "-ggml", "-gptq", "-awq", "-exl2", "-exl3", "-bnb-4bit", "-bnb-8bit",
                                         "-4bit", "-8bit", "-fp8", "-mlx", "-int4", "-int8"]
+
+    /// diffusers classes of separate conditioning networks (config.json `_class_name`).
+    static let conditioningClasses: Set<String> = ["T2IAdapter", "MultiAdapter", "ControlNetModel", "ControlNetXSAdapter",
+                                                    "FluxControlNetModel", "SD3ControlNetModel", "ControlNetUnionModel",
+                                                    "SparseControlNetModel", "HunyuanDiT2DControlNetModel"]
 
     /// Name parts that mark quantized copies wherever they stand (`Phi-3-mini-GGUF-imatrix`).
     static let quantizedNameTokens = ["gguf", "ggml", "gptq", "awq", "exl2", "exl3", "imatrix"]
@@ -172,6 +191,9 @@ public enum LineageInference {
         // Relation evidence, strong then weak.
         var strong: [(Relation, Evidence)] = []
         var weak: [(Relation, Evidence)] = []
+        // A separate conditioning network (T2I-Adapter, ControlNet): an adapter that holds none of
+        // the base's weights.
+        var conditioning: [Evidence] = []
         if let a = model.adapter {
             strong.append((.adapter, Evidence("adapter_config.json describes a PEFT adapter", at: a.peftType?.location ?? SourceLocation(path: a.path))))
         }
@@ -201,12 +223,20 @@ public enum LineageInference {
         let tagLocation = card?.field("tags")?.location ?? SourceLocation(path: cardPath)
         for t in tags {
             switch t {
-            case "lora", "peft", "qlora": weak.append((.adapter, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+            case "lora", "peft", "qlora", "lycoris", "dora": weak.append((.adapter, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+            case "t2i-adapter", "controlnet", "controlnet-union":
+                conditioning.append(Evidence("the card is tagged `\(t)`", at: tagLocation))
             case "merge", "mergekit", "lazymergekit": weak.append((.merge, Evidence("the card is tagged `\(t)`", at: tagLocation)))
             case "gguf", "gptq", "awq", "exl2", "ggml", "4-bit", "8-bit", "bitsandbytes":
                 weak.append((.quantized, Evidence("the card is tagged `\(t)`", at: tagLocation)))
             default: break
             }
+        }
+        if let lib = card?.hasValidMetadata == true ? card?.string("library_name") : nil, lib.value.lowercased() == "peft" {
+            weak.append((.adapter, Evidence("the card's library_name is peft", at: lib.location)))
+        }
+        if let c = model.config?.className, Self.conditioningClasses.contains(c.value) {
+            conditioning.insert(Evidence("config.json _class_name is \(c.value)", at: c.location), at: 0)
         }
         if let q = card?.hasValidMetadata == true ? card?.field("quantized_by") : nil {
             weak.append((.quantized, Evidence("the card names who quantized it (quantized_by)", at: q.location)))
@@ -227,6 +257,11 @@ public enum LineageInference {
             return nil
         }
         var inferred: (Relation, [Evidence])? = pick(strong) ?? pick(weak)
+        // A conditioning network is an adapter unless PEFT files or a merge or quantizer say more.
+        let weightDelta = strong.contains { $0.0 == .adapter } || weak.contains { $0.0 == .adapter }
+        if !conditioning.isEmpty, !weightDelta, pick(strong) == nil {
+            inferred = (.adapter, conditioning)
+        }
         if inferred == nil, !bases.isEmpty {
             inferred = (.finetune, [Evidence("one base model and none of the adapter, merge or quantization signs", at: bases[0].location)])
         }
@@ -260,8 +295,18 @@ public enum LineageInference {
             return Lineage(relation: nil, relationSource: source, relationEvidence: evidence, bases: [],
                            undeclaredBases: [], conflicts: conflicts)
         }
-        return Lineage(relation: relation, relationSource: source, relationEvidence: evidence, bases: bases,
-                       undeclaredBases: undeclared, conflicts: conflicts)
+        var lineage = Lineage(relation: relation, relationSource: source, relationEvidence: evidence, bases: bases,
+                              undeclaredBases: undeclared, conflicts: conflicts)
+        if relation == .adapter {
+            if weightDelta {
+                lineage.adapterKind = .weightDelta
+                lineage.adapterEvidence = (strong + weak).first { $0.0 == .adapter }?.1.description
+            } else if let c = conditioning.first {
+                lineage.adapterKind = .conditioningNetwork
+                lineage.adapterEvidence = c.description
+            }
+        }
+        return lineage
     }
 }
 

@@ -6,12 +6,12 @@ extension RuleContext {
             let allowed = b.allowed.prefix(6).joined(separator: ", ") + (b.allowed.count > 6 ? ", …" : "")
             var notes = [Clauses.keep(record)]
             notes.append(contentsOf: b.base.ref.evidence.prefix(2).map { "\($0.description) (\($0.location.display))" })
-            if lineage.relation == .adapter, configuration.adapters == .lenient, rule.lenientAdapterSeverity != nil {
-                notes.append("an adapter ships only its own weights: this is a warning unless .mlicense.yml sets `adapters: strict`")
-            }
+            if let n = adapterNote(record, rule: rule) { notes.append(n) }
             let message = "license is \(declared.display), but \(Clauses.base(b.base)); \(lineage.relation?.noun ?? "a derivative") may only be published under \(allowed)"
+            // The base's own license first: the fix keeps its terms, not a sibling the family accepts.
+            let own = b.allowed.first { $0.lowercased() == record.id.lowercased() } ?? b.allowed.first
             return finding(rule, at: licenseLocation, message, notes: notes, base: b.base.id,
-                           fix: relicenseFix(fallback: b.allowed.first))
+                           fix: relicenseFix(fallback: own), adapterIsDerivative: adapterIsDerivative(under: record))
         }
         // A license stated only in the body: the same check, as a warning at most, at the body line.
         if let (stated, report) = bodyLicense {

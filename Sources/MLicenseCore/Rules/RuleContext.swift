@@ -47,11 +47,40 @@ public struct RuleContext: Sendable {
 
     /// A finding of `rule` with the severity the configuration gives it for this model, or nil
     /// when the rule is off.
+    /// `adapterIsDerivative`: whether the license the finding is about makes this adapter a
+    /// derivative (``adapterIsDerivative(under:)``).
     public func finding(_ rule: RuleDescription, at location: SourceLocation, _ message: String,
-                        notes: [String] = [], base: String? = nil, fix: Fix? = nil) -> Finding? {
-        guard let severity = configuration.severity(for: rule, relation: lineage.relation) else { return nil }
+                        notes: [String] = [], base: String? = nil, fix: Fix? = nil,
+                        adapterIsDerivative: Bool = false) -> Finding? {
+        guard let severity = configuration.severity(for: rule, relation: lineage.relation,
+                                                    adapterIsDerivative: adapterIsDerivative) else { return nil }
         return Finding(code: rule.code, rule: rule.slug, severity: severity, model: model.displayPath,
                        location: location, message: message, notes: notes, base: base, fix: fix)
+    }
+
+    /// Whether this model, an adapter, is a derivative of a base under `record` by that license's
+    /// own definition: the license says so (``LicenseTerms/adapterDerivative``) and the adapter
+    /// changes the base's weights (a PEFT/LoRA delta), not a separate conditioning network.
+    public func adapterIsDerivative(under record: LicenseRecord) -> Bool {
+        lineage.relation == .adapter && lineage.adapterKind != .conditioningNetwork && record.terms.adapterDerivative != nil
+    }
+
+    /// The note that says how an adapter is judged under `record`, for the relicensing rules.
+    public func adapterNote(_ record: LicenseRecord, rule: RuleDescription) -> String? {
+        guard lineage.relation == .adapter, rule.lenientAdapterSeverity != nil else { return nil }
+        switch configuration.adapters {
+        case .strict: return nil
+        case .lenient:
+            return "`adapters: lenient` in .mlicense.yml makes this a warning for adapters"
+        case .byLicense:
+            if lineage.adapterKind == .conditioningNetwork {
+                return "a separate conditioning network (\(lineage.adapterEvidence ?? "T2I-Adapter, ControlNet")) holds none of the base's weights and is not a modification of it: a warning, since \(record.name) may still reach works based on the model"
+            }
+            if let clause = record.terms.adapterDerivative {
+                return "an adapter trained on the model is a derivative under \(clause)"
+            }
+            return "\(record.name) does not define an adapter as a derivative; an adapter ships only its own weights: a warning"
+        }
     }
 
     /// The fix that sets the card's license to `id` (as `other` + `license_name` when the Hub does
