@@ -66,6 +66,9 @@ public struct LicenseTerms: Sendable, Hashable {
     /// LoRA/PEFT delta of its weights): the clause that says so. Nil when the text does not reach
     /// an adapter, which then ships only its own work.
     public var adapterDerivative: String?
+    /// When a derivative may go under other terms on conditions that a card cannot show (Artistic
+    /// License 2.0 §4): the conditions. The relicensing findings are then warnings.
+    public var relicenseConditional: String?
 
     /// Creates terms.
     public init(
@@ -80,7 +83,8 @@ public struct LicenseTerms: Sendable, Hashable {
         builtWith: String? = nil,
         copyRequired: Bool = false,
         writtenForModels: Bool = false,
-        adapterDerivative: String? = nil
+        adapterDerivative: String? = nil,
+        relicenseConditional: String? = nil
     ) {
         self.family = family
         self.derivatives = derivatives
@@ -94,6 +98,7 @@ public struct LicenseTerms: Sendable, Hashable {
         self.copyRequired = copyRequired
         self.writtenForModels = writtenForModels
         self.adapterDerivative = adapterDerivative
+        self.relicenseConditional = relicenseConditional
     }
 
     /// The terms this license puts on a derivative beyond attribution and ShareAlike, which
@@ -227,6 +232,14 @@ public struct LicenseKnowledge: Sendable {
             if models[key] == nil { models[key] = i }
         }
         modelsByID = models
+    }
+
+    /// This knowledge with `extra` licenses (`.mlicense.yml` `licenses:`) added; they take
+    /// precedence over built-in records of the same id or alias.
+    public func adding(_ extra: [LicenseRecord]) -> LicenseKnowledge {
+        guard !extra.isEmpty else { return self }
+        let ids = Set(extra.map { $0.id.lowercased() })
+        return LicenseKnowledge(licenses: extra + licenses.filter { !ids.contains($0.id.lowercased()) }, baseModels: baseModels)
     }
 
     /// An empty knowledge base.

@@ -38,7 +38,7 @@ enum KnowledgeData {
     static let licenseKeys: Set<String> = [
         "id", "isHubID", "name", "spdx", "aliases", "url", "source", "family", "derivatives", "nonCommercial",
         "useRestrictions", "exclusiveFamily", "llamaFamily", "namePrefix", "notice", "builtWith", "copyRequired",
-        "writtenForModels", "adapterDerivative",
+        "writtenForModels", "adapterDerivative", "relicenseConditional",
     ]
 
     static func licenseRecord(_ o: [String: Any]) throws -> LicenseRecord {
@@ -59,7 +59,7 @@ enum KnowledgeData {
             exclusiveFamily: try r.optional("exclusiveFamily"), llamaFamily: try r.optional("llamaFamily"),
             namePrefix: try r.optional("namePrefix"), notice: try r.optional("notice"), builtWith: try r.optional("builtWith"),
             copyRequired: try r.flag("copyRequired"), writtenForModels: try r.flag("writtenForModels"),
-            adapterDerivative: try r.optional("adapterDerivative"))
+            adapterDerivative: try r.optional("adapterDerivative"), relicenseConditional: try r.optional("relicenseConditional"))
         guard let isHub = o["isHubID"] as? Bool else { throw DataError(description: "isHubID must be a boolean in license \(r.id)") }
         guard o["aliases"] == nil || o["aliases"] is [String] else { throw DataError(description: "aliases must be a list of strings in license \(r.id)") }
         return LicenseRecord(id: try r.string("id"), isHubID: isHub, name: try r.string("name"), spdx: try r.optional("spdx"),

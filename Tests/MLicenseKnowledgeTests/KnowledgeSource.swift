@@ -58,6 +58,7 @@ enum KnowledgeSource {
         if t.copyRequired { args.append("copyRequired: true") }
         if t.writtenForModels { args.append("writtenForModels: true") }
         if let v = t.adapterDerivative { args.append("adapterDerivative: \(literal(v))") }
+        if let v = t.relicenseConditional { args.append("relicenseConditional: \(literal(v))") }
         return "LicenseTerms(\(args.joined(separator: ", ")))"
     }
 

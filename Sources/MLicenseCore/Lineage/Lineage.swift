@@ -134,8 +134,9 @@ public enum LineageInference {
 
         // Bases, by source.
         var fileBases: [BaseModelRef] = []
-        func addFileBase(_ id: String, _ why: String, _ at: SourceLocation) {
-            let e = Evidence(why, at: at)
+        func addFileBase(_ written: String, _ why: String, _ at: SourceLocation) {
+            let id = ModelReference.id(written)
+            let e = Evidence(written == id ? why : "\(why) (as the URL \(written))", at: at)
             if let i = fileBases.firstIndex(where: { $0.id.lowercased() == id.lowercased() }) {
                 fileBases[i].evidence.append(e)
             } else {
@@ -153,9 +154,10 @@ public enum LineageInference {
         }
 
         let cardBases: [BaseModelRef] = (card?.hasValidMetadata ?? false ? card!.baseModels : []).reduce(into: []) { acc, b in
-            if !acc.contains(where: { $0.id.lowercased() == b.value.lowercased() }) {
-                acc.append(BaseModelRef(id: b.value, kind: ModelReference.classify(b.value),
-                                        evidence: [Evidence("the card's base_model names it", at: b.location)]))
+            let id = ModelReference.id(b.value)
+            if !acc.contains(where: { $0.id.lowercased() == id.lowercased() }) {
+                let why = id == b.value ? "the card's base_model names it" : "the card's base_model names it as the URL \(b.value)"
+                acc.append(BaseModelRef(id: id, kind: ModelReference.classify(id), evidence: [Evidence(why, at: b.location)]))
             }
         }
 

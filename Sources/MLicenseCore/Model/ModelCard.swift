@@ -184,6 +184,97 @@ public struct ModelCard: Sendable {
         return nil
     }
 
+    /// The YAML of the first fenced block anywhere in the body that holds a mergekit
+    /// configuration (a line starting `merge_method:`, `slices:` or `models:`), when no block
+    /// follows a "Configuration" heading: cards write it under any heading.
+    public var mergekitBlock: (yaml: [UInt8], range: Range<Int>, firstLine: Int)? {
+        if let b = configurationBlock { return b }
+        for block in fencedBlocks where block.isYAML {
+            let lines = block.text.split(separator: "\n")
+            let hasMethod = lines.contains { $0.hasPrefix("merge_method:") }
+            let hasModels = lines.contains { $0.hasPrefix("slices:") || $0.hasPrefix("models:") }
+            if hasMethod && hasModels { return (Array(bytes[block.range]), block.range, block.firstLine) }
+        }
+        return nil
+    }
+
+    /// A fenced code block of the body: its byte range (inside the fences), first line, and
+    /// whether its info string is empty, `yaml` or `yml`.
+    struct FencedBlock {
+        var range: Range<Int>
+        var firstLine: Int
+        var isYAML: Bool
+        var text: Substring
+    }
+
+    /// The body's fenced code blocks (``` fences), in order.
+    var fencedBlocks: [FencedBlock] {
+        var out: [FencedBlock] = []
+        var open: (start: Int, line: Int, yaml: Bool)?
+        for l in bodyByteLines {
+            let t = l.text.trimmed(" \t")
+            guard t.hasPrefix("```") else { continue }
+            if let o = open {
+                let r = o.start..<l.range.lowerBound
+                out.append(FencedBlock(range: r, firstLine: o.line, isYAML: o.yaml,
+                                       text: Substring(String(decoding: bytes[r], as: UTF8.self))))
+                open = nil
+            } else {
+                let lang = String(t.dropFirst(3)).trimmed(" \t").lowercased()
+                open = (l.range.upperBound, l.line + 1, lang.isEmpty || lang == "yaml" || lang == "yml")
+            }
+        }
+        return out
+    }
+
+    /// The body's lines as byte ranges (line break excluded, a CR before it too), with their
+    /// 1-based line numbers and text; a line's range ends where the next line begins minus the break.
+    var bodyByteLines: [(line: Int, range: Range<Int>, text: String)] {
+        var out: [(Int, Range<Int>, String)] = []
+        var i = bodyRange.lowerBound
+        var n = bodyFirstLine
+        while i < bytes.count {
+            let end = bytes[i...].firstIndex(of: 0x0A) ?? bytes.count
+            var textEnd = end
+            if textEnd > i, bytes[textEnd - 1] == 0x0D { textEnd -= 1 }
+            out.append((n, i..<(end < bytes.count ? end + 1 : end), String(decoding: bytes[i..<textEnd], as: UTF8.self)))
+            i = end + 1
+            n += 1
+        }
+        return out
+    }
+
+    /// The keys that make a YAML block a model card's metadata.
+    static let metadataKeys: Set<String> = ["license", "license_name", "license_link", "base_model", "base_model_relation"]
+
+    /// When the Hub sees no metadata because the card does not begin with it: a `---` … `---`
+    /// block further down (outside code fences) whose YAML is a mapping with card fields
+    /// (`license`, `base_model`, …). The Hub reads metadata only at the very top
+    /// (huggingface_hub `repocard.py`), so none of it counts.
+    public var misplacedMetadata: (line: Int, keys: [String])? {
+        guard absence == .noOpeningFence else { return nil }
+        let lines = bodyByteLines
+        var inFence = false
+        var i = 0
+        while i < lines.count {
+            let t = lines[i].text.trimmed(" \t")
+            if t.hasPrefix("```") { inFence.toggle() }
+            if !inFence, lines[i].text == "---",
+               let close = lines[(i + 1)...].firstIndex(where: { $0.text == "---" || $0.text.hasPrefix("```") }),
+               lines[close].text == "---", close > i + 1 {
+                let range = lines[i + 1].range.lowerBound..<lines[close].range.lowerBound
+                if let doc = try? YAML.parse(bytes, range: range, firstLine: lines[i + 1].line),
+                   let pairs = doc.root?.mapping {
+                    let keys = pairs.compactMap { $0.key.scalar?.text }
+                    if keys.contains(where: Self.metadataKeys.contains) { return (lines[i].line, keys) }
+                }
+                i = close
+            }
+            i += 1
+        }
+        return nil
+    }
+
     /// What a body line is for ``configurationBlock``, trimmed of spaces and tabs: a fence (and
     /// whether it opens a YAML block), a heading (and whether it mentions "configuration").
     private struct ConfigurationLine {

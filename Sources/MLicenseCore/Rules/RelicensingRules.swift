@@ -10,8 +10,20 @@ extension RuleContext {
             let message = "license is \(declared.display), but \(Clauses.base(b.base)); \(lineage.relation?.noun ?? "a derivative") may only be published under \(allowed)"
             // The base's own license first: the fix keeps its terms, not a sibling the family accepts.
             let own = b.allowed.first { $0.lowercased() == record.id.lowercased() } ?? b.allowed.first
-            return finding(rule, at: licenseLocation, message, notes: notes, base: b.base.id,
-                           fix: relicenseFix(fallback: own), adapterIsDerivative: adapterIsDerivative(under: record))
+            guard var f = finding(rule, at: licenseLocation, message, notes: notes, base: b.base.id,
+                                  fix: relicenseFix(fallback: own), adapterIsDerivative: adapterIsDerivative(under: record))
+            else { return nil }
+            if let condition = record.terms.relicenseConditional {
+                // Other terms are allowed on conditions the card cannot show: check them by hand.
+                f.notes.append("other terms are allowed on conditions: \(condition)")
+                f.severity = min(f.severity, .warning)
+            }
+            if declared.isUnidentified {
+                // A bare `other` names no license: unstated rather than wrong, so a warning.
+                f.notes.append("`other` without license_name, license_link or a LICENSE file states no license, so the base's terms are not stated")
+                f.severity = min(f.severity, .warning)
+            }
+            return f
         }
         // A license stated only in the body: the same check, as a warning at most, at the body line.
         if let (stated, report) = bodyLicense {
