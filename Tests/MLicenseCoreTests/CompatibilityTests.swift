@@ -193,3 +193,109 @@ struct OneRoundFixTests {
         #expect(!again.findings.contains { $0.severity == .error })
     }
 }
+
+@Suite("CC and GPL freedom (CCf, FSFf)")
+struct FreedomTests {
+    func findings(_ card: String, config: String) throws -> [Finding] {
+        try InMemoryRepository.lint(["README.md": card], configuration: config).findings
+    }
+
+    @Test("CC BY merged with a restriction-adding base is ML212 at that base; with Apache it is not")
+    func ccMerge() throws {
+        let config = "base-licenses:\n  x/cc: cc-by-4.0\n"
+        for other in ["meta-llama/Llama-3.1-8B", "google/gemma-2-9b", "CompVis/stable-diffusion-v1-4", "Qwen/Qwen2.5-3B-Instruct"] {
+            let f = try findings("---\nlicense: other\nlicense_name: combined\nbase_model:\n- x/cc\n- \(other)\n---\n", config: config)
+            #expect(f.contains { $0.code == "ML212" && $0.severity == .error && $0.location.line == 6 }, "\(other): \(f.map(\.message))")
+        }
+        let clean = try findings("---\nlicense: apache-2.0\nbase_model:\n- x/cc\n- mistralai/Mistral-7B-v0.1\n---\n", config: config)
+        #expect(!clean.contains { $0.code == "ML212" })
+    }
+
+    @Test("a CC BY base's derivative under a restricting license: error for a quantized copy, warning for a finetune; CC BY-NC is fine")
+    func ccDerivative() throws {
+        let config = "base-licenses:\n  x/cc: cc-by-4.0\n"
+        let q = try findings("---\nlicense: llama3.1\nbase_model: x/cc\nbase_model_relation: quantized\n---\n", config: config)
+        #expect(q.contains { $0.code == "ML212" && $0.severity == .error })
+        let ft = try findings("---\nlicense: gemma\nbase_model: x/cc\n---\n", config: config)
+        #expect(ft.contains { $0.code == "ML212" && $0.severity == .warning })
+        let nc = try findings("---\nlicense: cc-by-nc-4.0\nbase_model: x/cc\n---\n", config: config)
+        #expect(!nc.contains { $0.code == "ML212" })
+    }
+
+    @Test("a ShareAlike base with a restricting base is ML206 alone (no ML212 twice over)")
+    func shareAlikeIsML206() throws {
+        let f = try findings("---\nlicense: cc-by-sa-4.0\nbase_model:\n- x/sa\n- meta-llama/Llama-3.1-8B\n---\n",
+                             config: "base-licenses:\n  x/sa: cc-by-sa-4.0\n")
+        #expect(f.contains { $0.code == "ML206" })
+        #expect(!f.contains { $0.code == "ML212" })
+    }
+
+    @Test("FSFf: a GPL base merged with a base that adds restrictions leaves no license (GPL-3.0 §10)")
+    func gplMerge() throws {
+        for other in ["meta-llama/Llama-3.1-8B", "google/gemma-2-9b", "CompVis/stable-diffusion-v1-4", "Qwen/Qwen2.5-3B-Instruct",
+                      "mistralai/Ministral-8B-Instruct-2410"] {
+            let f = try findings("---\nlicense: gpl-3.0\nbase_model:\n- x/gpl\n- \(other)\n---\n", config: "base-licenses:\n  x/gpl: gpl-3.0\n")
+            #expect(f.contains { $0.code == "ML206" && $0.severity == .error }, "\(other): \(f.map(\.message))")
+        }
+        let ok = try findings("---\nlicense: gpl-3.0\nbase_model:\n- x/gpl\n- mistralai/Mistral-7B-v0.1\n---\n", config: "base-licenses:\n  x/gpl: gpl-3.0\n")
+        #expect(!ok.contains { $0.severity == .error })
+    }
+
+    @Test("ML207 only against another LLM: a vision encoder with a Llama 3 LLM is not a breach; an unknown kind still is")
+    func exclusivityKinds() throws {
+        let vlm = try findings("---\nlicense: llama3\nbase_model:\n- google/siglip-so400m-patch14-384\n- meta-llama/Meta-Llama-3-8B-Instruct\nbase_model_relation: merge\n---\n", config: "")
+        #expect(!vlm.contains { $0.code == "ML207" })
+        let declaredKind = try findings("---\nlicense: llama3\nbase_model:\n- x/enc\n- meta-llama/Meta-Llama-3-8B-Instruct\n---\n",
+                                        config: "base-licenses:\n  x/enc: {license: mit, kind: vision-encoder}\n")
+        #expect(!declaredKind.contains { $0.code == "ML207" })
+        let unknownKind = try findings("---\nlicense: llama3\nbase_model:\n- x/enc\n- meta-llama/Meta-Llama-3-8B-Instruct\n---\n",
+                                       config: "base-licenses:\n  x/enc: mit\n")
+        #expect(unknownKind.contains { $0.code == "ML207" })
+        let llm = try findings("---\nlicense: llama3\nbase_model:\n- Qwen/Qwen2.5-7B-Instruct\n- meta-llama/Meta-Llama-3-8B-Instruct\n---\n", config: "")
+        #expect(llm.contains { $0.code == "ML207" })
+    }
+}
+
+@Suite("custom license terms and base resolution corner cases")
+struct CustomTermsTests {
+    @Test("a base_model written as a Hub URL resolves to its id")
+    func urlBase() throws {
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: apache-2.0\nbase_model: https://huggingface.co/meta-llama/Llama-3.1-8B\n---\n"])
+        #expect(r.models.first?.bases.first?.id == "meta-llama/Llama-3.1-8B")
+        #expect(r.findings.contains { $0.code == "ML204" && $0.severity == .error })
+    }
+
+    @Test("a base under other with unknown terms is a warning (terms unknown), never a silent pass")
+    func termsUnknown() throws {
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: apache-2.0\nbase_model: acme/m\n---\n"],
+                                            configuration: "base-licenses:\n  acme/m: {license: other, license-name: acme-license}\n")
+        #expect(r.findings.contains { $0.code == "ML103" && $0.severity == .warning && $0.message.contains("terms unknown") })
+    }
+
+    @Test("a company's own license stated in .mlicense.yml is checked: NC, ND, ShareAlike, allowed derivative licenses")
+    func customTerms() throws {
+        func codes(_ declared: String, _ terms: String) throws -> Set<String> {
+            let r = try InMemoryRepository.lint(["README.md": "---\n\(declared)\nbase_model: acme/m\n---\n"],
+                                                configuration: "base-licenses:\n  acme/m: {license: other, license-name: acme}\nlicenses:\n  acme:\n\(terms)")
+            return Set(r.findings.filter { $0.severity == .error }.map(\.code))
+        }
+        #expect(try codes("license: apache-2.0", "    non-commercial: true\n") == ["ML203"])
+        #expect(try codes("license: apache-2.0", "    no-derivatives: true\n") == ["ML201"])
+        #expect(try codes("license: apache-2.0", "    share-alike: true\n") == ["ML202"])
+        #expect(try codes("license: apache-2.0", "    use-restrictions: true\n") == ["ML205"])
+        #expect(try codes("license: other\nlicense_name: acme", "    share-alike: true\n").isEmpty)
+        #expect(try codes("license: cc-by-nc-4.0", "    derivatives: [cc-by-nc-4.0]\n").isEmpty)
+        #expect(try codes("license: mit", "    derivatives: [cc-by-nc-4.0]\n") == ["ML204"])
+        #expect(try codes("license: mit", "    copy-required: true\n").isEmpty)
+    }
+
+    @Test("a bad custom terms entry is a configuration error naming the line")
+    func badTerms() {
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(Array("licenses:\n  acme:\n    non-commercial: maybe\n".utf8), path: ".mlicense.yml")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(Array("base-licenses:\n  x/y: {license: mit, kind: robot}\n".utf8), path: ".mlicense.yml")
+        }
+    }
+}
