@@ -99,7 +99,9 @@ public struct LicenseCopyMissingRule: Rule {
         relations: [.finetune, .quantized, .merge, .adapter],
         whatItChecks: """
             A base's license requires giving recipients a copy (Llama, Gemma, RAIL, Qwen, Apache-2.0, the CC \
-            licenses' link) and the model has neither a LICENSE/COPYING file nor `license_link` in its card.
+            licenses' link) and the model has neither a LICENSE/COPYING file nor `license_link` in its card. For a \
+            merge of bases whose licenses must travel together (Llama and Gemma, Llama and Qwen), each license's \
+            text must be among the LICENSE/NOTICE files (found by the license's name).
             """,
         whyItMatters: """
             Llama §1.b.i: "provide a copy of this Agreement with any such Llama Materials"; Apache-2.0 §4(a); \
@@ -109,13 +111,20 @@ public struct LicenseCopyMissingRule: Rule {
         triggering: [
             .card("---\nlicense: ↓llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
             .card("---\nlicense: ↓creativeml-openrail-m\nbase_model: CompVis/stable-diffusion-v1-4\n---\n"),
+            RuleExample(["README.md": "---\nlicense: ↓other\nlicense_name: llama3.1-and-gemma\nbase_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n---\n",
+                         "LICENSE": "Llama 3.1 Community License Agreement\n"],
+                        comment: "a merge of Llama 3.1 and Gemma ships only the Llama text"),
         ],
         nonTriggering: [
             RuleExample(["README.md": "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n", "LICENSE": "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\n"]),
             .card("---\nlicense: llama3.1\nlicense_link: https://www.llama.com/llama3_1/license/\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            RuleExample(["README.md": "---\nlicense: other\nlicense_name: llama3.1-and-gemma\nbase_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n---\n",
+                         "LICENSE-llama3.1": "Llama 3.1 Community License Agreement\n", "LICENSE-gemma": "Gemma Terms of Use\n"],
+                        comment: "a merge of two restricted families ships both texts"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] {
+        if c.lineage.relation == .merge, c.compatibility.needsCombinedLicense { return combinedTexts(c) }
         guard !c.hasLicenseText else { return [] }
         guard let b = c.bases.first(where: { $0.record?.terms.copyRequired == true }), let r = b.record else { return [] }
         return [c.finding(Self.description, at: c.licenseLocation,
@@ -126,6 +135,24 @@ public struct LicenseCopyMissingRule: Rule {
 }
 
 /// ML211: a required "Built with …" line is missing from the README.
+extension LicenseCopyMissingRule {
+    /// A merge that carries several licenses together (`license: other` naming them): each one's
+    /// text must be shipped, so the LICENSE/COPYING files' text is searched for each license's name.
+    func combinedTexts(_ c: RuleContext) -> [Finding] {
+        // The license files only: a NOTICE names the licenses without being their text.
+        let shipped = c.model.files(withPrefix: ["license", "copying"]).compactMap { f in
+            f.content.bytes.map { String(decoding: $0, as: UTF8.self) }
+        }.joined(separator: "\n")
+        return c.combinedLicenses.filter { $0.terms.copyRequired && !NoticeMissingRule.contains(shipped, $0.name) }.compactMap { r in
+            let b = c.bases.first { $0.record?.id == r.id }
+            return c.finding(Self.description, at: c.licenseLocation,
+                             "the merge carries \(r.name) (base \(b?.id ?? r.id)) but ships no copy of it: every base's license text goes with a merge published under `other`",
+                             notes: [Clauses.keep(r)], base: b?.id,
+                             fix: Fix(.displayOnly, "add the text of \(r.name) to \(c.model.filePath("LICENSE")) or a LICENSE-\(r.id) file" + (r.url.map { " (\($0))" } ?? "")))
+        }
+    }
+}
+
 public struct AttributionMissingRule: Rule {
     public init() {}
 

@@ -7,7 +7,12 @@ extension RuleContext {
             var notes = [Clauses.keep(record)]
             notes.append(contentsOf: b.base.ref.evidence.prefix(2).map { "\($0.description) (\($0.location.display))" })
             if let n = adapterNote(record, rule: rule) { notes.append(n) }
-            let message = "license is \(declared.display), but \(Clauses.base(b.base)); \(lineage.relation?.noun ?? "a derivative") may only be published under \(allowed)"
+            var message = "license is \(declared.display), but \(Clauses.base(b.base)); \(lineage.relation?.noun ?? "a derivative") may only be published under \(allowed)"
+            if compatibility.needsCombinedLicense {
+                let names = combinedLicenses.map(\.id).joined(separator: " and ")
+                message += "; no single license id satisfies \(names) at once: the merge needs `license: other` with a license_name naming them"
+                notes.append("ship each license's text (LICENSE files) and a NOTICE with every required notice (ML209, ML210)")
+            }
             // The base's own license first: the fix keeps its terms, not a sibling the family accepts.
             let own = b.allowed.first { $0.lowercased() == record.id.lowercased() } ?? b.allowed.first
             guard var f = finding(rule, at: licenseLocation, message, notes: notes, base: b.base.id,

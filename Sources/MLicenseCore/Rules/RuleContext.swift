@@ -94,9 +94,31 @@ public struct RuleContext: Sendable {
         return Fix(applicability, "set license to \(id)", .setLicense(id: id, otherName: nil, link: nil))
     }
 
+    /// The licenses a merge that needs a combined license must carry: each restricted base's
+    /// license, once, in base order.
+    public var combinedLicenses: [LicenseRecord] {
+        var seen = Set<String>()
+        return bases.compactMap(\.record).filter { r in
+            guard case .only = r.terms.derivatives else { return false }
+            return seen.insert(r.id.lowercased()).inserted
+        }
+    }
+
+    /// For a merge whose bases' licenses no single id satisfies: `license: other` with a
+    /// `license_name` naming every one (`llama3.1-and-gemma`), an unsafe fix (the texts must be
+    /// added by hand).
+    public var combinedLicenseFix: Fix? {
+        guard compatibility.needsCombinedLicense else { return nil }
+        let name = combinedLicenses.map { $0.id.lowercased() }.joined(separator: "-and-")
+        guard !name.isEmpty else { return nil }
+        return Fix(.unsafe, "set license to other with license_name \(name), and add each license's text and a NOTICE with every required notice",
+                   .setLicense(id: "other", otherName: name, link: nil))
+    }
+
     /// The fix for a declared license that does not honour the bases: safe when exactly one license
     /// satisfies every base, unsafe when `fallback` is one choice among several.
     public func relicenseFix(fallback: String?) -> Fix? {
+        if let combined = combinedLicenseFix { return combined }
         if let only = compatibility.onlyAnswer { return setLicenseFix(only, .safe) }
         if let f = fallback { return setLicenseFix(f, .unsafe) }
         return nil
