@@ -71,6 +71,9 @@ public struct Lineage: Sendable {
     public var undeclaredBases: [BaseModelRef]
     /// Where the card and the files disagree (ML102).
     public var conflicts: [LineageConflict]
+    /// Models the card's body names (links, "fine-tuned from …") when nothing else names a base:
+    /// weak evidence, reported by ML101 but not used as bases.
+    public var bodyHints: [BaseModelRef] = []
     /// For an adapter: what kind, when the files show it.
     public var adapterKind: AdapterKind? = nil
     /// For an adapter: what shows its kind, for messages.
@@ -127,6 +130,38 @@ public enum LineageInference {
         return quantizedNameTokens.first { t in tokens.contains { $0 == t } }
     }
 
+    /// What the card's body says about the bases when neither the card nor the files name one.
+    /// Strong: the body names exactly one model as what this one is a quantization of ("GGUF quants
+    /// of X") and the repository shows a quantization (GGUF files, a quantizer's config, a
+    /// quantized name or tag): that model is the base. Everything else the body names is a hint.
+    static func bodyEvidence(_ card: ModelCard, model: ModelRepo, name: String) -> (bases: [BaseModelRef], hints: [BaseModelRef]) {
+        let lowerName = name.lowercased()
+        let mentions = card.bodyModelMentions.filter { m in
+            // A link to the model's own page is not a base.
+            (m.id.split(separator: "/").last.map { $0.lowercased() != lowerName } ?? true)
+        }
+        guard !mentions.isEmpty else { return ([], []) }
+        func ref(_ m: BodyModelMention, _ strength: String) -> BaseModelRef {
+            let why = m.phrase.map { "the card's body says \"\($0)\" it (\(strength))" } ?? "the card's body links to it (\(strength))"
+            return BaseModelRef(id: m.id, kind: .hub, evidence: [Evidence(why, at: m.location)])
+        }
+        let quantizedOf = Set(mentions.filter { $0.kind == .quantizedFrom }.map { $0.id.lowercased() })
+        let tags = card.hasValidMetadata ? card.tags : []
+        let showsQuantization = model.files.contains { $0.name.lowercased().hasSuffix(".gguf") } || model.config?.quantMethod != nil
+            || model.file(named: "quantize_config.json") != nil
+            || quantizedNameSuffixes.contains { lowerName.hasSuffix($0) } || quantizedNameToken(in: lowerName) != nil
+            || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml"].contains($0) }
+        if quantizedOf.count == 1, showsQuantization, let m = mentions.first(where: { $0.kind == .quantizedFrom }) {
+            return ([ref(m, "and the repository is a quantization: strong evidence")], [])
+        }
+        var hints: [BaseModelRef] = []
+        for m in mentions.sorted(by: { ($0.kind == .link ? 1 : 0) < ($1.kind == .link ? 1 : 0) })
+        where !hints.contains(where: { $0.id.lowercased() == m.id.lowercased() }) && hints.count < 3 {
+            hints.append(ref(m, "a weak hint"))
+        }
+        return ([], hints)
+    }
+
     /// The lineage of `model`, named `name` (for name-based evidence), with an optional override.
     public static func infer(_ model: ModelRepo, name: String, override: LineageOverride? = nil) -> Lineage {
         let card = model.card
@@ -163,6 +198,7 @@ public enum LineageInference {
 
         var bases: [BaseModelRef]
         var undeclared: [BaseModelRef] = []
+        var bodyHints: [BaseModelRef] = []
         var conflicts: [LineageConflict] = []
         if let o = override, !o.baseModels.isEmpty {
             bases = o.baseModels.map {
@@ -187,6 +223,9 @@ public enum LineageInference {
                 bases = [BaseModelRef(id: id, kind: .hub, evidence: [Evidence("the card's model_link points at it", at: link.location)])]
             } else if let p = model.config?.nameOrPath, ModelReference.classify(p.value) == .hub, p.value.contains("/") {
                 bases = [BaseModelRef(id: p.value, kind: .hub, evidence: [Evidence("config.json _name_or_path names it (a weak hint)", at: p.location)])]
+            } else if let card {
+                (bases, bodyHints) = bodyEvidence(card, model: model, name: name)
+                undeclared = bases
             }
         }
 
@@ -294,11 +333,14 @@ public enum LineageInference {
         }
         if bases.isEmpty, source != .config {
             // Without a base, a relation has nothing to relate to: an original model.
-            return Lineage(relation: nil, relationSource: source, relationEvidence: evidence, bases: [],
-                           undeclaredBases: [], conflicts: conflicts)
+            var original = Lineage(relation: nil, relationSource: source, relationEvidence: evidence, bases: [],
+                                   undeclaredBases: [], conflicts: conflicts)
+            original.bodyHints = bodyHints
+            return original
         }
         var lineage = Lineage(relation: relation, relationSource: source, relationEvidence: evidence, bases: bases,
                               undeclaredBases: undeclared, conflicts: conflicts)
+        lineage.bodyHints = bodyHints
         if relation == .adapter {
             if weightDelta {
                 lineage.adapterKind = .weightDelta

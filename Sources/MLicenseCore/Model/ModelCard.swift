@@ -17,6 +17,27 @@ public struct CardField: Sendable {
     }
 }
 
+/// A model the card's body names, with the phrase that says how it relates.
+public struct BodyModelMention: Sendable, Hashable {
+    /// How the body relates the model to this one.
+    public enum Kind: String, Sendable, Hashable {
+        /// "GGUF quants of", "quantized version of", …
+        case quantizedFrom
+        /// "fine-tuned from", "fine-tuned version of", …
+        case finetunedFrom
+        /// A link with no lineage phrase on its line.
+        case link
+    }
+    /// The Hub id.
+    public var id: String
+    /// How it is named.
+    public var kind: Kind
+    /// The phrase, when there is one.
+    public var phrase: String?
+    /// Where.
+    public var location: SourceLocation
+}
+
 /// A model card (README.md): its front matter as the Hub reads it, the fields that matter for
 /// lineage and licensing, and the body.
 public struct ModelCard: Sendable {
@@ -135,7 +156,8 @@ public struct ModelCard: Sendable {
         let text = body
         var result: [(Int, Substring)] = []
         var n = bodyFirstLine
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on it as on "\n".
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             result.append((n, line.hasSuffix("\r") ? line.dropLast() : line))
             n += 1
         }
@@ -344,6 +366,74 @@ public struct ModelCard: Sendable {
             return Located(value, at: SourceLocation(path: path, line: n, column: 1))
         }
         return nil
+    }
+
+    /// Phrases of the body that say what a model was made from, and what they make it.
+    static let lineagePhrases: [(phrase: String, kind: BodyModelMention.Kind)] = [
+        ("gguf quants of", .quantizedFrom), ("quants of", .quantizedFrom), ("quantized version of", .quantizedFrom),
+        ("quantised version of", .quantizedFrom), ("quantization of", .quantizedFrom), ("quantizations of", .quantizedFrom),
+        ("quantized from", .quantizedFrom), ("gguf version of", .quantizedFrom), ("gguf format of", .quantizedFrom),
+        ("gguf conversion of", .quantizedFrom), ("gguf model files for", .quantizedFrom), ("model files for", .quantizedFrom),
+        ("fine-tuned from", .finetunedFrom), ("finetuned from", .finetunedFrom), ("fine-tuned version of", .finetunedFrom),
+        ("finetuned version of", .finetunedFrom), ("fine-tune of", .finetunedFrom), ("finetune of", .finetunedFrom),
+        ("fine-tuned on top of", .finetunedFrom), ("trained on top of", .finetunedFrom),
+    ]
+
+    /// The models the body names, outside code blocks: `huggingface.co/ORG/NAME` links and
+    /// backticked or linked `org/name` ids, each with the lineage phrase of its line ("GGUF quants
+    /// of", "fine-tuned from", …) when there is one. Weak evidence: the Hub does not read the body.
+    public var bodyModelMentions: [BodyModelMention] {
+        var out: [BodyModelMention] = []
+        var inFence = false
+        for (n, line) in bodyLines {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("```") { inFence.toggle(); continue }
+            guard !inFence, line.contains("/") else { continue }
+            let lower = line.lowercased()
+            let phrase = Self.lineagePhrases.first { lower.contains($0.phrase) }
+            for (id, column) in Self.modelIDs(in: String(line)) where !out.contains(where: { $0.id.lowercased() == id.lowercased() && $0.kind == (phrase?.kind ?? .link) }) {
+                out.append(BodyModelMention(id: id, kind: phrase?.kind ?? .link, phrase: phrase?.phrase,
+                                            location: SourceLocation(path: path, line: n, column: column)))
+            }
+        }
+        return out
+    }
+
+    /// The Hub model ids a line names: `huggingface.co/org/name` URLs, and `org/name` in
+    /// backticks or as a markdown link's text; with their 1-based columns.
+    static func modelIDs(in line: String) -> [(String, Int)] {
+        var found: [(String, Int)] = []
+        let chars = Array(line)
+        func column(_ i: Int) -> Int { String(chars[..<i]).unicodeScalars.count + 1 }
+        let stops: Set<Character> = [" ", "\t", ")", "(", "]", "[", "\"", "'", ">", "<", ",", "`", "*"]
+        var i = 0
+        while i < chars.count {
+            // A URL.
+            if chars[i] == "h", String(chars[i..<min(chars.count, i + 8)]).lowercased().hasPrefix("http") {
+                var j = i
+                while j < chars.count, !stops.contains(chars[j]) { j += 1 }
+                let url = String(chars[i..<j])
+                if let id = ModelReference.hubID(fromURL: url) { found.append((id, column(i))) }
+                i = j
+                continue
+            }
+            // `org/name` or [org/name](…).
+            if chars[i] == "`" || chars[i] == "[" {
+                let close: Character = chars[i] == "`" ? "`" : "]"
+                if let end = chars[(i + 1)...].firstIndex(of: close) {
+                    let text = String(chars[(i + 1)..<end]).trimmed(" \t")
+                    if text.contains("/"), ModelReference.classify(text) == .hub,
+                       !found.contains(where: { $0.0.lowercased() == text.lowercased() }) {
+                        found.append((text, column(i + 1)))
+                    }
+                }
+            }
+            i += 1
+        }
+        // A link and its text naming the same model count once.
+        var unique: [(String, Int)] = []
+        for f in found where !unique.contains(where: { $0.0.lowercased() == f.0.lowercased() }) { unique.append(f) }
+        return unique
     }
 
     /// Whether the body contains `text`, ignoring case.
