@@ -74,6 +74,8 @@ public struct NoticeMissingRule: Rule {
     }
 
     public func check(_ c: RuleContext) -> [Finding] {
+        // A separate conditioning network ships none of the base's material: no notice travels.
+        if c.lineage.adapterKind == .conditioningNetwork { return [] }
         let shipped = c.shippedText(includeCard: false)
         var seen = Set<String>()
         return c.bases.compactMap { b in
@@ -121,9 +123,12 @@ public struct LicenseCopyMissingRule: Rule {
             RuleExample(["README.md": "---\nlicense: other\nlicense_name: llama3.1-and-gemma\nbase_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n---\n",
                          "LICENSE-llama3.1": "Llama 3.1 Community License Agreement\n", "LICENSE-gemma": "Gemma Terms of Use\n"],
                         comment: "a merge of two restricted families ships both texts"),
+            .card("---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- t2i-adapter\n---\n",
+                  comment: "a T2I-Adapter holds none of the base's weights"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] {
+        if c.lineage.adapterKind == .conditioningNetwork { return [] }
         if c.lineage.relation == .merge, c.compatibility.needsCombinedLicense { return combinedTexts(c) }
         guard !c.hasLicenseText else { return [] }
         guard let b = c.bases.first(where: { $0.record?.terms.copyRequired == true }), let r = b.record else { return [] }
@@ -202,7 +207,8 @@ public struct NonModelLicenseRule: Rule {
         defaultSeverity: .info,
         whatItChecks: """
             The card's license is a software or content license (Apache, MIT, BSD, GPL family, Creative Commons, \
-            …) rather than one written for models (OpenRAIL, Llama, Gemma, OpenMDW, ModelGo, …).
+            …) rather than one written for models (OpenRAIL, Llama, Gemma, OpenMDW, ModelGo, …), and it is not \
+            simply a base's own license passed on.
             """,
         whyItMatters: """
             Software licenses speak of source code and object code, CC licenses of works and adaptations; how \
@@ -217,11 +223,15 @@ public struct NonModelLicenseRule: Rule {
         nonTriggering: [
             .card("---\nlicense: openmdw-1.1\n---\n"),
             .card("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("---\nlicense: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\n---\n",
+                  comment: "the base's own license, kept: nothing to act on"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] {
         guard let r = c.declared.record, !r.terms.writtenForModels, r.terms.family != .special,
               let f = c.card?.license else { return [] }
+        // Keeping a base's own license is nothing to act on: the publisher passed on what it received.
+        if c.bases.contains(where: { $0.record?.id == r.id }) { return [] }
         return [c.finding(Self.description, at: f.location,
                           "\(r.name) was written for software or content, not for model weights",
                           fix: Fix(.displayOnly, "consider a license written for models"))].compactMap { $0 }

@@ -93,8 +93,9 @@ public struct NoncommercialDroppedRule: Rule {
             allows commercial use.
             """,
         whyItMatters: """
-            The NonCommercial term binds the material and what is adapted from it (CC BY-NC 4.0 §1(i), §2(a)(1)); \
-            a permissive label invites commercial users into a breach. The paper's CC-family (CCf) row.
+            The NonCommercial term binds the material and what is adapted from it (CC BY-NC 4.0 §1(i), §2(a)(1); \
+            the Qwen Research, Mistral Research and FLUX.1 [dev] licenses likewise): the limit stays whatever the \
+            derivative's label says, so a permissive label only invites commercial users into a breach.
             """,
         fix: "Set `license:` to a non-commercial license the base allows (its own, safe when it is the only answer).",
         triggering: [
