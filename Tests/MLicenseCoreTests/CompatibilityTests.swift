@@ -84,12 +84,18 @@ struct CompatibilityTests {
         let t2i = "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- t2i-adapter\n---\n"
         #expect(try codes(t2i).isEmpty)
         #expect(try codes(t2i, atLeast: .warning).contains("ML205"))
-        let controlnet = ["README.md": "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\n---\n",
-                          "config.json": "{\"_class_name\": \"ControlNetModel\", \"_diffusers_version\": \"0.20.0\"}"]
-        let result = try InMemoryRepository.lint(controlnet)
+        let t2iConfig = ["README.md": "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\n---\n",
+                         "config.json": "{\"_class_name\": \"T2IAdapter\", \"_diffusers_version\": \"0.20.0\"}"]
+        let result = try InMemoryRepository.lint(t2iConfig)
         #expect(result.models.first?.lineage.relation == .adapter)
         #expect(result.models.first?.lineage.adapterKind == .conditioningNetwork)
         #expect(!result.findings.contains { $0.severity == .error })
+        // A ControlNet starts from a trainable copy of SDXL's encoder: a derivative.
+        let controlnet = ["README.md": "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\n---\n",
+                          "config.json": "{\"_class_name\": \"ControlNetModel\", \"_diffusers_version\": \"0.20.0\"}"]
+        let cn = try InMemoryRepository.lint(controlnet)
+        #expect(cn.models.first?.lineage.adapterKind == .weightDelta)
+        #expect(cn.findings.contains { $0.code == "ML205" && $0.severity == .error })
         // PEFT files make it a weight delta whatever the tags say.
         let peft = ["README.md": "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- controlnet\n---\n",
                     "adapter_config.json": "{\"peft_type\": \"LORA\", \"base_model_name_or_path\": \"stabilityai/stable-diffusion-xl-base-1.0\"}"]

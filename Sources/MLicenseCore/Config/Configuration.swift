@@ -5,7 +5,7 @@ public enum AdapterMode: String, Sendable, Hashable, Codable {
     /// The default: the base's license decides. Where its definition of a derivative covers an
     /// adapter trained on the model (``LicenseTerms/adapterDerivative``: Llama, Gemma, RAIL,
     /// FLUX.1 [dev], Mistral, Qwen, …), the relicensing rules are errors as for any derivative;
-    /// elsewhere, and for a separate conditioning network (T2I-Adapter, ControlNet), warnings.
+    /// elsewhere, and for a separate conditioning network trained from scratch (T2I-Adapter), warnings.
     case byLicense = "by-license"
     /// Relicensing rules are warnings for every adapter.
     case lenient

@@ -21,8 +21,9 @@ public enum AdapterKind: String, Sendable, Hashable, Codable {
     /// A PEFT/LoRA-style delta of the base's own weights (adapter_config.json, adapter weights,
     /// a GGUF LoRA, `library_name: peft`, tagged `lora`): a modification of the base.
     case weightDelta = "weight-delta"
-    /// A separate network trained against a frozen base that conditions it (T2I-Adapter,
-    /// ControlNet): it holds none of the base's weights.
+    /// A separate network trained from scratch against a frozen base that conditions it
+    /// (T2I-Adapter): it holds none of the base's weights. (A ControlNet starts from a copy of the
+    /// base's encoder and is a weight delta in this sense.)
     case conditioningNetwork = "conditioning-network"
 }
 
@@ -103,10 +104,15 @@ public enum LineageInference {
     static let quantizedNameSuffixes = ["-gguf", "-ggml", "-gptq", "-awq", "-exl2", "-exl3", "-bnb-4bit", "-bnb-8bit",
                                         "-4bit", "-8bit", "-fp8", "-mlx", "-int4", "-int8"]
 
-    /// diffusers classes of separate conditioning networks (config.json `_class_name`).
-    static let conditioningClasses: Set<String> = ["T2IAdapter", "MultiAdapter", "ControlNetModel", "ControlNetXSAdapter",
-                                                    "FluxControlNetModel", "SD3ControlNetModel", "ControlNetUnionModel",
-                                                    "SparseControlNetModel", "HunyuanDiT2DControlNetModel"]
+    /// diffusers classes of separate conditioning networks trained from scratch against a frozen
+    /// base (config.json `_class_name`): T2I-Adapter (Mou et al. 2023, "lightweight adapters ... the
+    /// original large T2I model frozen"). They hold none of the base's weights.
+    static let conditioningClasses: Set<String> = ["T2IAdapter", "MultiAdapter"]
+
+    /// diffusers classes of networks that start from a trainable copy of the base's encoder
+    /// (ControlNet, Zhang et al. 2023): they hold modified base weights, like a finetune of part of it.
+    static let copiedEncoderClasses: Set<String> = ["ControlNetModel", "FluxControlNetModel", "SD3ControlNetModel",
+                                                     "ControlNetUnionModel", "SparseControlNetModel", "HunyuanDiT2DControlNetModel"]
 
     /// Name parts that mark quantized copies wherever they stand (`Phi-3-mini-GGUF-imatrix`).
     static let quantizedNameTokens = ["gguf", "ggml", "gptq", "awq", "exl2", "exl3", "imatrix"]
@@ -232,7 +238,7 @@ public enum LineageInference {
         // Relation evidence, strong then weak.
         var strong: [(Relation, Evidence)] = []
         var weak: [(Relation, Evidence)] = []
-        // A separate conditioning network (T2I-Adapter, ControlNet): an adapter that holds none of
+        // A separate conditioning network trained from scratch (T2I-Adapter): an adapter that holds none of
         // the base's weights.
         var conditioning: [Evidence] = []
         if let a = model.adapter {
@@ -265,8 +271,12 @@ public enum LineageInference {
         for t in tags {
             switch t {
             case "lora", "peft", "qlora", "lycoris", "dora": weak.append((.adapter, Evidence("the card is tagged `\(t)`", at: tagLocation)))
-            case "t2i-adapter", "controlnet", "controlnet-union":
+            case "t2i-adapter":
                 conditioning.append(Evidence("the card is tagged `\(t)`", at: tagLocation))
+            case "controlnet", "controlnet-union", "ip-adapter":
+                // A ControlNet starts from a trainable copy of the base's encoder, an IP-Adapter from
+                // its cross-attention weights: they hold (modified) base weights.
+                weak.append((.adapter, Evidence("the card is tagged `\(t)`, a network initialised from the base's weights", at: tagLocation)))
             case "merge", "mergekit", "lazymergekit": weak.append((.merge, Evidence("the card is tagged `\(t)`", at: tagLocation)))
             case "gguf", "gptq", "awq", "exl2", "ggml", "4-bit", "8-bit", "bitsandbytes":
                 weak.append((.quantized, Evidence("the card is tagged `\(t)`", at: tagLocation)))
@@ -276,8 +286,12 @@ public enum LineageInference {
         if let lib = card?.hasValidMetadata == true ? card?.string("library_name") : nil, lib.value.lowercased() == "peft" {
             weak.append((.adapter, Evidence("the card's library_name is peft", at: lib.location)))
         }
-        if let c = model.config?.className, Self.conditioningClasses.contains(c.value) {
-            conditioning.insert(Evidence("config.json _class_name is \(c.value)", at: c.location), at: 0)
+        if let c = model.config?.className {
+            if Self.conditioningClasses.contains(c.value) {
+                conditioning.insert(Evidence("config.json _class_name is \(c.value)", at: c.location), at: 0)
+            } else if Self.copiedEncoderClasses.contains(c.value) {
+                strong.append((.adapter, Evidence("config.json _class_name is \(c.value), a network initialised from a copy of the base's encoder", at: c.location)))
+            }
         }
         if let q = card?.hasValidMetadata == true ? card?.field("quantized_by") : nil {
             weak.append((.quantized, Evidence("the card names who quantized it (quantized_by)", at: q.location)))

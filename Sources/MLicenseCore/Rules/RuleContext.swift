@@ -74,7 +74,7 @@ public struct RuleContext: Sendable {
             return "`adapters: lenient` in .mlicense.yml makes this a warning for adapters"
         case .byLicense:
             if lineage.adapterKind == .conditioningNetwork {
-                return "a separate conditioning network (\(lineage.adapterEvidence ?? "T2I-Adapter, ControlNet")) holds none of the base's weights and is not a modification of it: a warning, since \(record.name) may still reach works based on the model"
+                return "a separate conditioning network (\(lineage.adapterEvidence ?? "a T2I-Adapter")) holds none of the base's weights and is not a modification of it: a warning, since \(record.name) may still reach works based on the model"
             }
             if let clause = record.terms.adapterDerivative {
                 return "an adapter trained on the model is a derivative under \(clause)"
