@@ -1,4 +1,5 @@
 import MLicenseCore
+import MLicenseKnowledge
 import MLicenseTestSupport
 import Testing
 
@@ -78,5 +79,29 @@ struct BodyEvidenceTests {
     func plainReadme() throws {
         let r = try InMemoryRepository.lint(["README.md": "# Notes\n\n---\n\nSome text.\n"])
         #expect(r.models.isEmpty)
+    }
+
+    @Test("a GGUF file converted from another repository (general.source.repo_url) names that repository as the base")
+    func ggufSource() throws {
+        var b = GGUFBuilder()
+        b.add("general.architecture", .string("gemma2"))
+        b.add("general.source.repo_url", .string("https://huggingface.co/google/gemma-2-9b-it"))
+        b.add("general.file_type", .uint32(15))
+        b.addTensor("tok_embd.weight", dimensions: [4, 8])
+        let files: [String: [UInt8]] = ["README.md": Array("---\nlicense: apache-2.0\n---\n# gemma gguf\n".utf8),
+                                        "gemma-2-9b-it-Q4_K_M.gguf": b.build()]
+        let r = Linter.lint(LintRequest(snapshot: InMemoryRepository.snapshot(bytes: files), configuration: Configuration(),
+                                        knowledge: BuiltinKnowledge.shared, rootName: "gemma-2-9b-it-GGUF"))
+        let model = try #require(r.models.first)
+        #expect(model.lineage.relation == .quantized)
+        #expect(model.bases.map(\.id) == ["google/gemma-2-9b-it"])
+        #expect(r.findings.contains { $0.code == "ML204" && $0.severity == .error })
+        // Its own repository as the source is no base.
+        var own = GGUFBuilder()
+        own.add("general.source.repo_url", .string("https://huggingface.co/me/my-model"))
+        own.addTensor("tok_embd.weight", dimensions: [4, 8])
+        let mine = Linter.lint(LintRequest(snapshot: InMemoryRepository.snapshot(bytes: ["README.md": Array("---\nlicense: mit\n---\n".utf8), "my-model.gguf": own.build()]),
+                                           configuration: Configuration(), knowledge: BuiltinKnowledge.shared, rootName: "my-model"))
+        #expect(mine.models.first?.bases.isEmpty == true)
     }
 }

@@ -190,8 +190,14 @@ public enum LineageInference {
         for m in model.mergekit {
             for ref in m.models { addFileBase(ref.value, "the mergekit configuration merges it", ref.location) }
         }
+        let lowerName = name.lowercased()
         for g in model.ggufs {
             for b in g.baseModels { addFileBase(b.value, "the GGUF header names it in general.base_model", b.location) }
+            // Converted from another repository (not this one): that repository is what it quantizes.
+            if g.baseModels.isEmpty, let s = g.sourceModel,
+               s.value.split(separator: "/").last.map({ $0.lowercased() != lowerName }) ?? false {
+                addFileBase(s.value, "the GGUF header says it was converted from it (general.source.repo_url)", s.location)
+            }
         }
 
         let cardBases: [BaseModelRef] = (card?.hasValidMetadata ?? false ? card!.baseModels : []).reduce(into: []) { acc, b in
@@ -296,7 +302,6 @@ public enum LineageInference {
         if let q = card?.hasValidMetadata == true ? card?.field("quantized_by") : nil {
             weak.append((.quantized, Evidence("the card names who quantized it (quantized_by)", at: q.location)))
         }
-        let lowerName = name.lowercased()
         if let suffix = quantizedNameSuffixes.first(where: { lowerName.hasSuffix($0) }) {
             weak.append((.quantized, Evidence("the name ends with `\(suffix)`", at: SourceLocation(path: cardPath))))
         } else if let token = quantizedNameToken(in: lowerName) {

@@ -10,15 +10,18 @@ public struct GGUFInfo: Sendable, Hashable {
     public var baseModels: [Located<String>]
     /// Whether `general.type` says `adapter` (a GGUF LoRA).
     public var isAdapter: Bool
+    /// The Hub id of `general.source.repo_url`: the repository the file was converted from.
+    public var sourceModel: Located<String>?
 
     /// Creates a record.
     public init(path: String, license: String? = nil, name: String? = nil, baseModels: [Located<String>] = [],
-                isAdapter: Bool = false) {
+                isAdapter: Bool = false, sourceModel: Located<String>? = nil) {
         self.path = path
         self.license = license
         self.name = name
         self.baseModels = baseModels
         self.isAdapter = isAdapter
+        self.sourceModel = sourceModel
     }
 }
 
