@@ -29,6 +29,15 @@ struct BodyEvidenceTests {
         #expect(r.findings.contains { $0.code == "ML101" && $0.fix?.applicability == .unsafe })
     }
 
+    @Test("a bare link in an original model's card is no hint; in a LoRA's card it is")
+    func bareLinks() throws {
+        let body = "\n# m\n\nCompare with https://huggingface.co/meta-llama/Llama-3.1-8B.\n"
+        let original = try InMemoryRepository.lint(["README.md": "---\nlicense: mit\n---\n" + body], rootName: "m")
+        #expect(!original.findings.contains { $0.code == "ML101" })
+        let lora = try InMemoryRepository.lint(["README.md": "---\nlicense: mit\ntags: [lora]\n---\n" + body], rootName: "m")
+        #expect(lora.findings.contains { $0.code == "ML101" && $0.fix?.applicability == .unsafe })
+    }
+
     @Test("links to the model's own page, datasets, spaces and code blocks name no base")
     func notBases() throws {
         let card = """

@@ -139,9 +139,23 @@ public enum LineageInference {
     /// What the card's body says about the bases when neither the card nor the files name one.
     /// Strong: the body names exactly one model as what this one is a quantization of ("GGUF quants
     /// of X") and the repository shows a quantization (GGUF files, a quantizer's config, a
-    /// quantized name or tag): that model is the base. Everything else the body names is a hint.
+    /// quantized name or tag): that model is the base. Other phrases are hints; a bare link is a
+    /// hint only where the repository shows a derivative's signs.
     static func bodyEvidence(_ card: ModelCard, model: ModelRepo, name: String) -> (bases: [BaseModelRef], hints: [BaseModelRef]) {
         let lowerName = name.lowercased()
+        let tags = card.hasValidMetadata ? card.tags : []
+        let showsQuantization = model.files.contains { $0.name.lowercased().hasSuffix(".gguf") } || model.config?.quantMethod != nil
+            || model.file(named: "quantize_config.json") != nil
+            || quantizedNameSuffixes.contains { lowerName.hasSuffix($0) } || quantizedNameToken(in: lowerName) != nil
+            || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml"].contains($0) }
+        // A bare link is a hint only in a repository that shows it derives from something (a
+        // quantization, adapter or merge sign): original models link to others all the time.
+        let showsDerivative = showsQuantization || model.adapter != nil
+            || tags.contains { ["lora", "peft", "qlora", "merge", "mergekit", "lazymergekit", "finetuned", "fine-tuned"].contains($0) }
+            || (card.hasValidMetadata ? card.string("library_name")?.value.lowercased() == "peft" : false)
+        // Without a derivative's sign only a lineage phrase can name a base: look for one first
+        // (a byte search), so an original model's card is not read line by line.
+        if !showsDerivative, !card.bodyHasLineagePhrase { return ([], []) }
         let mentions = card.bodyModelMentions.filter { m in
             // A link to the model's own page is not a base.
             (m.id.split(separator: "/").last.map { $0.lowercased() != lowerName } ?? true)
@@ -152,17 +166,12 @@ public enum LineageInference {
             return BaseModelRef(id: m.id, kind: .hub, evidence: [Evidence(why, at: m.location)])
         }
         let quantizedOf = Set(mentions.filter { $0.kind == .quantizedFrom }.map { $0.id.lowercased() })
-        let tags = card.hasValidMetadata ? card.tags : []
-        let showsQuantization = model.files.contains { $0.name.lowercased().hasSuffix(".gguf") } || model.config?.quantMethod != nil
-            || model.file(named: "quantize_config.json") != nil
-            || quantizedNameSuffixes.contains { lowerName.hasSuffix($0) } || quantizedNameToken(in: lowerName) != nil
-            || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml"].contains($0) }
         if quantizedOf.count == 1, showsQuantization, let m = mentions.first(where: { $0.kind == .quantizedFrom }) {
             return ([ref(m, "and the repository is a quantization: strong evidence")], [])
         }
         var hints: [BaseModelRef] = []
         for m in mentions.sorted(by: { ($0.kind == .link ? 1 : 0) < ($1.kind == .link ? 1 : 0) })
-        where !hints.contains(where: { $0.id.lowercased() == m.id.lowercased() }) && hints.count < 3 {
+        where (m.kind != .link || showsDerivative) && !hints.contains(where: { $0.id.lowercased() == m.id.lowercased() }) && hints.count < 3 {
             hints.append(ref(m, "a weak hint"))
         }
         return ([], hints)

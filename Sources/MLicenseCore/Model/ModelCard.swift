@@ -211,6 +211,7 @@ public struct ModelCard: Sendable {
     /// follows a "Configuration" heading: cards write it under any heading.
     public var mergekitBlock: (yaml: [UInt8], range: Range<Int>, firstLine: Int)? {
         if let b = configurationBlock { return b }
+        guard ModelDiscovery.contains(bytes, Self.mergeMethodNeedle) else { return nil }
         for block in fencedBlocks where block.isYAML {
             let lines = block.text.split(separator: "\n")
             let hasMethod = lines.contains { $0.hasPrefix("merge_method:") }
@@ -219,6 +220,8 @@ public struct ModelCard: Sendable {
         }
         return nil
     }
+
+    static let mergeMethodNeedle = Array("merge_method:".utf8)
 
     /// A fenced code block of the body: its byte range (inside the fences), first line, and
     /// whether its info string is empty, `yaml` or `yml`.
@@ -266,6 +269,8 @@ public struct ModelCard: Sendable {
         return out
     }
 
+    static let fenceNeedle = Array("\n---".utf8)
+
     /// The keys that make a YAML block a model card's metadata.
     static let metadataKeys: Set<String> = ["license", "license_name", "license_link", "base_model", "base_model_relation"]
 
@@ -274,7 +279,7 @@ public struct ModelCard: Sendable {
     /// (`license`, `base_model`, …). The Hub reads metadata only at the very top
     /// (huggingface_hub `repocard.py`), so none of it counts.
     public var misplacedMetadata: (line: Int, keys: [String])? {
-        guard absence == .noOpeningFence else { return nil }
+        guard absence == .noOpeningFence, ModelDiscovery.contains(bytes, Self.fenceNeedle) else { return nil }
         let lines = bodyByteLines
         var inFence = false
         var i = 0
@@ -379,6 +384,15 @@ public struct ModelCard: Sendable {
         ("fine-tuned on top of", .finetunedFrom), ("trained on top of", .finetunedFrom),
     ]
 
+    /// Whether the body holds one of ``lineagePhrases`` (ASCII case folded; a byte search).
+    public var bodyHasLineagePhrase: Bool {
+        var folded = Array(bytes[bodyRange])
+        for i in folded.indices where folded[i] >= UInt8(ascii: "A") && folded[i] <= UInt8(ascii: "Z") { folded[i] |= 0x20 }
+        return Self.lineagePhraseBytes.contains { ModelDiscovery.contains(folded, $0) }
+    }
+
+    static let lineagePhraseBytes: [[UInt8]] = lineagePhrases.map { Array($0.phrase.utf8) }
+
     /// The models the body names, outside code blocks: `huggingface.co/ORG/NAME` links and
     /// backticked or linked `org/name` ids, each with the lineage phrase of its line ("GGUF quants
     /// of", "fine-tuned from", …) when there is one. Weak evidence: the Hub does not read the body.
@@ -388,11 +402,14 @@ public struct ModelCard: Sendable {
         for (n, line) in bodyLines {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.hasPrefix("```") { inFence.toggle(); continue }
-            guard !inFence, line.contains("/") else { continue }
+            guard !inFence, line.utf8.contains(UInt8(ascii: "/")) else { continue }
+            let ids = Self.modelIDs(in: line)
+            guard !ids.isEmpty else { continue }
             let lower = line.lowercased()
             let phrase = Self.lineagePhrases.first { lower.contains($0.phrase) }
-            for (id, column) in Self.modelIDs(in: String(line)) where !out.contains(where: { $0.id.lowercased() == id.lowercased() && $0.kind == (phrase?.kind ?? .link) }) {
-                out.append(BodyModelMention(id: id, kind: phrase?.kind ?? .link, phrase: phrase?.phrase,
+            let kind = phrase?.kind ?? .link
+            for (id, column) in ids where !out.contains(where: { $0.id.lowercased() == id.lowercased() && $0.kind == kind }) {
+                out.append(BodyModelMention(id: id, kind: kind, phrase: phrase?.phrase,
                                             location: SourceLocation(path: path, line: n, column: column)))
             }
         }
@@ -400,40 +417,44 @@ public struct ModelCard: Sendable {
     }
 
     /// The Hub model ids a line names: `huggingface.co/org/name` URLs, and `org/name` in
-    /// backticks or as a markdown link's text; with their 1-based columns.
-    static func modelIDs(in line: String) -> [(String, Int)] {
+    /// backticks or as a markdown link's text; with their 1-based columns (in Unicode scalars).
+    /// Read byte by byte: every byte that ends a URL or an id is ASCII.
+    static func modelIDs(in line: Substring) -> [(String, Int)] {
+        let bytes = Array(line.utf8)
         var found: [(String, Int)] = []
-        let chars = Array(line)
-        func column(_ i: Int) -> Int { String(chars[..<i]).unicodeScalars.count + 1 }
-        let stops: Set<Character> = [" ", "\t", ")", "(", "]", "[", "\"", "'", ">", "<", ",", "`", "*"]
+        func column(_ i: Int) -> Int { String(decoding: bytes[..<i], as: UTF8.self).unicodeScalars.count + 1 }
+        func isStop(_ b: UInt8) -> Bool {
+            switch b {
+            case 0x20, 0x09, UInt8(ascii: ")"), UInt8(ascii: "("), UInt8(ascii: "]"), UInt8(ascii: "["), UInt8(ascii: "\""),
+                 UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: ","), UInt8(ascii: "`"), UInt8(ascii: "*"):
+                return true
+            default: return false
+            }
+        }
+        func add(_ id: String, _ at: Int) {
+            if !found.contains(where: { $0.0.lowercased() == id.lowercased() }) { found.append((id, column(at))) }
+        }
+        let http = Array("http".utf8)
         var i = 0
-        while i < chars.count {
-            // A URL.
-            if chars[i] == "h", String(chars[i..<min(chars.count, i + 8)]).lowercased().hasPrefix("http") {
+        while i < bytes.count {
+            let b = bytes[i]
+            if b | 0x20 == UInt8(ascii: "h"), i + 4 <= bytes.count, zip(bytes[i..<(i + 4)], http).allSatisfy({ $0 | 0x20 == $1 }) {
                 var j = i
-                while j < chars.count, !stops.contains(chars[j]) { j += 1 }
-                let url = String(chars[i..<j])
-                if let id = ModelReference.hubID(fromURL: url) { found.append((id, column(i))) }
+                while j < bytes.count, !isStop(bytes[j]) { j += 1 }
+                if let id = ModelReference.hubID(fromURL: String(decoding: bytes[i..<j], as: UTF8.self)) { add(id, i) }
                 i = j
                 continue
             }
-            // `org/name` or [org/name](…).
-            if chars[i] == "`" || chars[i] == "[" {
-                let close: Character = chars[i] == "`" ? "`" : "]"
-                if let end = chars[(i + 1)...].firstIndex(of: close) {
-                    let text = String(chars[(i + 1)..<end]).trimmed(" \t")
-                    if text.contains("/"), ModelReference.classify(text) == .hub,
-                       !found.contains(where: { $0.0.lowercased() == text.lowercased() }) {
-                        found.append((text, column(i + 1)))
-                    }
+            if b == UInt8(ascii: "`") || b == UInt8(ascii: "[") {
+                let close = b == UInt8(ascii: "`") ? b : UInt8(ascii: "]")
+                if let end = bytes[(i + 1)...].firstIndex(of: close), bytes[(i + 1)..<end].contains(UInt8(ascii: "/")) {
+                    let text = String(decoding: bytes[(i + 1)..<end], as: UTF8.self).trimmed(" \t")
+                    if ModelReference.classify(text) == .hub { add(text, i + 1) }
                 }
             }
             i += 1
         }
-        // A link and its text naming the same model count once.
-        var unique: [(String, Int)] = []
-        for f in found where !unique.contains(where: { $0.0.lowercased() == f.0.lowercased() }) { unique.append(f) }
-        return unique
+        return found
     }
 
     /// Whether the body contains `text`, ignoring case.
