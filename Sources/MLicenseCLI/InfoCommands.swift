@@ -46,7 +46,7 @@ enum InfoCommands {
             }).serialized() + "\n")
         } else {
             for d in ds {
-                let sev = d.defaultSeverity.rawValue + (d.lenientAdapterSeverity.map { " (adapter: \($0.rawValue))" } ?? "")
+                let sev = d.defaultSeverity.rawValue + (d.lenientAdapterSeverity.map { _ in " (adapter: by license)" } ?? "")
                 io.out("\(d.code)  \(padded(d.slug, 30)) \(padded(sev, 24)) \(d.summary)\n")
             }
         }

@@ -447,7 +447,9 @@ public struct ModelCard: Sendable {
             }
             if b == UInt8(ascii: "`") || b == UInt8(ascii: "[") {
                 let close = b == UInt8(ascii: "`") ? b : UInt8(ascii: "]")
-                if let end = bytes[(i + 1)...].firstIndex(of: close), bytes[(i + 1)..<end].contains(UInt8(ascii: "/")) {
+                // An id is short: look for the closing mark nearby only, so a line of brackets stays linear.
+                let window = (i + 1)..<min(bytes.count, i + 1 + 160)
+                if let end = bytes[window].firstIndex(of: close), bytes[(i + 1)..<end].contains(UInt8(ascii: "/")) {
                     let text = String(decoding: bytes[(i + 1)..<end], as: UTF8.self).trimmed(" \t")
                     if ModelReference.classify(text) == .hub { add(text, i + 1) }
                 }
