@@ -101,6 +101,8 @@ public struct NoncommercialDroppedRule: Rule {
         triggering: [
             .card("---\nlicense: ↓apache-2.0\nbase_model: x/nc-model\n---\n", configuration: "base-licenses:\n  x/nc-model: cc-by-nc-4.0\n"),
             .card("---\nlicense: ↓mit\nbase_model: black-forest-labs/FLUX.1-dev\n---\n"),
+            .card("---\nlicense: ↓apache-2.0\nbase_model: mistralai/Ministral-8B-Instruct-2410\nlibrary_name: peft\n---\n",
+                  comment: "a LoRA on a Mistral Research License model: an adapter is a Derivative (MRL §1)"),
         ],
         nonTriggering: [
             .card("---\nlicense: cc-by-nc-4.0\nbase_model: x/nc-model\n---\n", configuration: "base-licenses:\n  x/nc-model: cc-by-nc-4.0\n"),
@@ -135,12 +137,23 @@ public struct LicenseNotKeptRule: Rule {
             .card("---\nlicense: ↓apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\n---\n", comment: "a Llama 3.1 finetune declared Apache-2.0"),
             .card("---\nlicense: ↓apache-2.0\nbase_model: google/gemma-3-12b-it\nbase_model_relation: quantized\n---\n"),
             .card("---\nlicense: ↓mit\nbase_model: meta-llama/Llama-2-7b-hf\n---\n"),
+            RuleExample(["README.md": "---\nlicense: ↓mit\n---\n",
+                         "adapter_config.json": "{\"peft_type\": \"LORA\", \"base_model_name_or_path\": \"meta-llama/Llama-3.2-3B-Instruct\"}\n"],
+                        comment: "a LoRA on Llama 3.2: an error, the license reaches derivative works (§1.b.i)"),
+            .card("---\nlicense: ↓apache-2.0\nbase_model: https://huggingface.co/google/gemma-2-9b-it\n---\n",
+                  comment: "base_model written as the model page's URL"),
+            .card("---\nlicense: ↓llama3.1\nbase_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n---\n",
+                  comment: "a merge of Llama 3.1 and Gemma: no single id satisfies both"),
         ],
         nonTriggering: [
             .card("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
             .card("---\nlicense: gemma\nbase_model: google/gemma-3-12b-it\n---\n"),
             .card("---\nlicense: other\nlicense_name: llama-2-community-license\nlicense_link: https://ai.meta.com/llama/license/\nbase_model: meta-llama/Llama-2-7b-hf\n---\n",
                   comment: "`other` naming the Llama 2 license keeps it"),
+            .card("---\nlicense: other\nlicense_name: llama3.1-and-gemma\nlicense_link: LICENSE\nbase_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n---\n",
+                  comment: "the merge names both licenses"),
+            .card("---\nlicense: apache-2.0\nbase_model: google/gemma-4-E4B-it\nbase_model_relation: finetune\n---\n",
+                  comment: "Gemma 4 is Apache-2.0: a family's license is never read from its name"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] { c.breachFindings(Self.description, .notKept) }
@@ -169,10 +182,13 @@ public struct UseRestrictionsDroppedRule: Rule {
         triggering: [
             .card("---\nlicense: ↓mit\nbase_model: CompVis/stable-diffusion-v1-4\n---\n"),
             .card("---\nlicense: ↓apache-2.0\nbase_model: bigscience/bloom\n---\n"),
+            .card("---\nlicense: ↓mit\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- lora\n---\n",
+                  comment: "an SDXL LoRA modifies the model (OpenRAIL++-M \"Derivatives of the Model\")"),
         ],
         nonTriggering: [
             .card("---\nlicense: creativeml-openrail-m\nbase_model: CompVis/stable-diffusion-v1-4\n---\n"),
             .card("---\nlicense: openrail\nbase_model: CompVis/stable-diffusion-v1-4\n---\n"),
+            .card("---\nlicense: openrail++\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- lora\n---\n"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] { c.breachFindings(Self.description, .useRestrictions) }
