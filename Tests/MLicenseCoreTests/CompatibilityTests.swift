@@ -102,6 +102,15 @@ struct CompatibilityTests {
         #expect(try InMemoryRepository.lint(peft).findings.contains { $0.code == "ML205" && $0.severity == .error })
     }
 
+    @Test("the relicensing fix proposes the base's own license: deepseek for a DeepSeek base, not openrail")
+    func ownLicenseFirst() throws {
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: mit\nbase_model: deepseek-ai/deepseek-llm-7b-chat\n---\n"])
+        let f = try #require(r.findings.first { $0.code == "ML205" })
+        #expect(f.message.contains("may only be published under deepseek, openrail"))
+        #expect(f.fix?.title.contains("deepseek") == true)
+        #expect(f.fix?.title.contains("openrail") == false)
+    }
+
     @Test("a declared finetune stays a finetune when tagged qlora")
     func declaredFinetuneTaggedQLoRA() throws {
         let card = "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\nbase_model_relation: finetune\ntags:\n- qlora\n- lora\n---\n"

@@ -3,7 +3,9 @@ extension RuleContext {
     func breachFindings(_ rule: RuleDescription, _ breach: Breach) -> [Finding] {
         var findings = compatibility.breaches.filter { $0.breach == breach }.compactMap { b -> Finding? in
             guard let record = b.base.record else { return nil }
-            let allowed = b.allowed.prefix(6).joined(separator: ", ") + (b.allowed.count > 6 ? ", …" : "")
+            // The base's own license first: it is the one that certainly fits.
+            let ordered = b.allowed.filter { $0.lowercased() == record.id.lowercased() } + b.allowed.filter { $0.lowercased() != record.id.lowercased() }
+            let allowed = ordered.prefix(6).joined(separator: ", ") + (ordered.count > 6 ? ", …" : "")
             var notes = [Clauses.keep(record)]
             notes.append(contentsOf: b.base.ref.evidence.prefix(2).map { "\($0.description) (\($0.location.display))" })
             if let n = adapterNote(record, rule: rule) { notes.append(n) }
