@@ -96,6 +96,17 @@ public struct CompatibilityReport: Sendable {
                 needsCombinedLicense = true
             }
         }
+        // GPL-2.0 with Apache-2.0: the GPL-2.0 forbids further restrictions (§6) and Apache-2.0's
+        // patent termination and indemnity terms are such restrictions (FSF license list: "not
+        // compatible with GPL version 2"); GPL-2.0-or-later can go to GPL-3.0, which accepts them.
+        if relation == .merge, !hasND, clashingBases.isEmpty {
+            let gpl2Only = known.filter { b in
+                guard b.record!.id == "gpl-2.0", let raw = b.license?.raw?.lowercased() else { return false }
+                return !raw.contains("later") && !raw.hasSuffix("+")
+            }
+            let apache = known.filter { $0.record!.id == "apache-2.0" }
+            if !gpl2Only.isEmpty, !apache.isEmpty { clashingBases = gpl2Only + apache }
+        }
 
         // The declared license against each base.
         guard !hasND else { return }
