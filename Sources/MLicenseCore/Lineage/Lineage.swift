@@ -286,12 +286,13 @@ public enum LineageInference {
         for t in tags {
             switch t {
             case "lora", "peft", "qlora", "lycoris", "dora": weak.append((.adapter, Evidence("the card is tagged `\(t)`", at: tagLocation)))
-            case "t2i-adapter":
+            case "t2i-adapter", "ip-adapter":
+                // Added networks that condition a frozen base: the T2I-Adapter is trained from scratch,
+                // the IP-Adapter adds image cross-attention layers; neither is a modified copy of it.
                 conditioning.append(Evidence("the card is tagged `\(t)`", at: tagLocation))
-            case "controlnet", "controlnet-union", "ip-adapter":
-                // A ControlNet starts from a trainable copy of the base's encoder, an IP-Adapter from
-                // its cross-attention weights: they hold (modified) base weights.
-                weak.append((.adapter, Evidence("the card is tagged `\(t)`, a network initialised from the base's weights", at: tagLocation)))
+            case "controlnet", "controlnet-union":
+                // A ControlNet starts from a trainable copy of the base's encoder: modified base weights.
+                weak.append((.adapter, Evidence("the card is tagged `\(t)`, a network initialised from a copy of the base's encoder", at: tagLocation)))
             case "merge", "mergekit", "lazymergekit": weak.append((.merge, Evidence("the card is tagged `\(t)`", at: tagLocation)))
             case "gguf", "gptq", "awq", "exl2", "ggml", "4-bit", "8-bit", "bitsandbytes":
                 weak.append((.quantized, Evidence("the card is tagged `\(t)`", at: tagLocation)))
