@@ -111,6 +111,15 @@ struct CompatibilityTests {
         #expect(f.fix?.title.contains("openrail") == false)
     }
 
+    @Test("Artistic-2.0 allows other terms on conditions: relabelling is a warning naming §4, never a block")
+    func artisticConditional() throws {
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: mit\nbase_model: x/artistic\n---\n"],
+                                            configuration: "base-licenses:\n  x/artistic: artistic-2.0\n")
+        let f = try #require(r.findings.first { $0.code == "ML204" })
+        #expect(f.severity == .warning)
+        #expect(f.notes.contains { $0.contains("§4") })
+    }
+
     @Test("a declared finetune stays a finetune when tagged qlora")
     func declaredFinetuneTaggedQLoRA() throws {
         let card = "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\nbase_model_relation: finetune\ntags:\n- qlora\n- lora\n---\n"
