@@ -191,7 +191,10 @@ enum ConfigurationPrinter {
         }
         s += "base-licenses:" + (c.baseLicenses.isEmpty ? " {}\n" : "\n")
         for (id, l) in c.baseLicenses.sorted(by: { $0.key < $1.key }) {
-            s += l.licenseName == nil ? "  \(q(id)): \(q(l.license))\n" : "  \(q(id)): {license: \(q(l.license)), license-name: \(q(l.licenseName!))}\n"
+            var fields = ["license: \(q(l.license))"]
+            if let n = l.licenseName { fields.append("license-name: \(q(n))") }
+            if let k = l.kind { fields.append("kind: \(k.rawValue)") }
+            s += fields.count == 1 ? "  \(q(id)): \(q(l.license))\n" : "  \(q(id)): {\(fields.joined(separator: ", "))}\n"
         }
         s += "models:" + (c.models.isEmpty ? " []  # discovered\n" : "\n" + c.models.map { "  - \(q($0))\n" }.joined())
         s += "exclude:" + (c.exclude.isEmpty ? " []\n" : "\n" + c.exclude.map { "  - \(q($0))\n" }.joined())
