@@ -181,11 +181,13 @@ enum ConfigurationPrinter {
             case nil:
                 let adapter: String
                 switch (d.lenientAdapterSeverity, c.adapters) {
-                case (let l?, .lenient): adapter = "  # \(l.rawValue) for adapters"
-                case (let l?, .byLicense): adapter = "  # for adapters: \(d.defaultSeverity.rawValue) where the base's license makes them derivatives, else \(l.rawValue)"
+                case (let l?, .lenient): adapter = "; \(l.rawValue) for adapters"
+                case (let l?, .byLicense): adapter = "; for adapters \(d.defaultSeverity.rawValue) where the base's license makes them derivatives, else \(l.rawValue)"
                 default: adapter = ""
                 }
-                setting = d.defaultSeverity.rawValue + adapter
+                setting = d.defaultSeverity.rawValue
+                s += "  \(d.code): \(setting)  # \(d.slug)\(adapter)\n"
+                continue
             }
             s += "  \(d.code): \(setting)  # \(d.slug)\n"
         }
@@ -204,7 +206,10 @@ enum ConfigurationPrinter {
         for r in c.customLicenses {
             let t = r.terms
             s += "  \(q(r.id)):  # \(t.family.rawValue); derivatives may use: \(InfoCommands.derivativesText(t.derivatives))\n"
-            s += "    non-commercial: \(t.nonCommercial)\n    no-derivatives: \(t.derivatives == .none)\n    use-restrictions: \(t.useRestrictions)\n"
+            s += "    non-commercial: \(t.nonCommercial)\n    no-derivatives: \(t.derivatives == .none)\n"
+            s += "    share-alike: \(t.family == .copyleft)\n    use-restrictions: \(t.useRestrictions)\n"
+            if case .only(let ids) = t.derivatives { s += "    derivatives: [\(ids.map(q).joined(separator: ", "))]\n" }
+            s += "    adapter-derivative: \(t.adapterDerivative != nil)\n    copy-required: \(t.copyRequired)\n"
         }
         s += "overrides:" + (c.overrides.isEmpty ? " {}\n" : "\n")
         for (p, o) in c.overrides.sorted(by: { $0.key < $1.key }) {
