@@ -132,7 +132,10 @@ public struct LicenseNotKeptRule: Rule {
             These licenses grant no right to relicense: the Llama licenses require a copy of the agreement with \
             every derivative (§1.b.i), Gemma's terms travel with derivatives (Gemma Terms §3.1), Qwen's and other \
             vendor licenses require derivatives under their terms. The paper's "Copyleft-style Terms" and \
-            La2E-/La3E-license rows: the most common breach on the Hub.
+            La2E-/La3E-license rows: the most common breach on the Hub. For an adapter, the license's own \
+            definition decides (`mlicense licenses ID` quotes it): Llama's "derivative works" and "create, train, \
+            fine tune, or otherwise improve an AI model" (§1.b.i), Gemma's "Model Derivatives" (§1.1(e)), the \
+            Mistral and FLUX.1 [dev] "Derivative" (§1) reach an adapter trained on the model.
             """,
         fix: "`--fix` sets `license:` to the base's license (`other` + `license_name` for licenses the Hub does not list).",
         triggering: [
