@@ -20,6 +20,14 @@ struct BodyEvidenceTests {
         #expect(ml101.location.line == 6)
     }
 
+    @Test("the quantizers' template line \"Original model: URL\" in a GGUF repository names the base")
+    func originalModelLine() throws {
+        let card = "---\nlicense: apache-2.0\nquantized_by: someone\n---\n# Llama-3.2-3B-Instruct GGUF\n\nOriginal model: https://huggingface.co/meta-llama/Llama-3.2-3B-Instruct\n"
+        let r = try InMemoryRepository.lint(["README.md": card, "Llama-3.2-3B-Instruct-Q4_K_M.gguf": ""], rootName: "Llama-3.2-3B-Instruct-GGUF")
+        #expect(r.models.first?.bases.map(\.id) == ["meta-llama/Llama-3.2-3B-Instruct"])
+        #expect(r.findings.contains { $0.code == "ML204" && $0.severity == .error })
+    }
+
     @Test("the same phrase without any quantization sign is only a hint: ML101 with an unsafe fix, no base")
     func weakWithoutQuantization() throws {
         let card = "---\nlicense: apache-2.0\n---\n# Notes\n\nA quantized version of [google/gemma-2-9b-it](https://huggingface.co/google/gemma-2-9b-it) is planned.\n"

@@ -379,6 +379,9 @@ public struct ModelCard: Sendable {
         ("quantised version of", .quantizedFrom), ("quantization of", .quantizedFrom), ("quantizations of", .quantizedFrom),
         ("quantized from", .quantizedFrom), ("gguf version of", .quantizedFrom), ("gguf format of", .quantizedFrom),
         ("gguf conversion of", .quantizedFrom), ("gguf model files for", .quantizedFrom), ("model files for", .quantizedFrom),
+        ("quantized model of", .quantizedFrom), ("converted from", .quantizedFrom),
+        // The quantizers' card templates: "Original model: [org/name](…)", "Base model: …".
+        ("original model", .quantizedFrom), ("base model", .quantizedFrom),
         ("fine-tuned from", .finetunedFrom), ("finetuned from", .finetunedFrom), ("fine-tuned version of", .finetunedFrom),
         ("finetuned version of", .finetunedFrom), ("fine-tune of", .finetunedFrom), ("finetune of", .finetunedFrom),
         ("fine-tuned on top of", .finetunedFrom), ("trained on top of", .finetunedFrom),
