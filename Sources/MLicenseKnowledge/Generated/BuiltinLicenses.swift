@@ -846,7 +846,7 @@ let builtinLicenses: [LicenseRecord] = [
         aliases: ["ai2-impact-license-low-risk", "impact-lr", "ai2-impact-low-risk", "impact-license-low-risk"],
         url: "https://allenai.org/licenses/impact-lr",
         terms: LicenseTerms(family: .vendor, derivatives: .only(["ai2-impact-lr", "ai2-impact-mr", "ai2-impact-hr"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
-        source: "https://allenai.org/licenses/impact-lr (use-based restrictions; derivatives distributed under the ImpACT terms of the same or a higher risk level); ModelGo's license table lists it as AI2 ImpACT LR"),
+        source: "https://allenai.org/licenses/impact-lr (AI2 ImpACT License for Low Risk Artifacts 2.0, effective 2024-01-08: §1 \"Derivatives\" means anything based on or derived from an Artifact; use-based restrictions that Derivatives carry; a stricter ImpACT level accepted, as mlicense reads it); text also at https://huggingface.co/datasets/allenai/persona-bias/blob/main/LICENSE.md; ModelGo's license table lists it as AI2 ImpACT LR"),
     LicenseRecord(
         id: "ai2-impact-mr",
         isHubID: false,
@@ -854,7 +854,7 @@ let builtinLicenses: [LicenseRecord] = [
         aliases: ["ai2-impact-license-medium-risk", "impact-mr", "ai2-impact-medium-risk", "impact-license-medium-risk"],
         url: "https://allenai.org/licenses/impact-mr",
         terms: LicenseTerms(family: .vendor, derivatives: .only(["ai2-impact-mr", "ai2-impact-hr"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
-        source: "https://allenai.org/licenses/impact-mr (use-based restrictions, no public redistribution of derivatives outside the ImpACT terms; derivatives under the same or a higher risk level); ModelGo's license table lists it as AI2 ImpACT MR"),
+        source: "https://allenai.org/licenses/impact-mr (AI2 ImpACT License for Medium Risk Artifacts: use-based restrictions that Derivatives carry; a stricter ImpACT level accepted, as mlicense reads it); ModelGo's license table lists it as AI2 ImpACT MR"),
     LicenseRecord(
         id: "ai2-impact-hr",
         isHubID: false,
@@ -862,7 +862,7 @@ let builtinLicenses: [LicenseRecord] = [
         aliases: ["ai2-impact-license-high-risk", "impact-hr", "ai2-impact-high-risk", "impact-license-high-risk"],
         url: "https://allenai.org/licenses/impact-hr",
         terms: LicenseTerms(family: .vendor, derivatives: .only(["ai2-impact-hr"]), nonCommercial: true, useRestrictions: true, copyRequired: true, writtenForModels: true),
-        source: "https://allenai.org/licenses/impact-hr (use-based restrictions, research use, derivatives only under the HR terms); ModelGo's license table lists it as AI2 ImpACT HR"),
+        source: "https://allenai.org/licenses/impact-hr (AI2 ImpACT License for High Risk Artifacts: research use, use-based restrictions that Derivatives carry); ModelGo's license table lists it as AI2 ImpACT HR"),
     LicenseRecord(
         id: "unknown",
         isHubID: true,
