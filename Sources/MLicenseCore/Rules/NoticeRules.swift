@@ -101,7 +101,9 @@ public struct LicenseCopyMissingRule: Rule {
         relations: [.finetune, .quantized, .merge, .adapter],
         whatItChecks: """
             A base's license requires giving recipients a copy (Llama, Gemma, RAIL, Qwen, Apache-2.0, the CC \
-            licenses' link) and the model has neither a LICENSE/COPYING file nor `license_link` in its card. For a \
+            licenses' link) and the model has neither a LICENSE/COPYING file nor `license_link` in its card; a \
+            standard open license (Apache-2.0, MIT, CC BY) the card itself declares by its Hub id is linked by the \
+            Hub to its text and needs no copy here. For a \
             merge of bases whose licenses must travel together (Llama and Gemma, Llama and Qwen), each license's \
             text must be among the LICENSE/NOTICE files (found by the license's name).
             """,
@@ -120,6 +122,8 @@ public struct LicenseCopyMissingRule: Rule {
         nonTriggering: [
             RuleExample(["README.md": "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n", "LICENSE": "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\n"]),
             .card("---\nlicense: llama3.1\nlicense_link: https://www.llama.com/llama3_1/license/\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("---\nlicense: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\n---\n",
+                  comment: "the base's standard license, declared by its Hub id"),
             RuleExample(["README.md": "---\nlicense: other\nlicense_name: llama3.1-and-gemma\nbase_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n---\n",
                          "LICENSE-llama3.1": "Llama 3.1 Community License Agreement\n", "LICENSE-gemma": "Gemma Terms of Use\n"],
                         comment: "a merge of two restricted families ships both texts"),
@@ -131,7 +135,13 @@ public struct LicenseCopyMissingRule: Rule {
         if c.lineage.adapterKind == .conditioningNetwork { return [] }
         if c.lineage.relation == .merge, c.compatibility.needsCombinedLicense { return combinedTexts(c) }
         guard !c.hasLicenseText else { return [] }
-        guard let b = c.bases.first(where: { $0.record?.terms.copyRequired == true }), let r = b.record else { return [] }
+        // A standard open license (Apache-2.0, MIT, CC BY) that the card declares by its Hub id is
+        // linked by the Hub to its well-known text: only the other licenses need a copy shipped.
+        func standardAndDeclared(_ r: LicenseRecord) -> Bool {
+            r.isHubID && r.id == c.declared.record?.id && (r.terms.family == .permissive || r.terms.family == .attribution)
+        }
+        guard let b = c.bases.first(where: { $0.record.map { $0.terms.copyRequired && !standardAndDeclared($0) } ?? false }),
+              let r = b.record else { return [] }
         return [c.finding(Self.description, at: c.licenseLocation,
                           "\(Clauses.base(b)), which requires giving recipients a copy of \(r.name); the repository has no LICENSE file or license_link",
                           base: b.id,
