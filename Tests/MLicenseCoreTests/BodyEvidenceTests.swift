@@ -92,6 +92,17 @@ struct BodyEvidenceTests {
         #expect(r.findings.contains { $0.code == "ML001" && $0.severity == .error })
     }
 
+    @Test("config.json _name_or_path naming the model itself is no base")
+    func nameOrPathSelf() throws {
+        let files = ["README.md": "---\nlibrary_name: transformers\n---\n# m\n",
+                     "config.json": "{\"_name_or_path\": \"me/my-model\", \"architectures\": [\"LlamaForCausalLM\"], \"model_type\": \"llama\"}"]
+        let mine = try InMemoryRepository.lint(files, rootName: "my-model")
+        #expect(mine.models.first?.bases.isEmpty == true)
+        #expect(!mine.findings.contains { $0.severity == .error })
+        let other = try InMemoryRepository.lint(files, rootName: "other-model")
+        #expect(other.models.first?.bases.map(\.id) == ["me/my-model"])
+    }
+
     @Test("a README without metadata and without lineage is still not a model")
     func plainReadme() throws {
         let r = try InMemoryRepository.lint(["README.md": "# Notes\n\n---\n\nSome text.\n"])

@@ -242,7 +242,9 @@ public enum LineageInference {
             // Weak hints, used only when nothing stronger names a base.
             if let link = card?.string("model_link"), let id = ModelReference.hubID(fromURL: link.value) {
                 bases = [BaseModelRef(id: id, kind: .hub, evidence: [Evidence("the card's model_link points at it", at: link.location)])]
-            } else if let p = model.config?.nameOrPath, ModelReference.classify(p.value) == .hub, p.value.contains("/") {
+            } else if let p = model.config?.nameOrPath, ModelReference.classify(p.value) == .hub, p.value.contains("/"),
+                      // The model's own id (a re-saved model) is no base.
+                      p.value.split(separator: "/").last.map({ $0.lowercased() != lowerName }) ?? false {
                 bases = [BaseModelRef(id: p.value, kind: .hub, evidence: [Evidence("config.json _name_or_path names it (a weak hint)", at: p.location)])]
             } else if let card {
                 (bases, bodyHints) = bodyEvidence(card, model: model, name: name)
