@@ -67,7 +67,8 @@ public struct RuleContext: Sendable {
 
     /// The note that says how an adapter is judged under `record`, for the relicensing rules.
     public func adapterNote(_ record: LicenseRecord, rule: RuleDescription) -> String? {
-        guard lineage.relation == .adapter, rule.lenientAdapterSeverity != nil else { return nil }
+        guard lineage.relation == .adapter, rule.lenientAdapterSeverity != nil,
+              configuration.ruleSeverities[rule.code] == nil else { return nil }
         switch configuration.adapters {
         case .strict: return nil
         case .lenient:
