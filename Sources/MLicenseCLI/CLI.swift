@@ -24,8 +24,8 @@ public enum CLI {
 
     static let commands: [CommandSpec] = [
         CheckCommand.spec, LineageCommand.spec, HookCommand.spec, InstallCommand.spec, InstallCommand.uninstallSpec,
-        InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec, InfoCommands.configSpec,
-        Completions.completionsSpec, Completions.manSpec,
+        InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec, InfoCommands.registrySpec,
+        InfoCommands.configSpec, Completions.completionsSpec, Completions.manSpec,
     ]
 
     static var help: String {
@@ -86,6 +86,7 @@ public enum CLI {
             case "explain": return try InfoCommands.explain(rest, io: io)
             case "rules": return try InfoCommands.rules(rest, io: io)
             case "licenses": return try InfoCommands.licenses(rest, io: io)
+            case "registry": return try InfoCommands.registry(rest, io: io)
             case "config": return try InfoCommands.config(rest, io: io)
             case "completions": return try Completions.completions(rest, io: io)
             case "man": return try Completions.man(rest, io: io)

@@ -154,6 +154,7 @@ enum LineageCommand {
             if let r = m.lineage.relation {
                 out += "  relation: \(r.rawValue) (\(m.lineage.relationSource.rawValue))\n"
                 for e in m.lineage.relationEvidence { out += "    - \(e.description) [\(e.location.display)]\n" }
+                if let k = m.lineage.adapterKind { out += "  adapter: \(k.rawValue)\(m.lineage.adapterEvidence.map { " (\($0))" } ?? "")\n" }
             } else {
                 out += "  relation: none (an original model: no base model found)\n"
             }
@@ -161,6 +162,7 @@ enum LineageCommand {
                 out += "  base: \(b.id): \(b.license?.display ?? "license unknown") (\(b.source.rawValue))\n"
                 for e in b.ref.evidence { out += "    - \(e.description) [\(e.location.display)]\n" }
             }
+            for h in m.lineage.bodyHints { out += "  hint (not used as a base): \(h.id): \(h.evidence[0].description) [\(h.location.display)]\n" }
             for c in m.lineage.conflicts { out += "  disagreement: \(c.message) [\(c.location.display)]\n" }
         }
         if result.models.isEmpty { out += "no model found\n" }

@@ -5,7 +5,7 @@
 /// A nested file's paths (`ignore` paths, `models` and `exclude` globs, `overrides` keys) are
 /// relative to its own folder, as `.gitignore` patterns are; they are stored relative to the
 /// repository root. Scalars (`fail-on`, `adapters`, `resolve`, `push-history`) and `models` replace the inherited
-/// ones when the nested file sets them; `rules`, `base-licenses` and `overrides` are merged key by
+/// ones when the nested file sets them; `rules`, `base-licenses`, `licenses` and `overrides` are merged key by
 /// key (the nested file wins); `exclude` and `ignore` add to the inherited lists.
 extension Configuration {
     /// `self` (read from the file in `folder`, repository-relative, "" for the root) on top of
@@ -26,6 +26,10 @@ extension Configuration {
         if setKeys.contains("push-history") { out.pushHistory = pushHistory }
         for (code, setting) in ruleSeverities { out.ruleSeverities[code] = setting }
         for (id, license) in baseLicenses { out.baseLicenses[id] = license }
+        for record in customLicenses {
+            out.customLicenses.removeAll { $0.id == record.id }
+            out.customLicenses.append(record)
+        }
         if setKeys.contains("models") { out.models = models.map(under) }
         out.exclude += exclude.map(under)
         out.ignore += ignore.map { e in

@@ -69,6 +69,8 @@ public struct ResolvedBase: Sendable, Hashable {
     public var sourceDetail: String?
     /// For a registry re-upload: the original model.
     public var reuploadOf: String?
+    /// What kind of model the base is, when the registry or `.mlicense.yml` says.
+    public var kind: ModelKind? = nil
 
     /// The id.
     public var id: String { ref.id }
@@ -120,14 +122,15 @@ public struct LicenseResolver: Sendable {
     public func resolve(_ base: BaseModelRef, from modelPath: String) -> ResolvedBase {
         if let d = configuration.baseLicenses[base.id.lowercased()] {
             return ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
-                                source: .config, sourceDetail: d.location.display)
+                                source: .config, sourceDetail: d.location.display,
+                                kind: d.kind ?? (base.kind == .hub ? knowledge.baseModel(base.id)?.kind : nil))
         }
         if let (folder, card) = repoCard(for: base.id, from: modelPath), let l = Self.license(of: card, knowledge) {
             return ResolvedBase(ref: base, license: l, source: .repo, sourceDetail: folder.isEmpty ? "." : folder)
         }
         if base.kind == .hub, let entry = knowledge.baseModel(base.id) {
             return ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge),
-                                source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf)
+                                source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf, kind: entry.kind)
         }
         if base.kind == .hub, configuration.hfCache, let found = cardLookup?(base.id) {
             let card = ModelCard(path: found.path, bytes: found.bytes)

@@ -90,7 +90,11 @@ public enum Linter {
     /// Checks every model; with `parallel`, the cards and the models are read and checked in chunks
     /// over the processor's cores. The result does not depend on it: chunks are merged in model
     /// order before the findings are sorted.
-    static func lint(_ request: LintRequest, parallel: Bool) -> LintResult {
+    static func lint(_ original: LintRequest, parallel: Bool) -> LintResult {
+        var withCustom = original
+        // Licenses whose terms .mlicense.yml states are checked like built-in ones.
+        withCustom.knowledge = original.knowledge.adding(original.configuration.customLicenses)
+        let request = withCustom
         let config = request.configuration
         let snapshot = request.snapshot
         // Every card is read once: it tells which folders are models, resolves bases that live in
@@ -170,7 +174,9 @@ public enum Linter {
             model: model, lineage: lineage, name: name, declared: declared, bases: bases,
             knowledge: request.knowledge, configuration: config,
             compatibility: CompatibilityReport(declared: declared, bases: bases, relation: lineage.relation,
-                                               knowledge: request.knowledge),
+                                               knowledge: request.knowledge,
+                                               bareOtherStatesNothing: declared.isUnidentified && card?.licenseLink == nil
+                                                   && model.files(withPrefix: ["license", "copying"]).isEmpty),
             bodyLicense: bodyLicense)
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []

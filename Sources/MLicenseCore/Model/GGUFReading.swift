@@ -17,7 +17,7 @@ public enum GGUFReading {
             let at = SourceLocation(path: file.path)
             let bases = h.baseModels.compactMap { b in b.hubID.map { Located($0, at: at) } }
             return .success(GGUFInfo(path: file.path, license: h.license, name: h.name, baseModels: bases,
-                                     isAdapter: h.isAdapter))
+                                     isAdapter: h.isAdapter, sourceModel: h.sourceHubID.map { Located($0, at: at) }))
         }
     }
 }
