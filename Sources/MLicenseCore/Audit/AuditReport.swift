@@ -159,7 +159,9 @@ public enum AuditReport {
         return out
     }
 
-    static func csvField(_ s: String) -> String {
+    /// One CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-`
+    /// or `@` is prefixed with `'` so a spreadsheet does not run it as a formula.
+    public static func csvField(_ s: String) -> String {
         var quoted = s
         // A leading = + - @ would run as a formula in a spreadsheet.
         if let f = s.first, "=+-@".contains(f) { quoted = "'" + s }
