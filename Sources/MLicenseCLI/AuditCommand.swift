@@ -50,6 +50,14 @@ enum AuditCommand {
         let result = Audit.tabulate(entries, licenses: AuditLicenseIndex(BuiltinKnowledge.shared))
         progress.finish()
         KeptUntilExit.keep((entries, result), io)
+        if a.value("output") == nil, io.ownsProcess {
+            // Streamed: a million models' findings are not held as one string.
+            var failed = false
+            AuditReport.render(result, format: format, version: CLI.version) { piece in
+                if !failed, FileDescriptor.writeAll(1, Array(piece.utf8)) != 0 { failed = true }
+            }
+            return 0
+        }
         try CLI.emit(AuditReport.render(result, format: format, version: CLI.version), to: a.value("output"), io: io)
         return 0
     }
@@ -119,7 +127,6 @@ enum AuditCommand {
         let lookup: BaseCardLookup? = config.hfCache ? HFCache.lookup(environment: io.environment) : nil
         let entries = AuditRun.entries(records, configuration: config, knowledge: BuiltinKnowledge.shared,
                                        cardLookup: lookup, jobs: jobs, progress: report)
-        KeptUntilExit.keep(records, io)
         return entries
     }
 

@@ -7,6 +7,21 @@ public enum AuditFormat: String, Sendable, CaseIterable {
 public enum AuditReport {
     /// The report in `format`; `version` is the tool's version (html names it).
     public static func render(_ r: AuditResult, format: AuditFormat, version: String) -> String {
+        var out = ""
+        render(r, format: format, version: version) { out += $0 }
+        return out
+    }
+
+    /// The report in pieces (JSON and CSV in pieces of about a megabyte), for writing as it is made.
+    public static func render(_ r: AuditResult, format: AuditFormat, version: String, _ sink: (String) -> Void) {
+        switch format {
+        case .json: json(r, sink)
+        case .csv: csv(r, sink)
+        default: sink(renderWhole(r, format: format, version: version))
+        }
+    }
+
+    static func renderWhole(_ r: AuditResult, format: AuditFormat, version: String) -> String {
         switch format {
         case .text: return text(r)
         case .markdown: return markdown(r)
@@ -91,7 +106,15 @@ public enum AuditReport {
 
     /// The JSON report (schema version 1): `models`, `relations`, `table` in row order, `findings`.
     public static func json(_ r: AuditResult) -> String {
-        var w = JSONWriter(pretty: true, capacity: 4096 + r.findings.count * 200)
+        var out = ""
+        json(r) { out += $0 }
+        return out
+    }
+
+    /// The JSON report in pieces of about a megabyte, for writing as it is made: the head is
+    /// indented, each finding is one line.
+    public static func json(_ r: AuditResult, _ sink: (String) -> Void) {
+        var w = JSONWriter(pretty: true, capacity: 8192)
         w.beginObject()
         w.field("schemaVersion", 1)
         w.field("models", r.models)
@@ -112,26 +135,33 @@ public enum AuditReport {
             w.endObject()
         }
         w.endArray()
-        w.key("findings")
-        w.beginArray()
-        for f in r.findings {
-            w.beginObject()
-            w.field("model", f.model)
-            w.field("relation", f.relation)
-            w.field("category", f.category.rawValue)
-            w.field("rule", f.rule)
-            w.field("ancestor", f.ancestor)
-            w.field("ancestorLicense", f.ancestorLicense)
-            w.field("declaredLicense", f.declared)
-            w.key("transitive")
-            w.bool(f.transitive)
-            w.endObject()
-        }
-        w.endArray()
         w.endObject()
-        var out = w.string()
-        out += "\n"
-        return out
+        var head = w.string()
+        // Reopen the object for the findings, one per line.
+        head.removeLast()  // the closing brace
+        while head.last == "\n" || head.last == " " { head.removeLast() }
+        var piece = head + ",\n  \"findings\": ["
+        for (i, f) in r.findings.enumerated() {
+            var fw = JSONWriter(pretty: false, capacity: 256)
+            fw.beginObject()
+            fw.field("model", f.model)
+            fw.field("relation", f.relation)
+            fw.field("category", f.category.rawValue)
+            fw.field("rule", f.rule)
+            fw.field("ancestor", f.ancestor)
+            fw.field("ancestorLicense", f.ancestorLicense)
+            fw.field("declaredLicense", f.declared)
+            fw.key("transitive")
+            fw.bool(f.transitive)
+            fw.endObject()
+            piece += (i == 0 ? "\n    " : ",\n    ") + fw.string()
+            if piece.utf8.count >= 1 << 20 {
+                sink(piece)
+                piece = ""
+            }
+        }
+        piece += r.findings.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
+        sink(piece)
     }
 
     static func writeCounts(_ counts: [String: Int], to w: inout JSONWriter) {
@@ -144,6 +174,13 @@ public enum AuditReport {
 
     /// One row per model and category that applies to it (RFC 4180 quoting).
     public static func csv(_ r: AuditResult) -> String {
+        var out = ""
+        csv(r) { out += $0 }
+        return out
+    }
+
+    /// The CSV report in pieces of about a megabyte.
+    public static func csv(_ r: AuditResult, _ sink: (String) -> Void) {
         var reasons: [String: [AuditFinding]] = [:]
         for f in r.findings { reasons[f.model, default: []].append(f) }
         var out = "model,relation,declared_license,category,noncompliant,rule,ancestor,ancestor_license,transitive\r\n"
@@ -155,8 +192,12 @@ public enum AuditReport {
                               why?.ancestorLicense ?? "", why.map { $0.transitive ? "1" : "0" } ?? ""]
                 out += fields.map(csvField).joined(separator: ",") + "\r\n"
             }
+            if out.utf8.count >= 1 << 20 {
+                sink(out)
+                out = ""
+            }
         }
-        return out
+        sink(out)
     }
 
     /// One CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-`

@@ -114,10 +114,12 @@ public struct HubModelRecord: Sendable {
 
     /// Whether a file name is one lineage inference or the license rules look at.
     static func isWanted(_ name: String) -> Bool {
-        let last = name.split(separator: "/").last.map(String.init) ?? name
+        let utf8 = name.utf8
+        let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
+        let last = slash.map { String(name[name.utf8.index(after: $0)...]) } ?? name
         let lower = last.lowercased()
         if lower.hasSuffix(".gguf") { return true }
-        guard !name.contains("/") else { return false }
+        guard slash == nil else { return false }
         switch last {
         case "adapter_config.json", "adapter_model.safetensors", "adapter_model.bin", "adapters.safetensors",
              "mergekit_config.yml", "mergekit_moe_config.yml", "measurement.json", "quantize_config.json":
@@ -195,9 +197,14 @@ public enum HubModelInfo {
 
     /// Reads one line (without its line break); `number` is its 1-based line number.
     public static func parse(_ line: ArraySlice<UInt8>, number: Int) -> Result<HubModelRecord, HubLineError> {
+        parse(line, number: number, decoder: JSONDecoder())
+    }
+
+    /// ``parse(_:number:)`` with a decoder the caller reuses over many lines.
+    static func parse(_ line: ArraySlice<UInt8>, number: Int, decoder: JSONDecoder) -> Result<HubModelRecord, HubLineError> {
         let decoded: Line
         do {
-            decoded = try JSONDecoder().decode(Line.self, from: Data(line))
+            decoded = try decoder.decode(Line.self, from: Data(line))
         } catch {
             return .failure(HubLineError(line: number, message: "not a JSON object (\(String(describing: error).prefix(120)))"))
         }
@@ -235,7 +242,16 @@ public enum HubModelInfo {
             let kept = tags.filter { !$0.contains(":") }
             if !kept.isEmpty { fields.append(("tags", .array(kept.map(CardValue.string)))) }
         }
-        let files = (decoded.siblings ?? []).compactMap(\.rfilename).filter(HubModelRecord.isWanted)
+        var files: [String] = []
+        var gguf = false
+        for name in (decoded.siblings ?? []).lazy.compactMap(\.rfilename) where HubModelRecord.isWanted(name) {
+            // One GGUF file shows the relation; the others add nothing (their headers are not read).
+            if name.utf8.count > 5, name.lowercased().hasSuffix(".gguf") {
+                if gguf { continue }
+                gguf = true
+            }
+            files.append(name)
+        }
         return .success(HubModelRecord(id: id, sha: decoded.sha, fields: fields, files: files))
     }
 
@@ -259,11 +275,12 @@ public enum HubModelInfo {
         }
         if start < chunk.count { ranges.append((start..<chunk.count, number)) }
         let parsed = Parallel.map(ranges, parallel: true, chunkSize: 256, width: jobs) { slice in
-            slice.compactMap { r, n -> Result<HubModelRecord, HubLineError>? in
+            let decoder = JSONDecoder()
+            return slice.compactMap { r, n -> Result<HubModelRecord, HubLineError>? in
                 var line = chunk[r]
                 if line.last == 0x0D { line = line.dropLast() }
                 guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { return nil }
-                return parse(line, number: n)
+                return parse(line, number: n, decoder: decoder)
             }
         }
         return parsed.flatMap { $0 }
