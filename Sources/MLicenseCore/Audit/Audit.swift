@@ -61,8 +61,12 @@ public struct AuditEntry: Sendable {
         ruleHits = hits
     }
 
+    /// Every rule code some row counts.
+    static let mappedCodes: Set<String> = AuditCategory.allCases.reduce(into: []) { $0.formUnion(AuditMapping.rules(for: $1)) }
+
     /// The rows a finding counts in (``AuditMapping/rules(for:)``), by the kind of the base it names.
     static func categories(of f: Finding, bases: [ResolvedBase]) -> [AuditCategory] {
+        guard mappedCodes.contains(f.code) else { return [] }
         let candidates = AuditCategory.allCases.filter { AuditMapping.rules(for: $0).contains(f.code) }
         guard !candidates.isEmpty else { return [] }
         if candidates == [.licenseMismatch] { return candidates }
@@ -216,9 +220,9 @@ public enum Audit {
         for (i, e) in entries.enumerated() {
             let lower = e.id.lowercased()
             if byID[lower] == nil { byID[lower] = i }
-            let parts = lower.split(separator: "/")
-            if parts.count > 2 {
-                let tail = parts.suffix(2).joined(separator: "/")
+            // Folder paths deeper than ORG/NAME are also found by their last two components.
+            if lower.utf8.reduce(0, { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 }) > 1 {
+                let tail = lower.split(separator: "/").suffix(2).joined(separator: "/")
                 tailCount[tail, default: 0] += 1
                 if byTail[tail] == nil { byTail[tail] = i }
             }

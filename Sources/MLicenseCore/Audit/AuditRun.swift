@@ -2,7 +2,9 @@
 public enum AuditRun {
     /// Checks a folder corpus's snapshot as `mlicense check` does; `jobs` = 1 checks on one thread.
     public static func lint(_ request: LintRequest, jobs: Int?) -> LintResult {
-        Linter.lint(request, parallel: jobs != 1)
+        var request = request
+        request.onlyRules = AuditEntry.mappedCodes
+        return Linter.lint(request, parallel: jobs != 1)
     }
 
     /// The entries of the models a folder corpus's check found.
@@ -37,11 +39,14 @@ public enum AuditRun {
             table[id.lowercased()].map { DeclaredLicense(raw: $0.raw, otherName: $0.name, knowledge: knowledge) }
         }
         let index = AuditLicenseIndex(knowledge)
-        let request = LintRequest(snapshot: RepositorySnapshot(source: .directory, files: []), configuration: configuration,
+        var request = LintRequest(snapshot: RepositorySnapshot(source: .directory, files: []), configuration: configuration,
                                   knowledge: knowledge, rootName: "", cardLookup: cardLookup)
+        // Only the rules some row counts: the others' findings would be dropped.
+        request.onlyRules = AuditEntry.mappedCodes
         let frozen = resolver
+        let lintRequest = request
         let chunks = Parallel.map(records, parallel: true, chunkSize: 512, width: jobs) { slice -> [AuditEntry] in
-            let entries = slice.map { r in entry(r, request: request, resolver: frozen, index: index) }
+            let entries = slice.map { r in entry(r, request: lintRequest, resolver: frozen, index: index) }
             progress?(slice.count)
             return entries
         }

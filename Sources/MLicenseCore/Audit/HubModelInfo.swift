@@ -114,20 +114,34 @@ public struct HubModelRecord: Sendable {
 
     /// Whether a file name is one lineage inference or the license rules look at.
     static func isWanted(_ name: String) -> Bool {
-        let utf8 = name.utf8
-        let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
-        let last = slash.map { String(name[name.utf8.index(after: $0)...]) } ?? name
-        let lower = last.lowercased()
-        if lower.hasSuffix(".gguf") { return true }
-        guard slash == nil else { return false }
-        switch last {
-        case "adapter_config.json", "adapter_model.safetensors", "adapter_model.bin", "adapters.safetensors",
-             "mergekit_config.yml", "mergekit_moe_config.yml", "measurement.json", "quantize_config.json":
-            return true
-        default:
-            return lower.hasPrefix("license") || lower.hasPrefix("notice") || lower.hasPrefix("copying")
+        var name = name
+        return name.withUTF8 { p in
+            // Byte by byte: the names are matched in ASCII, case-insensitively where the reader is.
+            var start = p.count
+            while start > 0, p[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            let last = UnsafeBufferPointer(rebasing: p[start...])
+            func lower(_ b: UInt8) -> UInt8 { b >= 65 && b <= 90 ? b | 0x20 : b }
+            func hasSuffix(_ s: StaticString) -> Bool {
+                let n = s.utf8CodeUnitCount
+                guard last.count >= n else { return false }
+                return (0..<n).allSatisfy { lower(last[last.count - n + $0]) == s.utf8Start[$0] }
+            }
+            func hasPrefix(_ s: StaticString) -> Bool {
+                let n = s.utf8CodeUnitCount
+                guard last.count >= n else { return false }
+                return (0..<n).allSatisfy { lower(last[$0]) == s.utf8Start[$0] }
+            }
+            if hasSuffix(".gguf") { return true }
+            guard start == 0 else { return false }
+            for exact in wantedNames where exact.count == last.count && exact.elementsEqual(last) { return true }
+            return hasPrefix("license") || hasPrefix("notice") || hasPrefix("copying")
         }
     }
+
+    static let wantedNames: [[UInt8]] = [
+        "adapter_config.json", "adapter_model.safetensors", "adapter_model.bin", "adapters.safetensors",
+        "mergekit_config.yml", "mergekit_moe_config.yml", "measurement.json", "quantize_config.json",
+    ].map { Array($0.utf8) }
 }
 
 /// Why a line of a JSONL corpus was not read.
@@ -246,7 +260,7 @@ public enum HubModelInfo {
         var gguf = false
         for name in (decoded.siblings ?? []).lazy.compactMap(\.rfilename) where HubModelRecord.isWanted(name) {
             // One GGUF file shows the relation; the others add nothing (their headers are not read).
-            if name.utf8.count > 5, name.lowercased().hasSuffix(".gguf") {
+            if !name.hasSuffix(".json"), !name.hasPrefix("LICENSE"), name.lowercased().hasSuffix(".gguf") {
                 if gguf { continue }
                 gguf = true
             }
