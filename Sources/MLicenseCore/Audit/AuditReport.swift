@@ -266,6 +266,7 @@ public enum AuditReport {
             th:first-child,td:first-child{text-align:left}
             thead th{background:#f6f8fa;font-weight:600}
             td.bad{color:#b42318;font-weight:600}
+            table.list th,table.list td{text-align:left}
             .n{display:block;font-size:.78rem;color:#59636e;font-weight:400}
             code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:.05rem .3rem;border-radius:4px}
             svg text{font:13px system-ui,sans-serif;fill:#1f2328}
@@ -291,7 +292,7 @@ public enum AuditReport {
         if worst.isEmpty {
             h += "<p>No model breaks a category.</p>\n"
         } else {
-            h += "<table><thead><tr><th>Model</th><th>Relation</th><th>Declared license</th><th>Categories broken</th></tr></thead><tbody>\n"
+            h += "<table class=\"list\"><thead><tr><th>Model</th><th>Relation</th><th>Declared license</th><th>Categories broken</th></tr></thead><tbody>\n"
             for o in worst {
                 h += "<tr><td><code>\(escape(o.id))</code></td><td>\(o.relation?.rawValue ?? "original")</td><td>\(escape(o.declared))</td><td>"
                 h += o.noncompliant.categories.map { escape($0.title) }.joined(separator: ", ") + "</td></tr>\n"
@@ -300,7 +301,7 @@ public enum AuditReport {
         }
         let ancestors = topAncestors(r)
         if !ancestors.isEmpty {
-            h += "<h2>Ancestors behind the most noncompliant models</h2>\n<table><thead><tr><th>Ancestor</th><th>License</th><th>Models</th></tr></thead><tbody>\n"
+            h += "<h2>Ancestors behind the most noncompliant models</h2>\n<table class=\"list\"><thead><tr><th>Ancestor</th><th>License</th><th>Models</th></tr></thead><tbody>\n"
             for a in ancestors {
                 h += "<tr><td><code>\(escape(a.id))</code></td><td>\(escape(a.license))</td><td>\(grouped(a.models))</td></tr>\n"
             }
