@@ -84,6 +84,9 @@ struct AuditCommandTests {
             #expect(cache.status == 0, "\(cache.err)")
             #expect(try Self.table(cache.out).mapValues { [$0.n, $0.q] } == Self.table(folder.out).mapValues { [$0.n, $0.q] })
         }
+        let bom = Captured.run(["lineage", dir.appendingPathComponent("corpus").path, "--format", "cyclonedx"])
+        #expect(bom.status == 0)
+        #expect(bom.out.contains("\"specVersion\": \"1.6\"") && bom.out.contains("\"type\": \"machine-learning-model\""))
         let rows = try Self.table(folder.out)
         #expect(rows["nd"]?.n == 2)
         #expect(rows["copyleft-style"]?.n == 1)

@@ -61,7 +61,8 @@ public struct HubModelRecord: Sendable {
     public var sha: String?
     /// The card fields kept, in a fixed order.
     var fields: [(key: String, value: CardValue)]
-    /// The names of the files that show a relation or a license text (`siblings[].rfilename`).
+    /// The names of the files that show a relation or a license text (`siblings[].rfilename`),
+    /// read only when the relation must be inferred (bases named, no `base_model_relation`).
     public var files: [String]
 
     /// The card keys read from `cardData`.
@@ -167,11 +168,21 @@ public enum HubModelInfo {
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             id = try? c.decodeIfPresent(String.self, forKey: .id)
-            modelId = try? c.decodeIfPresent(String.self, forKey: .modelId)
+            if id == nil { modelId = try? c.decodeIfPresent(String.self, forKey: .modelId) }
             sha = try? c.decodeIfPresent(String.self, forKey: .sha)
             cardData = try? c.decodeIfPresent(Card.self, forKey: .cardData)
-            tags = try? c.decodeIfPresent([String].self, forKey: .tags)
-            siblings = try? c.decodeIfPresent([Sibling].self, forKey: .siblings)
+            // What the rest is needed for decides whether it is decoded at all (most of a line's
+            // decoding time is these lists): the tags stand in for card fields that are missing;
+            // the files show the relation only when there are bases and the card declares none.
+            let card = cardData?.fields ?? []
+            func has(_ key: String) -> Bool { card.contains { $0.key == key } }
+            if !has("license") || !has("base_model") || !has("tags") {
+                tags = try? c.decodeIfPresent([String].self, forKey: .tags)
+            }
+            let mayHaveBases = has("base_model") || (tags?.contains { $0.hasPrefix("base_model:") } ?? false)
+            if mayHaveBases, !has("base_model_relation") {
+                siblings = try? c.decodeIfPresent([Sibling].self, forKey: .siblings)
+            }
         }
     }
 
@@ -198,7 +209,16 @@ public enum HubModelInfo {
             let c = try decoder.container(keyedBy: AnyKey.self)
             for key in HubModelRecord.cardKeys {
                 let k = AnyKey(stringValue: key)
-                if c.contains(k), let v = try? c.decode(CardValue.self, forKey: k) { fields.append((key, v)) }
+                guard c.contains(k) else { continue }
+                // The usual shapes first (a failed attempt costs a thrown error): a string, a list
+                // of strings; anything else as a general value.
+                if key != "tags", let s = try? c.decode(String.self, forKey: k) {
+                    fields.append((key, .string(s)))
+                } else if let list = try? c.decode([String].self, forKey: k) {
+                    fields.append((key, .array(list.map(CardValue.string))))
+                } else if let v = try? c.decode(CardValue.self, forKey: k) {
+                    fields.append((key, v))
+                }
             }
             let index = AnyKey(stringValue: "model-index")
             if !fields.contains(where: { $0.key == "model_name" }), c.contains(index),
@@ -252,7 +272,7 @@ public enum HubModelInfo {
                 fields.append(("base_model_relation", .string(r)))
             }
         }
-        if !has("tags"), let tags = decoded.tags {
+        if !has("tags"), let tags = decoded.tags, !tags.isEmpty {
             let kept = tags.filter { !$0.contains(":") }
             if !kept.isEmpty { fields.append(("tags", .array(kept.map(CardValue.string)))) }
         }
