@@ -236,6 +236,25 @@ struct AuditTests {
         try Self.check(Self.auditJSONL(try GeneratedCorpus.jsonl(models.reversed())), against: models)
     }
 
+    @Test("judging over the cores gives the report judging on one thread gives")
+    func parallelIsSequential() throws {
+        // Enough copies of the corpus for several chunks of models.
+        let models = (0..<40).flatMap { k in GeneratedCorpus.models.map { m -> CorpusModel in
+            var m = m
+            m.id = "p\(k)" + m.id
+            m.bases = m.bases.map { $0.hasPrefix("g") ? "p\(k)" + $0 : $0 }
+            return m
+        } }
+        let records = HubModelInfo.parse(chunk: try GeneratedCorpus.jsonl(models), firstLine: 1).compactMap { try? $0.get() }
+        let entries = AuditRun.entries(records, configuration: Configuration(), knowledge: BuiltinKnowledge.shared, cardLookup: nil)
+        let index = AuditLicenseIndex(BuiltinKnowledge.shared)
+        let parallel = Audit.tabulate(entries, licenses: index, parallel: true)
+        let sequential = Audit.tabulate(entries, licenses: index, parallel: false)
+        #expect(parallel.models == models.count)
+        #expect(AuditReport.json(parallel) == AuditReport.json(sequential))
+        #expect(AuditReport.csv(parallel) == AuditReport.csv(sequential))
+    }
+
     @Test("transitive findings name the ancestor and say they are transitive")
     func transitiveReasons() throws {
         let result = Self.auditJSONL(try GeneratedCorpus.jsonl(GeneratedCorpus.models))

@@ -209,8 +209,9 @@ public enum Audit {
         var llamaFamilies: Set<String> = []
     }
 
-    /// The audit of `entries` (in corpus order).
-    public static func tabulate(_ entries: [AuditEntry], licenses: AuditLicenseIndex) -> AuditResult {
+    /// The audit of `entries` (in corpus order); with `parallel`, models are judged over the cores
+    /// (the result does not depend on it).
+    public static func tabulate(_ entries: [AuditEntry], licenses: AuditLicenseIndex, parallel: Bool = true) -> AuditResult {
         // Nodes by id, for bases the linter did not link (a corpus model without a license is still
         // its derivatives' ancestor).
         var byID: [String: Int] = [:]
@@ -242,18 +243,26 @@ public enum Audit {
         var findings: [AuditFinding] = []
         var relations = Dictionary(uniqueKeysWithValues: AuditResult.relationKeys.map { ($0, 0) })
         var counts = AuditCategory.allCases.map { _ in (n: [Int](repeating: 0, count: 5), q: [Int](repeating: 0, count: 5)) }
-        for (i, e) in entries.enumerated() {
-            let rel = e.relation?.rawValue ?? "original"
-            let relIndex = AuditResult.relationKeys.firstIndex(of: rel)!
-            relations[rel, default: 0] += 1
-            let (qualified, noncompliant, reasons) = judge(e, ancestry: ancestry[i], edges: edges[i], all: ancestry, licenses: licenses)
-            for (k, c) in AuditCategory.allCases.enumerated() {
-                if qualified.contains(c) { counts[k].q[relIndex] += 1 }
-                if noncompliant.contains(c) { counts[k].n[relIndex] += 1 }
+        // Each model is judged on its own (over the cores); the counts are summed in corpus order.
+        let judged = Parallel.map(Array(entries.indices), parallel: parallel, chunkSize: 4096) { slice in
+            slice.map { i in judge(entries[i], ancestry: ancestry[i], edges: edges[i], all: ancestry, licenses: licenses) }
+        }
+        var i = 0
+        for chunk in judged {
+            for (qualified, noncompliant, reasons) in chunk {
+                let e = entries[i]
+                i += 1
+                let rel = e.relation?.rawValue ?? "original"
+                let relIndex = AuditResult.relationKeys.firstIndex(of: rel)!
+                relations[rel, default: 0] += 1
+                for (k, c) in AuditCategory.allCases.enumerated() {
+                    if qualified.contains(c) { counts[k].q[relIndex] += 1 }
+                    if noncompliant.contains(c) { counts[k].n[relIndex] += 1 }
+                }
+                findings.append(contentsOf: reasons)
+                outcomes.append(AuditOutcome(id: e.id, relation: e.relation, declared: e.declaredDisplay,
+                                             qualified: qualified, noncompliant: noncompliant))
             }
-            findings.append(contentsOf: reasons)
-            outcomes.append(AuditOutcome(id: e.id, relation: e.relation, declared: e.declaredDisplay,
-                                         qualified: qualified, noncompliant: noncompliant))
         }
         let table = AuditCategory.allCases.enumerated().map { k, c in
             AuditRow(category: c, noncompliant: counts[k].n.reduce(0, +), qualified: counts[k].q.reduce(0, +),
