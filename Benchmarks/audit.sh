@@ -26,7 +26,7 @@ if [ ! -s "$CORPUS" ]; then
     echo "== writing $LINES model-info lines to $CORPUS" >&2
     "$PY" "$HERE/make_corpus.py" "$LINES" "$CORPUS.tmp" && mv "$CORPUS.tmp" "$CORPUS"
 fi
-BYTES=$(stat -c %s "$CORPUS")
+BYTES=$(stat -L -c %s "$CORPUS")
 
 # measure LABEL COMMAND...: RUNS runs under GNU time; prints "label<TAB>wall<TAB>user<TAB>sys<TAB>maxrss" per run
 measure() {

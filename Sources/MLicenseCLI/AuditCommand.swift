@@ -42,7 +42,17 @@ enum AuditCommand {
             var info = stat()
             guard stat(source, &info) == 0 else { throw RunError(message: "\(source): no such file or folder") }
             if info.st_mode & S_IFMT == S_IFDIR {
-                entries += try folderEntries(source, args: a, jobs: jobs, io: io, progress: progress)
+                var found = try folderEntries(source, args: a, jobs: jobs, io: io, progress: progress)
+                if a.positionals.count > 1 {
+                    // Several folders: a model is named by its source too ("." would be ambiguous).
+                    let prefix = source.hasSuffix("/") ? String(source.dropLast()) : source
+                    func named(_ id: String) -> String { id == "." ? prefix : prefix + "/" + id }
+                    for k in found.indices {
+                        found[k].id = named(found[k].id)
+                        for j in found[k].bases.indices { found[k].bases[j].corpusID = found[k].bases[j].corpusID.map(named) }
+                    }
+                }
+                entries += found
             } else {
                 entries += try jsonlEntries(source, size: Int(info.st_size), args: a, jobs: jobs, io: io, progress: progress)
             }

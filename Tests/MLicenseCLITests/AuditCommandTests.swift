@@ -111,6 +111,21 @@ struct AuditCommandTests {
         #expect(try Self.table(r.out)["license-mismatch"]?.q == 2, "a last line without a line break is read")
     }
 
+    @Test("several folder sources form one corpus, each model named by its source")
+    func severalFolders() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.write("---\nlicense: cc-by-nd-4.0\n---\n", to: dir.appendingPathComponent("a/README.md"))
+        try Self.write("---\nlicense: mit\nbase_model: x/base\n---\n", to: dir.appendingPathComponent("b/README.md"))
+        try Self.write("---\nlicense: mit\nbase_model: x/base\n---\n", to: dir.appendingPathComponent("c/ft/README.md"))
+        let a = dir.appendingPathComponent("a").path, b = dir.appendingPathComponent("b").path, c = dir.appendingPathComponent("c").path
+        let r = Captured.run(["audit", a, b, c, "--format", "csv"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("\(a),original,cc-by-nd-4.0,license-mismatch,1"))
+        #expect(r.out.contains("\(b),finetune,mit,license-mismatch,1"))
+        #expect(r.out.contains("\(c)/ft,finetune,mit,license-mismatch,1"))
+    }
+
     @Test("the audit is listed in the help")
     func help() {
         #expect(Captured.run(["--help"]).out.contains("  audit"))

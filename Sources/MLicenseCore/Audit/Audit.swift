@@ -244,11 +244,13 @@ public enum Audit {
         var relations = Dictionary(uniqueKeysWithValues: AuditResult.relationKeys.map { ($0, 0) })
         var counts = AuditCategory.allCases.map { _ in (n: [Int](repeating: 0, count: 5), q: [Int](repeating: 0, count: 5)) }
         // Each model is judged on its own (over the cores); the counts are summed in corpus order.
-        let judged = Parallel.map(Array(entries.indices), parallel: parallel, chunkSize: 4096) { slice in
+        var judged = Parallel.map(Array(entries.indices), parallel: parallel, chunkSize: 4096) { slice in
             slice.map { i in judge(entries[i], ancestry: ancestry[i], edges: edges[i], all: ancestry, licenses: licenses) }
         }
         var i = 0
-        for chunk in judged {
+        for c in judged.indices {
+            let chunk = judged[c]
+            judged[c] = []  // freed as it is summed
             for (qualified, noncompliant, reasons) in chunk {
                 let e = entries[i]
                 i += 1

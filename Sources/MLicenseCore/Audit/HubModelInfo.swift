@@ -52,13 +52,11 @@ enum CardValue: Sendable, Decodable {
 
 /// One line of a Hub model-info JSONL file (`GET /api/models?full=true&cardData=true`), reduced to
 /// what lineage and licensing read: the card fields mlicense looks at, the files that show a
-/// relation, the id. The rest of the line (evaluation results, long tag lists, the card's other
+/// relation, the id (the commit `sha` and everything else are not kept). The rest of the line (evaluation results, long tag lists, the card's other
 /// fields) is not kept.
 public struct HubModelRecord: Sendable {
     /// The model's Hub id (`id`, else `modelId`).
     public var id: String
-    /// The commit (`sha`).
-    public var sha: String?
     /// The card fields kept, in a fixed order.
     var fields: [(key: String, value: CardValue)]
     /// The names of the files that show a relation or a license text (`siblings[].rfilename`),
@@ -158,18 +156,16 @@ public enum HubModelInfo {
     private struct Line: Decodable {
         var id: String?
         var modelId: String?
-        var sha: String?
         var cardData: Card?
         var tags: [String]?
         var siblings: [Sibling]?
 
-        enum CodingKeys: String, CodingKey { case id, modelId, sha, cardData, tags, siblings }
+        enum CodingKeys: String, CodingKey { case id, modelId, cardData, tags, siblings }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             id = try? c.decodeIfPresent(String.self, forKey: .id)
             if id == nil { modelId = try? c.decodeIfPresent(String.self, forKey: .modelId) }
-            sha = try? c.decodeIfPresent(String.self, forKey: .sha)
             cardData = try? c.decodeIfPresent(Card.self, forKey: .cardData)
             // What the rest is needed for decides whether it is decoded at all (most of a line's
             // decoding time is these lists): the tags stand in for card fields that are missing;
@@ -286,7 +282,7 @@ public enum HubModelInfo {
             }
             files.append(name)
         }
-        return .success(HubModelRecord(id: id, sha: decoded.sha, fields: fields, files: files))
+        return .success(HubModelRecord(id: id, fields: fields, files: files))
     }
 
     /// Reads the complete lines of `chunk` (the text between line breaks; blank lines skipped) over
