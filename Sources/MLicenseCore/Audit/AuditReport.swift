@@ -140,28 +140,39 @@ public enum AuditReport {
         // Reopen the object for the findings, one per line.
         head.removeLast()  // the closing brace
         while head.last == "\n" || head.last == " " { head.removeLast() }
-        var piece = head + ",\n  \"findings\": ["
-        for (i, f) in r.findings.enumerated() {
-            var fw = JSONWriter(pretty: false, capacity: 256)
-            fw.beginObject()
-            fw.field("model", f.model)
-            fw.field("relation", f.relation)
-            fw.field("category", f.category.rawValue)
-            fw.field("rule", f.rule)
-            fw.field("ancestor", f.ancestor)
-            fw.field("ancestorLicense", f.ancestorLicense)
-            fw.field("declaredLicense", f.declared)
-            fw.key("transitive")
-            fw.bool(f.transitive)
-            fw.endObject()
-            piece += (i == 0 ? "\n    " : ",\n    ") + fw.string()
-            if piece.utf8.count >= 1 << 20 {
-                sink(piece)
-                piece = ""
+        sink(head + ",\n  \"findings\": [")
+        // Findings in batches; each batch's lines are written over the cores, in order.
+        let findings = r.findings
+        let batch = 1 << 16
+        for start in stride(from: 0, to: findings.count, by: batch) {
+            let range = Array(start..<min(start + batch, findings.count))
+            let pieces = Parallel.map(range, parallel: true, chunkSize: 4096) { slice -> String in
+                var piece = ""
+                for i in slice { piece += (i == 0 ? "\n    " : ",\n    ") + findingLine(findings[i]) }
+                return piece
             }
+            for p in pieces { sink(p) }
         }
+        var piece = ""
         piece += r.findings.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
         sink(piece)
+    }
+
+    /// One finding as a compact JSON object.
+    static func findingLine(_ f: AuditFinding) -> String {
+        var fw = JSONWriter(pretty: false, capacity: 256)
+        fw.beginObject()
+        fw.field("model", f.model)
+        fw.field("relation", f.relation)
+        fw.field("category", f.category.rawValue)
+        fw.field("rule", f.rule)
+        fw.field("ancestor", f.ancestor)
+        fw.field("ancestorLicense", f.ancestorLicense)
+        fw.field("declaredLicense", f.declared)
+        fw.key("transitive")
+        fw.bool(f.transitive)
+        fw.endObject()
+        return fw.string()
     }
 
     static func writeCounts(_ counts: [String: Int], to w: inout JSONWriter) {
