@@ -1,3 +1,5 @@
+import MLicenseYAML
+
 /// One base of an audited model: its id, the license the linter resolved for it, and the model of
 /// the corpus it is, when it is one.
 public struct AuditBase: Sendable {
@@ -40,7 +42,12 @@ public struct AuditEntry: Sendable {
     public init(summary: ModelSummary, findings: [Finding], knowledge: LicenseKnowledge, licenseIndex: AuditLicenseIndex) {
         id = summary.path
         relation = summary.lineage.relation
-        let declared = DeclaredLicense(raw: summary.declaredLicense, otherName: summary.licenseName, knowledge: knowledge)
+        // As the rules read it: a number or a boolean is not a license id (CardField.string).
+        let raw = summary.declaredLicense.flatMap { text -> String? in
+            let scalar = YAMLScalar(text: text)
+            return scalar.looksNumeric || scalar.yaml11Boolean != nil ? nil : text
+        }
+        let declared = DeclaredLicense(raw: raw, otherName: summary.licenseName, knowledge: knowledge)
         declaredKey = declared.isUnidentified ? nil : declared.key
         declaredLicense = licenseIndex.index(of: declared.record)
         declaredDisplay = declared.display
