@@ -278,6 +278,7 @@ public enum AuditReport {
             thead th{background:#f6f8fa;font-weight:600}
             td.bad{color:#b42318;font-weight:600}
             table.list th,table.list td{text-align:left}
+            table.list td:last-child{white-space:normal}
             .n{display:block;font-size:.78rem;color:#59636e;font-weight:400}
             code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;background:#f6f8fa;padding:.05rem .3rem;border-radius:4px}
             svg text{font:13px system-ui,sans-serif;fill:#1f2328}
