@@ -91,7 +91,9 @@ enum AuditCommand {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw RunError(message: "\(path): cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        var records: [HubModelRecord] = []
+        // The records by block of lines: each block is freed once checked.
+        var blocks: [[HubModelRecord]] = []
+        var count = 0
         var errors: [HubLineError] = []
         var errorCount = 0
         var pending: [UInt8] = []
@@ -101,6 +103,11 @@ enum AuditCommand {
         var buffer = [UInt8](repeating: 0, count: block)
         progress.start(phase: "reading", total: size, unit: "bytes")
         func consume(_ chunk: [UInt8]) {
+            var records: [HubModelRecord] = []
+            defer {
+                count += records.count
+                blocks.append(records)
+            }
             for r in HubModelInfo.parse(chunk: chunk, firstLine: line, jobs: jobs) {
                 switch r {
                 case .success(let m): records.append(m)
@@ -125,18 +132,25 @@ enum AuditCommand {
                 pending.removeSubrange(...lastBreak)
                 consume(whole)
             }
-            progress.update(done: readBytes, models: records.count)
+            progress.update(done: readBytes, models: count)
         }
         if !pending.isEmpty { consume(pending) }
         for e in errors { io.err("mlicense: warning: \(path):\(e.line): \(e.message)\n") }
         if errorCount > errors.count { io.err("mlicense: warning: \(path): \(errorCount - errors.count) more lines not read\n") }
-        progress.start(phase: "checking", total: records.count, unit: "models")
+        progress.start(phase: "checking", total: count, unit: "models")
         let counter = progress
         var report: (@Sendable (Int) -> Void)?
         if counter.enabled { report = { @Sendable n in counter.add(n) } }
         let lookup: BaseCardLookup? = config.hfCache ? HFCache.lookup(environment: io.environment) : nil
-        let entries = AuditRun.entries(records, configuration: config, knowledge: BuiltinKnowledge.shared,
-                                       cardLookup: lookup, jobs: jobs, progress: report)
+        let corpus = AuditRun.CorpusLicenses(blocks)
+        var entries: [AuditEntry] = []
+        entries.reserveCapacity(count)
+        for b in blocks.indices {
+            let block = blocks[b]
+            blocks[b] = []
+            entries += AuditRun.entries(block, corpus: corpus, configuration: config, knowledge: BuiltinKnowledge.shared,
+                                        cardLookup: lookup, jobs: jobs, progress: report)
+        }
         return entries
     }
 

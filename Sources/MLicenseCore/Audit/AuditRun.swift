@@ -17,6 +17,27 @@ public enum AuditRun {
         }
     }
 
+    /// The licenses the models of a JSONL corpus declare, by lower-cased id (the first line of an
+    /// id wins): what bases resolve to first.
+    public struct CorpusLicenses: Sendable {
+        let table: [String: (raw: String, name: String?)]
+
+        /// The table of every record of `blocks`.
+        public init(_ blocks: [[HubModelRecord]]) {
+            var licenses: [String: (raw: String, name: String?)] = [:]
+            licenses.reserveCapacity(blocks.reduce(0) { $0 + $1.count })
+            for block in blocks {
+                for r in block {
+                    let key = r.id.lowercased()
+                    if licenses[key] == nil, let raw = r.license.raw, raw.lowercased() != "unknown" {
+                        licenses[key] = (raw, r.license.name)
+                    }
+                }
+            }
+            table = licenses
+        }
+    }
+
     /// Checks every model of a JSONL corpus: each record's card and files go through the model
     /// reader, lineage, the resolver and the rules as a model folder named by its id would. Bases
     /// resolve inside the corpus first (the license another line declares), then as configured
@@ -25,15 +46,17 @@ public enum AuditRun {
     public static func entries(_ records: [HubModelRecord], configuration: Configuration, knowledge: LicenseKnowledge,
                                cardLookup: BaseCardLookup?, jobs: Int? = nil,
                                progress: (@Sendable (Int) -> Void)? = nil) -> [AuditEntry] {
-        var licenses: [String: (raw: String, name: String?)] = [:]
-        licenses.reserveCapacity(records.count)
-        for r in records {
-            let key = r.id.lowercased()
-            if licenses[key] == nil, let raw = r.license.raw, raw.lowercased() != "unknown" {
-                licenses[key] = (raw, r.license.name)
-            }
-        }
-        let table = licenses
+        entries(records, corpus: CorpusLicenses([records]), configuration: configuration, knowledge: knowledge,
+                cardLookup: cardLookup, jobs: jobs, progress: progress)
+    }
+
+    /// ``entries(_:configuration:knowledge:cardLookup:jobs:progress:)`` for some of the corpus's
+    /// records, with the licenses of the whole corpus: a large corpus is checked block by block, and
+    /// each block's records freed once checked.
+    public static func entries(_ records: [HubModelRecord], corpus: CorpusLicenses, configuration: Configuration,
+                               knowledge: LicenseKnowledge, cardLookup: BaseCardLookup?, jobs: Int? = nil,
+                               progress: (@Sendable (Int) -> Void)? = nil) -> [AuditEntry] {
+        let table = corpus.table
         var resolver = LicenseResolver(knowledge: knowledge, configuration: configuration, repoCards: [:], cardLookup: cardLookup)
         resolver.corpusLicense = { id in
             table[id.lowercased()].map { DeclaredLicense(raw: $0.raw, otherName: $0.name, knowledge: knowledge) }
