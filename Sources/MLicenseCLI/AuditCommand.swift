@@ -68,7 +68,24 @@ enum AuditCommand {
             }
             return 0
         }
-        try CLI.emit(AuditReport.render(result, format: format, version: CLI.version), to: a.value("output"), io: io)
+        guard let output = a.value("output") else {
+            io.out(AuditReport.render(result, format: format, version: CLI.version))
+            return 0
+        }
+        // Streamed into a temporary file beside FILE, which then replaces it whole.
+        let slash = output.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let folder = slash.map { String(output[..<$0]) } ?? "."
+        let name = slash.map { String(output[output.index(after: $0)...]) } ?? output
+        let mask = umask(0)
+        umask(mask)
+        let problem = FixWriter.replace(folder: folder.isEmpty ? "/" : folder, name: name, with: [], mode: 0o666 & ~mask) { fd, _ in
+            var rc: Int32 = 0
+            AuditReport.render(result, format: format, version: CLI.version) { piece in
+                if rc == 0 { rc = FileDescriptor.writeAll(fd, Array(piece.utf8)) }
+            }
+            return rc
+        }
+        if let problem { throw RunError(message: "\(output): cannot write the report: \(problem)") }
         return 0
     }
 
