@@ -308,6 +308,22 @@ struct AuditTests {
         #expect(!b.noncompliant.contains(.la2eLicense), "a numeric license is not an identifiable license")
     }
 
+    @Test("hostile lines are reported and skipped, never a crash: deep nesting, invalid UTF-8, a huge value")
+    func hostileLines() throws {
+        var bytes = Array("{\"id\": \"a/deep\", \"cardData\": {\"license\": ".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "["), count: 100_000) + [UInt8](repeating: UInt8(ascii: "]"), count: 100_000)
+        bytes += Array("}}\n{\"id\": \"b/utf8\", \"cardData\": {\"license\": \"".utf8) + [0xFF, 0xFE] + Array("\"}}\n".utf8)
+        bytes += Array("{\"id\": \"c/huge\", \"cardData\": {\"license\": \"mit\", \"model_name\": \"".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "x"), count: 5_000_000) + Array("\"}}\n{\"id\": \"d/fine\"}\n".utf8)
+        let parsed = HubModelInfo.parse(chunk: bytes, firstLine: 1)
+        #expect(parsed.count == 4)
+        let read = parsed.compactMap { try? $0.get().id }
+        #expect(read.contains("c/huge") && read.contains("d/fine"))
+        #expect(!read.contains("a/deep"))
+        let result = Self.auditJSONL(bytes)
+        #expect(result.models == read.count)
+    }
+
     @Test("the text, markdown, csv and html reports show the table")
     func renderings() throws {
         let result = Self.auditJSONL(try GeneratedCorpus.jsonl(GeneratedCorpus.models))
