@@ -23,9 +23,9 @@ public enum CLI {
     }
 
     static let commands: [CommandSpec] = [
-        CheckCommand.spec, LineageCommand.spec, HookCommand.spec, InstallCommand.spec, InstallCommand.uninstallSpec,
-        InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec, InfoCommands.registrySpec,
-        InfoCommands.configSpec, Completions.completionsSpec, Completions.manSpec,
+        CheckCommand.spec, LineageCommand.spec, AuditCommand.spec, HookCommand.spec, InstallCommand.spec,
+        InstallCommand.uninstallSpec, InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec,
+        InfoCommands.registrySpec, InfoCommands.configSpec, Completions.completionsSpec, Completions.manSpec,
     ]
 
     static var help: String {
@@ -80,6 +80,7 @@ public enum CLI {
             switch first {
             case "check": return try CheckCommand.run(rest, io: io)
             case "lineage": return try LineageCommand.run(rest, io: io)
+            case "audit": return try AuditCommand.run(rest, io: io)
             case "hook": return try HookCommand.run(rest, io: io)
             case "install": return try InstallCommand.run(rest, io: io, uninstall: false)
             case "uninstall": return try InstallCommand.run(rest, io: io, uninstall: true)

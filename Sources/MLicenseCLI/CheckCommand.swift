@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import MLicenseCore
+import MLicenseKnowledge
 
 /// `mlicense check`.
 enum CheckCommand {
@@ -121,9 +122,9 @@ enum CheckCommand {
 enum LineageCommand {
     static let spec = CommandSpec(
         name: "lineage", summary: "print each model's license fields, relation and base models with evidence",
-        usage: "mlicense lineage [PATH ...] [--staged | --commit REV | --worktree] [--format text|json]",
+        usage: "mlicense lineage [PATH ...] [--staged | --commit REV | --worktree] [--format text|json|cyclonedx]",
         options: CheckCommand.sourceOptions + [
-            OptionSpec(name: "format", value: "FORMAT", help: "text (default) or json"),
+            OptionSpec(name: "format", value: "FORMAT", help: "text (default), json or cyclonedx (a CycloneDX 1.6 ML-BOM)"),
             OptionSpec(name: "config", value: "FILE", help: "use this configuration file"),
             OptionSpec(name: "no-config", help: "ignore .mlicense.yml files"),
         ],
@@ -132,8 +133,12 @@ enum LineageCommand {
     static func run(_ args: [String], io: CLI.IO) throws -> Int32 {
         guard let a = try CLI.parse(args, spec, io) else { return 0 }
         let format = a.value("format") ?? "text"
-        guard format == "text" || format == "json" else { throw UsageError(message: "--format must be text or json") }
+        guard ["text", "json", "cyclonedx"].contains(format) else { throw UsageError(message: "--format must be text, json or cyclonedx") }
         let outcome = try LintRun.lint(paths: a.positionals, source: try SourceChoice.from(a), args: a, io: io)
+        if format == "cyclonedx" {
+            io.out(CycloneDX.render(outcome.result.models, knowledge: BuiltinKnowledge.shared, toolVersion: CLI.version))
+            return 0
+        }
         // As check's reports: text relative to the current folder, several PATHs outside git named.
         let result = outcome.displayed(format == "json" ? .json : .text, currentFolder: FileManager.default.currentDirectoryPath)
         if format == "json" {

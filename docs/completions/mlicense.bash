@@ -4,7 +4,7 @@ _mlicense() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "check lineage hook install uninstall explain rules licenses registry config completions man --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "check lineage audit hook install uninstall explain rules licenses registry config completions man --help --version" -- "$cur"))
         return
     fi
     case "${COMP_WORDS[1]}" in
@@ -34,6 +34,19 @@ _mlicense() {
             esac
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "--staged --commit --worktree --format --config --no-config --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi
+            ;;
+        audit)
+            case "$prev" in
+                --format) return ;;
+                --output|-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+                --jobs|-j) return ;;
+                --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "--format --output --jobs --config --no-config --help" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

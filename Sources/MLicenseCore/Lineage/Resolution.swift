@@ -10,6 +10,8 @@ public enum LicenseSource: String, Sendable, Hashable, Codable {
     case registry
     /// The base's card in the local Hugging Face cache.
     case hfCache = "hf-cache"
+    /// Another model of the audited corpus (`mlicense audit`).
+    case corpus
     /// Not found.
     case unknown
 }
@@ -97,6 +99,8 @@ public struct LicenseResolver: Sendable {
     let foldersByPath: [String: String]
     let foldersByTail: [String: String]
     let foldersByName: [String: [String]]
+    /// For an audit: the license a model of the corpus declares, by its id; asked first.
+    public var corpusLicense: (@Sendable (String) -> DeclaredLicense?)?
 
     /// Creates a resolver; `repoCards` are the cards of the repository's model folders by path.
     public init(knowledge: LicenseKnowledge, configuration: Configuration, repoCards: [String: ModelCard],
@@ -120,6 +124,9 @@ public struct LicenseResolver: Sendable {
 
     /// Resolves `base`, named by the model at `modelPath`.
     public func resolve(_ base: BaseModelRef, from modelPath: String) -> ResolvedBase {
+        if let corpusLicense, let l = corpusLicense(base.id) {
+            return ResolvedBase(ref: base, license: l, source: .corpus, sourceDetail: base.id)
+        }
         if let d = configuration.baseLicenses[base.id.lowercased()] {
             return ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
                                 source: .config, sourceDetail: d.location.display,

@@ -14,6 +14,8 @@ public struct LintRequest: Sendable {
     public var changedPaths: [String]?
     /// Only model folders at or below this folder are checked ("" = all).
     public var scope: String = ""
+    /// When set, only the rules with these codes run (an audit needs only the rules its rows count).
+    public var onlyRules: Set<String>?
     /// Reads a GGUF header into lineage facts.
     public var readGGUF: @Sendable (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>?
 
@@ -183,6 +185,7 @@ public enum Linter {
         let ignores = !config.ignore.isEmpty
         for (rule, relations) in ruleTable {
             if !relations.isEmpty, !(lineage.relation.map(relations.contains) ?? false) { continue }
+            if let only = request.onlyRules, !only.contains(type(of: rule).description.code) { continue }
             for f in rule.check(context) {
                 if ignores, let entry = config.ignoreEntry(for: f) {
                     suppressed.append(SuppressedFinding(finding: f, reason: entry.reason))

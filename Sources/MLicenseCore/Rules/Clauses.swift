@@ -39,6 +39,7 @@ public enum Clauses {
         case .repo: from = "as its card in this repository says"
         case .registry: from = b.reuploadOf.map { "a re-upload of \($0)" } ?? "per the registry"
         case .hfCache: from = "as its card in the Hugging Face cache says"
+        case .corpus: from = "as its entry in the audited corpus says"
         case .unknown: from = "unresolved"
         }
         return "base \(b.id) is under \(lic) (\(from))"
