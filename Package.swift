@@ -12,7 +12,7 @@ let libgit2Static = ProcessInfo.processInfo.environment["MLICENSE_LIBGIT2"] != "
 let libgit2Linking: [LinkerSetting] = libgit2Static
     ? [.unsafeFlags(["-Bstatic", "-lgit2", "-lssh2", "-lcrypto", "-lpcre2-8", "-lz", "-lhttp_parser", "-Bdynamic",
                      "-lmbedtls", "-lmbedx509", "-lmbedcrypto", "-l:libgssapi_krb5.so.2", "-lrt"].flatMap { ["-Xlinker", $0] })]
-    : [.linkedLibrary("git2")]
+    : [.linkedLibrary("git2"), .linkedLibrary("z")]  // zlib: MLicenseGit reads pack entries (PackedObjectHead)
 
 // `MLICENSE_TRUST_ANCHORS=load swift build …` lets libgit2 parse the CA bundle at start-up as it
 // does elsewhere, to measure what Sources/CGit2Offline saves (Benchmarks/experiments.sh).

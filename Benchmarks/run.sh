@@ -116,6 +116,25 @@ model_repo() {
     cd - >/dev/null
 }
 
+# ---------------------------------------------------------------- git-parity scenarios alone
+# `BENCH_SCENARIOS=git` runs only (e) and (f) (git_parity.sh) and replaces their section of $OUT.
+if [ "${BENCH_SCENARIOS:-all}" = git ]; then
+    source "$HERE/git_parity.sh"
+    "$PY" - "$OUT" "$RES/git-parity.md" <<'PY'
+import sys
+out, section = sys.argv[1], open(sys.argv[2]).read()
+text = open(out).read()
+start = text.find("## Git parity:")
+if start >= 0:
+    end = text.find("\n## ", start + 1)
+    text = text[:start] + section + ("\n" + text[end + 1:] if end >= 0 else "")
+else:
+    text = text.rstrip("\n") + "\n\n" + section
+open(out, "w").write(text)
+PY
+    exit 0
+fi
+
 # ---------------------------------------------------------------- scenarios
 A=$SC/a-blob-$WEIGHT_SIZE; B=$SC/b-lfs-$WEIGHT_SIZE; C=$SC/c-mono-$MONO_COUNT; D=$SC/d-merge-$GGUF_TOKENS
 if [ ! -f "$A/.git/bench-base" ]; then log "scenario (a): $WEIGHT_SIZE weight file as a git blob"; model_repo "$A" blob; fi
@@ -252,4 +271,6 @@ cd - >/dev/null
     echo "sizes: weight $WEIGHT_SIZE, monorepo $MONO_COUNT models, GGUF $GGUF_TOKENS tokens ($(stat -c %s "$D"/*.gguf) bytes); runs $RUNS (monorepo $SLOW_RUNS), warm-up $WARMUP"
 } > "$RES/env.txt"
 "$PY" "$HERE/report.py" "$RES" > "$OUT"
+source "$HERE/git_parity.sh"
+{ echo; cat "$RES/git-parity.md"; } >> "$OUT"
 cat "$OUT"

@@ -49,7 +49,16 @@ int mlicense_skipped_trust_anchor_loads(void) {
     return skipped_loads;
 }
 
-#include <git2/common.h>
+/*
+ * libgit2's start-up settings that need git_libgit2_opts, which is variadic and so cannot be
+ * called from Swift: the repository extensions mlicense reads (see CGit2Offline.h).
+ */
+#include <git2.h>
+
+int mlicense_accept_extensions(void) {
+    static const char *extensions[] = { "partialclone", "worktreeconfig", "preciousobjects" };
+    return git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, sizeof extensions / sizeof *extensions);
+}
 
 int mlicense_git_skip_hash_verification(void) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);

@@ -1,3 +1,5 @@
+import MLicenseCore
+
 /// A command-line option a command accepts.
 struct OptionSpec {
     /// The long name without dashes (`format`).
@@ -8,6 +10,8 @@ struct OptionSpec {
     var value: String? = nil
     /// One line of help.
     let help: String
+    /// The values it accepts, when a fixed list (shell completion and the man page offer them).
+    var choices: [String] = []
 }
 
 /// A command: its name, usage, options and what it does.
@@ -18,6 +22,8 @@ struct CommandSpec {
     let options: [OptionSpec]
     /// Extra help text after the options.
     var details: String = ""
+    /// What it takes besides options (for shell completion).
+    var arguments: ArgumentKind = .none
 
     /// The generated `--help` text.
     var help: String {
@@ -74,7 +80,9 @@ struct ParsedArguments {
                 name = String(name[..<eq])
             }
             guard let o = find(name) else {
-                throw UsageError(message: "unknown option `\(a)` for `mlicense \(spec.name)`; see `mlicense \(spec.name) --help`")
+                let names = spec.options.map { "--" + $0.name } + ["--help"]
+                let hint = Suggestion.closest(to: "--" + name, in: names).map { " (did you mean `\($0)`?)" } ?? ""
+                throw UsageError(message: "unknown option `\(a)` for `mlicense \(spec.name)`\(hint); see `mlicense \(spec.name) --help`")
             }
             if o.value != nil {
                 let v: String

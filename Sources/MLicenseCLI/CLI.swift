@@ -23,8 +23,9 @@ public enum CLI {
     }
 
     static let commands: [CommandSpec] = [
-        CheckCommand.spec, LineageCommand.spec, HookCommand.spec, InstallCommand.spec, InstallCommand.uninstallSpec,
-        InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec, InfoCommands.configSpec,
+        CheckCommand.spec, LineageCommand.spec, AuditCommand.spec, HookCommand.spec, InstallCommand.spec,
+        InstallCommand.uninstallSpec, InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec,
+        InfoCommands.registrySpec, InfoCommands.configSpec, Completions.completionsSpec, Completions.manSpec,
         LockCommand.spec,
     ]
 
@@ -80,16 +81,21 @@ public enum CLI {
             switch first {
             case "check": return try CheckCommand.run(rest, io: io)
             case "lineage": return try LineageCommand.run(rest, io: io)
+            case "audit": return try AuditCommand.run(rest, io: io)
             case "hook": return try HookCommand.run(rest, io: io)
             case "install": return try InstallCommand.run(rest, io: io, uninstall: false)
             case "uninstall": return try InstallCommand.run(rest, io: io, uninstall: true)
             case "explain": return try InfoCommands.explain(rest, io: io)
             case "rules": return try InfoCommands.rules(rest, io: io)
             case "licenses": return try InfoCommands.licenses(rest, io: io)
+            case "registry": return try InfoCommands.registry(rest, io: io)
             case "config": return try InfoCommands.config(rest, io: io)
             case "lock": return try LockCommand.run(rest, io: io)
+            case "completions": return try Completions.completions(rest, io: io)
+            case "man": return try Completions.man(rest, io: io)
             default:
-                io.err("mlicense: unknown command `\(first)`; see `mlicense --help`\n")
+                let hint = Suggestion.closest(to: first, in: commands.map(\.name)).map { " (did you mean `mlicense \($0)`?)" } ?? ""
+                io.err("mlicense: unknown command `\(first)`\(hint); see `mlicense --help`\n")
                 return 2
             }
         } catch {
@@ -143,10 +149,20 @@ public enum CLI {
         }
     }
 
-    /// Whether to colour: a terminal, and NO_COLOR unset or empty (https://no-color.org).
-    static func useColor(_ io: IO, output: String?) -> Bool {
-        output == nil && io.stdoutIsTerminal && (io.environment["NO_COLOR"] ?? "").isEmpty
-            && io.environment["TERM"] != "dumb"
+    /// Whether to colour standard output: `--color always|never` decide; `auto` (the default)
+    /// colours a terminal unless NO_COLOR is set and not empty (https://no-color.org) or TERM is
+    /// `dumb`, and FORCE_COLOR (set, not empty and not `0`) colours even a pipe. A report written
+    /// to `--output FILE` is never coloured by `auto`.
+    static func useColor(_ io: IO, output: String?, choice: String? = nil) -> Bool {
+        switch choice {
+        case "always": return true
+        case "never": return false
+        default:
+            guard output == nil else { return false }
+            let force = io.environment["FORCE_COLOR"] ?? ""
+            if !force.isEmpty, force != "0" { return true }
+            return io.stdoutIsTerminal && (io.environment["NO_COLOR"] ?? "").isEmpty && io.environment["TERM"] != "dumb"
+        }
     }
 }
 
@@ -167,59 +183,3 @@ enum KeptUntilExit {
     }
 }
 
-/// Running the linter over the workspaces of the given paths.
-enum LintRun {
-    /// Lints every path; returns the combined result, the configuration of the first, and the
-    /// workspaces with the snapshots they were read from.
-    static func lint(paths: [String], source: SourceChoice?, args: ParsedArguments, io: CLI.IO)
-        throws -> (LintResult, Configuration, [(Workspace, RepositorySnapshot)])
-    {
-        var models: [ModelSummary] = []
-        var findings: [Finding] = []
-        var suppressed: [SuppressedFinding] = []
-        var firstConfig: Configuration?
-        var used: [(Workspace, RepositorySnapshot)] = []
-        for path in paths.isEmpty ? ["."] : paths {
-            let ws = try Workspace.open(path, source: source, environment: io.environment)
-            let snapshot = try ws.snapshot()
-            let config = try configuration(ws, snapshot, args, io)
-            var req = request(snapshot, config, rootName: ws.rootName, io: io)
-            req.scope = ws.prefix
-            let r = Linter.lint(req)
-            models += r.models
-            findings += r.findings
-            suppressed += r.suppressed
-            firstConfig = firstConfig ?? config
-            used.append((ws, snapshot))
-        }
-        if paths.count > 1 { findings = Finding.sortedForReport(findings) }  // one run's findings come sorted
-        return (LintResult(models: models, findings: findings, suppressed: suppressed), firstConfig ?? Configuration(), used)
-    }
-
-    /// The configuration in force for `ws` (`--config`, `--no-config`, else the nearest
-    /// `.mlicense.yml` in the snapshot), with `--fail-on` applied; its warnings go to stderr.
-    static func configuration(_ ws: Workspace, _ snapshot: RepositorySnapshot, _ args: ParsedArguments, _ io: CLI.IO) throws -> Configuration {
-        var config = try ws.configuration(snapshot, explicit: args.value("config"), disabled: args.has("no-config"))
-        if let f = args.value("fail-on") {
-            guard let s = Severity(rawValue: f) else { throw UsageError(message: "--fail-on must be error, warning or info") }
-            config.failOn = s
-        }
-        for w in config.warnings { io.err("mlicense: warning: \(w.location.display): \(w.message)\n") }
-        return config
-    }
-
-    /// A lint request with the built-in knowledge and, when the configuration allows, the local
-    /// Hugging Face cache.
-    static func request(_ snapshot: RepositorySnapshot, _ config: Configuration, rootName: String, io: CLI.IO,
-                        changedPaths: [String]? = nil) -> LintRequest {
-        var request = LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared, rootName: rootName,
-                                  changedPaths: changedPaths)
-        if config.hfCache { request.externalLookup = HFCache.lookup(environment: io.environment) }
-        return request
-    }
-
-    /// 1 when a finding is at or above `failOn`, else 0.
-    static func exitStatus(_ result: LintResult, failOn: Severity) -> Int32 {
-        result.findings.contains { $0.severity >= failOn } ? 1 : 0
-    }
-}

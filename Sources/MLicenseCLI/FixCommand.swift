@@ -5,8 +5,9 @@ import MLicenseCore
 /// `check --fix`, `--unsafe-fixes` and `--diff`: plan byte-exact edits from the findings, then
 /// write them atomically to the work tree or print them as a unified diff.
 enum FixCommand {
-    static func run(result: LintResult, workspaces: [(Workspace, RepositorySnapshot)], args: ParsedArguments, io: CLI.IO,
-                    config: Configuration, format: OutputFormat) throws -> Int32 {
+    static func run(outcome: LintOutcome, args: ParsedArguments, io: CLI.IO, format: OutputFormat) throws -> Int32 {
+        let result = outcome.result
+        let workspaces = outcome.used
         let allowUnsafe = args.has("unsafe-fixes")
         var changed = 0
         var withheld = 0
@@ -31,14 +32,10 @@ enum FixCommand {
         if withheld > 0 { io.err("\(withheld) more fix\(withheld == 1 ? "" : "es") available with --unsafe-fixes\n") }
         if args.has("diff") { return changed > 0 ? 1 : 0 }
         // Report what is left after the fixes.
-        let paths = workspaces.map { $0.0.prefix.isEmpty ? $0.0.root : $0.0.root + "/" + $0.0.prefix }
         var again = args
         again.flags.remove("fix")
-        let (after, afterConfig, _) = try LintRun.lint(paths: paths, source: .worktree, args: again, io: io)
-        if !args.has("quiet") {
-            let ctx = ReportContext(version: CLI.version, color: CLI.useColor(io, output: args.value("output")), verbose: args.has("verbose"))
-            try CLI.emitReport(after, format: format, context: ctx, to: args.value("output"), io: io)
-        }
-        return LintRun.exitStatus(after, failOn: afterConfig.failOn)
+        let after = try LintRun.lint(paths: args.positionals, source: .worktree, args: again, io: io)
+        try CheckCommand.report(after, again, format: format, color: try CheckCommand.colorChoice(args), io: io)
+        return after.exitStatus
     }
 }

@@ -116,6 +116,15 @@ enum HFCache {
         return { id in model(id, cache: cache) }
     }
 
+    /// The cards only (what the audit reads): a model's README.md in its snapshot.
+    static func cardLookup(environment: [String: String]) -> BaseCardLookup {
+        let cache = folder(environment: environment)
+        return { id in
+            guard let m = model(id, cache: cache), let card = m.files["README.md"] else { return nil }
+            return (m.cardPath, card)
+        }
+    }
+
     /// When `folder` (a real path) is a snapshot of the cache (`…/models--org--name/snapshots/sha`,
     /// what `snapshot_download()` returns): the model's id and the revision.
     static func snapshotIdentity(_ folder: String) -> (id: String, revision: String)? {

@@ -24,15 +24,36 @@ enum InstallCommand {
 
     static func run(_ args: [String], io: CLI.IO, uninstall: Bool) throws -> Int32 {
         guard let a = try CLI.parse(args, uninstall ? uninstallSpec : spec, io) else { return 0 }
-        let repo = try Repository.discover(from: ".")
-        guard let workdir = repo.workDirectory else { throw RunError(message: "hooks need a work tree; this repository is bare") }
-        let dir = hooksDirectory(repo, workdir: workdir)
+        let cwd = FileManager.default.currentDirectoryPath
+        let location: InstallTarget
+        let isBare: Bool
+        do {
+            let repo = try Repository.open(from: cwd, environment: io.environment)
+            location = try InstallTarget.find(try repo.hooksLocation(), isBare: repo.isBare)
+            isBare = repo.isBare
+        } catch let e as GitError where e.isSHA256Repository {
+            // libgit2 cannot open it; git says where its hooks go (the hooks read it through git).
+            let found = try HooksLocation.find(from: cwd)
+            location = try InstallTarget.find(found.location, isBare: found.isBare)
+            isBare = found.isBare
+        }
+        let dir = location.path
         var which = [String]()
         if a.has("pre-commit") { which.append("pre-commit") }
         if a.has("pre-push") { which.append("pre-push") }
+        if isBare {
+            // git commits nothing in a bare repository: only pushes from it run a hook.
+            guard !which.contains("pre-commit") else { throw RunError(message: "a bare repository has no commits to check before they are made: install --pre-push only") }
+            which = ["pre-push"]
+        }
         if which.isEmpty { which = ["pre-commit", "pre-push"] }
         let fm = FileManager.default
-        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if let note = location.note { io.out(note + "\n") }
+        if uninstall, !fm.fileExists(atPath: dir) { return 0 }
+        if !fm.fileExists(atPath: dir) {
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            if location.configured { io.out("core.hooksPath: created the folder \(dir)\n") }
+        }
         for hook in which {
             let path = "\(dir)/\(hook)"
             let backup = path + suffix
@@ -69,23 +90,16 @@ enum InstallCommand {
         return 0
     }
 
-    /// core.hooksPath (relative to the work tree) or the repository's hooks folder (worktrees share it).
-    static func hooksDirectory(_ repo: Repository, workdir: String) -> String {
-        if let p = repo.configString("core.hooksPath"), !p.isEmpty {
-            let expanded = p.hasPrefix("~/") ? Paths.home(CLI.processEnvironment()) + String(p.dropFirst(1)) : p
-            return expanded.hasPrefix("/") ? expanded : "\(workdir)/\(expanded)"
-        }
-        return "\(repo.commonDirectory)/hooks"
-    }
-
-    /// The hook script: runs a chained hook first (pre-push gets the same stdin), then mlicense.
+    /// The hook script: runs a chained hook first (pre-push gets the same stdin), then mlicense by
+    /// the absolute path of the running binary (GUI git clients run hooks with a reduced PATH),
+    /// or from PATH when that binary has gone.
     static func script(_ hook: String, chain: Bool) -> String {
-        let exe = Paths.real(CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : Paths.absolute(CommandLine.arguments[0]))
+        let exe = executablePath()
         var s = """
             #!/bin/sh
             \(marker) \(CLI.version); `mlicense uninstall` removes it
-            mlicense=mlicense
-            command -v mlicense >/dev/null 2>&1 || mlicense='\(exe.replacing("'", with: "'\\''"))'
+            mlicense='\(exe.replacing("'", with: "'\\''"))'
+            [ -x "$mlicense" ] || mlicense=mlicense
 
             """
         if hook == "pre-push" {
@@ -97,6 +111,16 @@ enum InstallCommand {
             s += "exec \"$mlicense\" hook \(hook) \"$@\"\n"
         }
         return s
+    }
+
+    /// The running binary's absolute path: `/proc/self/exe` (argv[0] is only a name when the
+    /// binary was found on PATH), else argv[0] made absolute.
+    static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if n > 0 { return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        let arg0 = CommandLine.arguments[0]
+        return Paths.real(arg0.hasPrefix("/") ? arg0 : Paths.absolute(arg0))
     }
 
     static func write(_ text: String, to path: String) throws {
@@ -111,3 +135,26 @@ enum InstallCommand {
     }
 }
 
+/// Where `install` writes the hooks: where git will run them, or a clear refusal.
+struct InstallTarget {
+    /// The folder.
+    var path: String
+    /// Whether core.hooksPath chose it.
+    var configured: Bool
+    /// What to tell the user about it, if anything.
+    var note: String?
+
+    static func find(_ found: HooksLocation, isBare: Bool) throws -> InstallTarget {
+        guard let value = found.configured else { return InstallTarget(path: found.path, configured: false, note: nil) }
+        if value.isEmpty || value == "/dev/null" || found.path == "/dev/null" {
+            throw RunError(message: "core.hooksPath is `\(value)`, so git runs no hook in this repository: `git config --unset core.hooksPath` (or point it at a folder), then install again")
+        }
+        var info = stat()
+        if stat(found.path, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
+            throw RunError(message: "core.hooksPath is \(found.path), which is not a folder: git cannot run hooks from it; point core.hooksPath at a folder")
+        }
+        let note = value.hasPrefix("/") || value.hasPrefix("~") ? nil
+            : "core.hooksPath `\(value)` is relative: git resolves it against \(isBare ? "the git directory" : "the work tree root"), \(found.path)"
+        return InstallTarget(path: found.path, configured: true, note: note)
+    }
+}

@@ -146,7 +146,7 @@ enum LockCommand {
 
     /// The entry for what the Hub says; the card and the adapter configuration are fetched when
     /// the model info lacks what is needed.
-    static func entry(from info: HubModelInfo, id: String, hub: HubClient) -> (LockEntry, [String]) {
+    static func entry(from info: HubInfo, id: String, hub: HubClient) -> (LockEntry, [String]) {
         let revision = info.sha ?? "main"
         var files: [String: [UInt8]] = [:]
         var wanted: [String] = []

@@ -62,6 +62,13 @@ public struct LicenseTerms: Sendable, Hashable {
     public var copyRequired: Bool
     /// Whether the license was written for models (rather than software or content).
     public var writtenForModels: Bool
+    /// When the license's definition of a derivative covers an adapter trained on the model (a
+    /// LoRA/PEFT delta of its weights): the clause that says so. Nil when the text does not reach
+    /// an adapter, which then ships only its own work.
+    public var adapterDerivative: String?
+    /// When a derivative may go under other terms on conditions that a card cannot show (Artistic
+    /// License 2.0 §4): the conditions. The relicensing findings are then warnings.
+    public var relicenseConditional: String?
 
     /// Creates terms.
     public init(
@@ -75,7 +82,9 @@ public struct LicenseTerms: Sendable, Hashable {
         notice: String? = nil,
         builtWith: String? = nil,
         copyRequired: Bool = false,
-        writtenForModels: Bool = false
+        writtenForModels: Bool = false,
+        adapterDerivative: String? = nil,
+        relicenseConditional: String? = nil
     ) {
         self.family = family
         self.derivatives = derivatives
@@ -88,7 +97,44 @@ public struct LicenseTerms: Sendable, Hashable {
         self.builtWith = builtWith
         self.copyRequired = copyRequired
         self.writtenForModels = writtenForModels
+        self.adapterDerivative = adapterDerivative
+        self.relicenseConditional = relicenseConditional
     }
+
+    /// The terms this license puts on a derivative beyond attribution and ShareAlike, which
+    /// CC 4.0 §2(a)(5)(B) and GPL-3.0 §10 forbid adding to their material: use restrictions, an
+    /// exclusivity clause, a naming rule, a non-commercial limit (each as a short phrase).
+    /// Empty for licenses that let a derivative go under any terms.
+    public var addedRestrictions: [String] {
+        guard case .only = derivatives, family != .copyleft, family != .attribution, family != .permissive else { return [] }
+        var out: [String] = []
+        if useRestrictions { out.append("use restrictions") }
+        if exclusiveFamily != nil { out.append("an exclusivity clause") }
+        if namePrefix != nil { out.append("a naming rule") }
+        if nonCommercial { out.append("a non-commercial limit") }
+        if out.isEmpty, family != .nonCommercial { out.append("its own terms for every derivative") }
+        return out
+    }
+}
+
+/// What kind of model a base is, for clauses that speak of one kind (Llama 2/3 §1.b.v: "any other
+/// large language model").
+public enum ModelKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// A large language model (text generation, chat, code).
+    case llm
+    /// A vision-language model built around an LLM.
+    case visionLanguage = "vision-language"
+    /// An image or video encoder (CLIP, SigLIP, InternViT, DINO).
+    case visionEncoder = "vision-encoder"
+    /// A text encoder for embeddings or classification (BERT, DeBERTa, sentence-transformers).
+    case embedding
+    /// An image or video generator (Stable Diffusion, FLUX).
+    case diffusion
+    /// Speech recognition or synthesis.
+    case audio
+
+    /// Whether the model is a large language model in the Llama licenses' sense.
+    public var isLanguageModel: Bool { self == .llm || self == .visionLanguage }
 }
 
 /// One license mlicense knows, with where its terms come from.
@@ -137,12 +183,15 @@ public struct BaseModelEntry: Sendable, Hashable {
     public var reuploadOf: String?
     /// Where the fact comes from (the model card's URL, a LICENSE file).
     public var source: String
+    /// What kind of model it is, when recorded.
+    public var kind: ModelKind?
 
     /// Creates an entry.
-    public init(id: String, license: String, reuploadOf: String? = nil, source: String) {
+    public init(id: String, license: String, reuploadOf: String? = nil, kind: ModelKind? = nil, source: String) {
         self.id = id
         self.license = license
         self.reuploadOf = reuploadOf
+        self.kind = kind
         self.source = source
     }
 }
@@ -183,6 +232,14 @@ public struct LicenseKnowledge: Sendable {
             if models[key] == nil { models[key] = i }
         }
         modelsByID = models
+    }
+
+    /// This knowledge with `extra` licenses (`.mlicense.yml` `licenses:`) added; they take
+    /// precedence over built-in records of the same id or alias.
+    public func adding(_ extra: [LicenseRecord]) -> LicenseKnowledge {
+        guard !extra.isEmpty else { return self }
+        let ids = Set(extra.map { $0.id.lowercased() })
+        return LicenseKnowledge(licenses: extra + licenses.filter { !ids.contains($0.id.lowercased()) }, baseModels: baseModels)
     }
 
     /// An empty knowledge base.

@@ -35,8 +35,12 @@ extension Repository {
     /// moved since the last fetch), commits reachable from any `refs/remotes/<remoteName>/*` ref are
     /// left out instead; with no such refs every commit reachable from `localOID` is returned.
     /// An all-zero `localOID` (a deletion) gives no commits.
+    ///
+    /// In a shallow clone the walk stops at the shallow boundary, as git's does: git itself lists
+    /// the commits (`git rev-list`), since libgit2 1.5 walks into the missing parents.
     public func commitsToPush(localOID: String, remoteOID: String?, remoteName: String?) throws -> [String] {
         guard !Self.isZeroID(localOID) else { return [] }
+        if isShallow { return try commitsToPushWithGit(localOID: localOID, remoteOID: remoteOID, remoteName: remoteName) }
         var walk: OpaquePointer?
         try check(git_revwalk_new(&walk, pointer), "git_revwalk_new")
         defer { git_revwalk_free(walk) }
@@ -64,9 +68,31 @@ extension Repository {
         return commits
     }
 
+    /// ``commitsToPush(localOID:remoteOID:remoteName:)`` through `git rev-list`, which honours
+    /// the shallow boundary.
+    private func commitsToPushWithGit(localOID: String, remoteOID: String?, remoteName: String?) throws -> [String] {
+        try GitCommand(repository: self).commitsToPush(local: try resolveCommit(localOID),
+                                                       remote: remoteOID.flatMap { isCommitish($0) ? $0 : nil },
+                                                       remoteName: remoteName)
+    }
+
     /// Whether `id` is git's all-zero object name (40 or 64 zeros) that stands for "no object".
     public static func isZeroID(_ id: String) -> Bool {
         !id.isEmpty && id.allSatisfy { $0 == "0" }
+    }
+}
+
+extension GitCommand {
+    /// `git rev-list` of the commits reachable from `local` and not from `remote` (a commit this
+    /// repository has, or nil), else not from `refs/remotes/<remoteName>/*`. Newest first.
+    func commitsToPush(local: String, remote: String?, remoteName: String?) throws -> [String] {
+        var args = ["rev-list", "--topo-order", local, "--not"]
+        if let remote, !Repository.isZeroID(remote) {
+            args.append(remote)
+        } else if let remoteName, !remoteName.isEmpty {
+            args.append("--glob=refs/remotes/\(remoteName)/*")
+        }
+        return String(decoding: try output(args), as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }
 

@@ -9,11 +9,16 @@ import MLicenseCore
 enum FileReader {
     /// The first `limit` bytes of the file at `path` (fewer when the file is shorter).
     static func head(of path: String, limit: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw systemError("open", path) }
+        try head(of: DiskPath(path), limit: limit)
+    }
+
+    /// The first `limit` bytes of the file at `path`, named by its bytes (any, not only UTF-8).
+    static func head(of path: DiskPath, limit: Int) throws -> [UInt8] {
+        let fd = path.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+        guard fd >= 0 else { throw systemError("open", path.display) }
         defer { close(fd) }
         let (bytes, failed) = readUpTo(fd, limit: limit)
-        if failed { throw systemError("read", path) }
+        if failed { throw systemError("read", path.display) }
         return bytes
     }
 
@@ -35,15 +40,38 @@ enum FileReader {
     }
 
     /// The target of the symbolic link at `path`, as stored (never resolved).
-    static func linkTarget(_ path: String) throws -> String {
+    static func linkTarget(_ path: DiskPath) throws -> String {
         var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = buffer.withUnsafeMutableBytes { readlink(path, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
-        guard n >= 0 else { throw systemError("readlink", path) }
+        let n = path.withCString { p in buffer.withUnsafeMutableBytes { readlink(p, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) } }
+        guard n >= 0 else { throw systemError("readlink", path.display) }
         return String(decoding: buffer[..<n], as: UTF8.self)
     }
 
     static func systemError(_ operation: String, _ path: String) -> FileSystemError {
         FileSystemError(operation: operation, path: path, message: String(cString: strerror(errno)))
+    }
+}
+
+/// A path on disk as its bytes: a file name need not be UTF-8, and a `String` would turn the
+/// bytes that are not into U+FFFD and name another file (or none).
+struct DiskPath: Sendable, Hashable {
+    /// The bytes, without a terminating NUL.
+    var bytes: [UInt8]
+
+    init(_ path: String) { bytes = Array(path.utf8) }
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// `self + "/" + name`.
+    func appending(_ name: [UInt8]) -> DiskPath {
+        DiskPath(bytes: bytes.isEmpty ? name : bytes + [UInt8(ascii: "/")] + name)
+    }
+
+    /// The path as text, invalid UTF-8 replaced (for messages and snapshot paths).
+    var display: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Calls `body` with the NUL-terminated path.
+    func withCString<R>(_ body: (UnsafePointer<CChar>) throws -> R) rethrows -> R {
+        try (bytes + [0]).withUnsafeBufferPointer { try $0.withMemoryRebound(to: CChar.self) { try body($0.baseAddress!) } }
     }
 }
 
@@ -65,44 +93,58 @@ enum FolderDecision {
 /// Walks the folder `root` depth-first without following symbolic links, skipping `.git` entries.
 ///
 /// `folder` decides about each sub-folder (by its path relative to `root`); `visit` gets every other
-/// entry with its relative path, kind and `lstat` size. Entries that vanish while walking are skipped.
+/// entry with its relative path, kind, `lstat` size and its path on disk (which keeps the bytes of
+/// a name that is not UTF-8, whose relative path shows them as U+FFFD). Entries that vanish while
+/// walking are skipped.
 func walkFolder(
     root: String,
-    folder: (String) throws -> FolderDecision,
-    visit: (String, EntryKind, UInt64) throws -> Void
+    folder: (String, DiskPath) throws -> FolderDecision,
+    visit: (String, EntryKind, UInt64, DiskPath) throws -> Void
 ) throws {
-    var pending = [""]
-    while let relative = pending.popLast() {
-        let absolute = relative.isEmpty ? root : root + "/" + relative
-        guard let dir = opendir(absolute) else {
+    var pending = [("", DiskPath(root))]
+    while let (relative, absolute) = pending.popLast() {
+        guard let dir = absolute.withCString({ opendir($0) }) else {
             if errno == ENOENT { continue }
-            throw FileReader.systemError("opendir", absolute)
+            throw FileReader.systemError("opendir", absolute.display)
         }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            let nameBytes = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: Int(NAME_MAX) + 1) { p in
+                    Array(UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))))
+                }
             }
-            if name == "." || name == ".." || name == ".git" { continue }
+            if nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E] || nameBytes == [0x2E, 0x67, 0x69, 0x74] { continue }
+            let name = String(decoding: nameBytes, as: UTF8.self)
             let path = relative.isEmpty ? name : relative + "/" + name
+            let onDisk = absolute.appending(nameBytes)
             var info = stat()
-            guard lstat(root + "/" + path, &info) == 0 else {
+            guard onDisk.withCString({ lstat($0, &info) }) == 0 else {
                 if errno == ENOENT { continue }
-                throw FileReader.systemError("lstat", root + "/" + path)
+                throw FileReader.systemError("lstat", onDisk.display)
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                switch try folder(path) {
-                case .descend: pending.append(path)
+                switch try folder(path, onDisk) {
+                case .descend: pending.append((path, onDisk))
                 case .skip: break
-                case .submodule: try visit(path, .directory, 0)
+                case .submodule: try visit(path, .directory, 0, onDisk)
                 }
-            case S_IFREG: try visit(path, .file, UInt64(info.st_size))
-            case S_IFLNK: try visit(path, .symlink, UInt64(info.st_size))
-            default: try visit(path, .other, UInt64(info.st_size))
+            case S_IFREG: try visit(path, .file, UInt64(info.st_size), onDisk)
+            case S_IFLNK: try visit(path, .symlink, UInt64(info.st_size), onDisk)
+            default: try visit(path, .other, UInt64(info.st_size), onDisk)
             }
         }
     }
+}
+
+/// `path` with its symbolic links resolved (`realpath`), or `path` itself when it does not exist.
+func realPath(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    var s = String(cString: resolved)
+    while s.count > 1, s.hasSuffix("/") { s.removeLast() }
+    return s
 }
 
 /// Whether something exists at `path` (a symbolic link counts, even a dangling one).
@@ -112,15 +154,15 @@ func fileExists(_ path: String) -> Bool {
 }
 
 /// Whether `path` (absolute) is a folder holding a `.git` entry: a nested repository.
-func isNestedRepository(_ path: String) -> Bool {
-    fileExists(path + "/.git")
+func isNestedRepository(_ path: DiskPath) -> Bool {
+    var info = stat()
+    return path.appending(Array(".git".utf8)).withCString { lstat($0, &info) } == 0
 }
 
 /// The snapshot record of a file on disk, read by the same rules as blobs.
 func diskFile(
-    root: String, path: String, kind: EntryKind, size: UInt64, include: Bool, commonDirectory: String?
+    path: String, absolute: DiskPath, kind: EntryKind, size: UInt64, include: Bool, commonDirectory: String?
 ) throws -> SnapshotFile? {
-    let absolute = root + "/" + path
     switch kind {
     case .directory:
         return SnapshotFile(path: path, size: 0, content: .submodule)
@@ -156,9 +198,9 @@ public enum FolderSnapshot {
             throw FileSystemError(operation: "stat", path: root, message: "not a directory")
         }
         var files: [SnapshotFile] = []
-        try walkFolder(root: root, folder: { _ in .descend }) { path, kind, size in
+        try walkFolder(root: root, folder: { _, _ in .descend }) { path, kind, size, absolute in
             if kind == .directory { return }
-            if let file = try diskFile(root: root, path: path, kind: kind, size: size,
+            if let file = try diskFile(path: path, absolute: absolute, kind: kind, size: size,
                                        include: include(path), commonDirectory: nil) {
                 files.append(file)
             }

@@ -1,5 +1,6 @@
 internal import CGit2
 internal import CGit2Offline
+import MLicenseCore
 
 /// A failed libgit2 call, or a failed `git` process: what failed and why.
 public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -24,6 +25,29 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
     public var isNotFound: Bool { code == Int(GIT_ENOTFOUND.rawValue) }
 
     public var description: String { "\(function): \(message)" }
+
+    static let sha256Message = "this repository names objects by SHA-256 (extensions.objectFormat), which libgit2 1.5, the library mlicense reads git with, cannot read: only the hooks check it (through git itself); `--no-verify` skips a hook"
+
+    /// Whether opening failed because the repository names objects by SHA-256, which only
+    /// ``GitCLIReader`` reads.
+    public var isSHA256Repository: Bool { message == Self.sha256Message }
+}
+
+/// The index holds unmerged entries: a merge, rebase or cherry-pick stopped on a conflict, so
+/// some paths have no staged content to check.
+public struct UnmergedIndexError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The unmerged paths, in index order.
+    public var paths: [String]
+
+    /// Creates the error.
+    public init(paths: [String]) {
+        self.paths = paths
+    }
+
+    public var description: String {
+        let shown = paths.prefix(5).map(ReportText.escapedPath).joined(separator: ", ") + (paths.count > 5 ? " and \(paths.count - 5) more" : "")
+        return "the index has unmerged paths (\(shown)): resolve the conflict and `git add` them, then check again; nothing was checked"
+    }
 }
 
 /// A failed file-system operation while reading a work tree or a folder.
@@ -45,12 +69,11 @@ public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { "\(operation) \(path): \(message)" }
 }
 
-/// Initialises libgit2 once per process; Swift runs a global's initialiser exactly once, thread-safely.
-private let libgit2Initialized: Bool = {
-    guard git_libgit2_init() >= 0 else { return false }
-    _ = mlicense_git_skip_hash_verification()
-    return true
-}()
+/// Initialises libgit2 once per process, accepting the repository extensions mlicense can read
+/// (`mlicense_accept_extensions`) and reading objects without re-hashing them
+/// (`mlicense_git_skip_hash_verification`); Swift runs a global's initialiser exactly once, thread-safely.
+private let libgit2Initialized: Bool = git_libgit2_init() >= 0 && mlicense_accept_extensions() == 0
+    && mlicense_git_skip_hash_verification() == 0
 
 /// Makes sure libgit2 is initialised before any other call.
 func ensureLibgit2() {

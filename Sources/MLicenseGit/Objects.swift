@@ -37,10 +37,14 @@ extension Repository {
     /// The first `limit` bytes of an object without loading the rest.
     ///
     /// Streams loose objects through libgit2 (`git_odb_open_rstream`); libgit2 cannot stream packed
-    /// objects, so for those it runs `git cat-file blob` and stops it after `limit` bytes (git
-    /// streams blobs it stored whole, which it does for blobs over `core.bigFileThreshold`).
+    /// objects, so a blob stored whole in a pack is read from the pack (``PackedObjectHead``:
+    /// only the first bytes are inflated). A delta (or an object in an alternate store) is read
+    /// by `git cat-file blob`, stopped after `limit` bytes.
     func readObjectHead(_ oid: git_oid, limit: Int) throws -> [UInt8] {
         if let bytes = try streamObjectHead(oid, limit: limit) { return bytes }
+        var id = oid
+        let raw = withUnsafeBytes(of: &id.id) { Array($0) }
+        if let bytes = PackedObjectHead.read(id: raw, limit: limit, objectsDirectory: objectsDirectory) { return bytes }
         return try catFileHead(oid.hex, limit: limit)
     }
 
@@ -70,27 +74,32 @@ extension Repository {
     }
 
     private func catFileHead(_ hex: String, limit: Int) throws -> [UInt8] {
-        let child: GitChild
-        do {
-            child = try GitChild.spawn(["git", "--git-dir=\(gitDirectory)", "cat-file", "blob", hex])
-        } catch {
-            throw GitError(function: "git cat-file", message: "cannot run git: \(error)")
-        }
-        let bytes = FileReader.readUpTo(child.output, limit: limit).bytes
-        let stopped = child.isRunning()
-        if stopped { kill(child.pid, SIGTERM) }
-        close(child.output)
-        let status = child.wait()
-        if !stopped, bytes.count < limit, status != 0 {
-            throw GitError(function: "git cat-file", code: Int(status), message: "cannot read blob \(hex)")
-        }
-        return bytes
+        try GitCommand(gitDirectory: gitDirectory, workDirectory: nil).blobHead(hex, limit: limit)
+    }
+
+    /// Whether objects may be missing because a promisor remote holds them (a partial clone:
+    /// `remote.<name>.promisor` or `extensions.partialClone`).
+    var isPartialClone: Bool {
+        if let cached = partialCloneCache { return cached }
+        var promisor = configString("extensions.partialclone") != nil
+        if !promisor { promisor = configMatches("^remote\\..*\\.promisor$") { $0 == "true" } }
+        partialCloneCache = promisor
+        return promisor
     }
 
     /// The snapshot record of a blob (or gitlink) met in the index or a tree.
     func blobFile(path: String, oid: git_oid, mode: UInt32, include: Bool) throws -> SnapshotFile {
         if mode == FileMode.gitlink { return SnapshotFile(path: path, size: 0, content: .submodule) }
-        let size = try objectSize(oid)
+        let size: UInt64
+        do {
+            size = try objectSize(oid)
+        } catch let e as GitError where e.isNotFound && isPartialClone {
+            // A partial clone fetches blobs on demand; mlicense stays offline. A blob it does not
+            // need is listed without a size; one it needs is an error naming the way to get it.
+            guard include else { return SnapshotFile(path: path, size: 0, content: .notLoaded) }
+            throw GitError(function: e.function, errorClass: e.errorClass, code: e.code, message:
+                "\(path) (blob \(oid.hex)) is not in this partial clone yet; `git cat-file -e \(oid.hex)` fetches it")
+        }
         if mode == FileMode.symlink {
             let target = size < 1 << 16 ? try readObject(oid) : try readObjectHead(oid, limit: 1 << 16)
             return SnapshotFile(path: path, size: size, content: .symlink(target: String(decoding: target, as: UTF8.self)))
@@ -101,77 +110,20 @@ extension Repository {
             readAll: { try self.readObject(oid) },
             readHead: { try self.readObjectHead(oid, limit: $0) }
         )
+        let interest = FileInterest.forPath(path)
+        // A GGUF header is read once per blob and run: a push of many commits that each touch the
+        // model holding it reads the same blob at every commit.
+        var cacheKey: String?
+        if case .header(let limit) = interest {
+            cacheKey = "\(oid.hex) \(limit)"
+            if let cached = headerCache[cacheKey!] { return SnapshotFile(path: path, size: size, content: cached) }
+        }
         let common = commonDirectory
-        let content = try readContent(FileInterest.forPath(path), from: source) { pointer, limit in
+        let content = try readContent(interest, from: source) { pointer, limit in
             lfsObjectHead(pointer, limit: limit, commonDirectory: common)
         }
+        if let cacheKey { headerCache[cacheKey] = content }
         return SnapshotFile(path: path, size: size, content: content)
     }
 }
 
-/// A process run through `/usr/bin/env` with its standard output on a pipe, standard input and
-/// error on /dev/null, in this process's environment.
-private final class GitChild {
-    let pid: pid_t
-    /// The read end of the child's standard output.
-    let output: Int32
-    /// The wait status, once the child has been reaped.
-    private var status: Int32?
-
-    private init(pid: pid_t, output: Int32) {
-        self.pid = pid
-        self.output = output
-    }
-
-    /// Starts `/usr/bin/env arguments…`.
-    static func spawn(_ arguments: [String]) throws -> GitChild {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw SpawnError(operation: "pipe", code: errno) }
-        // Neither end may leak into other children; the write end reaches git as its stdout only.
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
-        close(fds[1])
-        guard rc == 0 else {
-            close(fds[0])
-            throw SpawnError(operation: "posix_spawn", code: rc)
-        }
-        return GitChild(pid: pid, output: fds[0])
-    }
-
-    /// Whether the child has not exited yet (reaps it when it has).
-    func isRunning() -> Bool {
-        guard status == nil else { return false }
-        var s: Int32 = 0
-        let r = waitpid(pid, &s, WNOHANG)
-        if r == pid { status = s; return false }
-        return r == 0
-    }
-
-    /// Waits for the child; its exit code, or the number of the signal that ended it.
-    func wait() -> Int32 {
-        var s: Int32 = status ?? 0
-        if status == nil {
-            while waitpid(pid, &s, 0) < 0, errno == EINTR {}
-            status = s
-        }
-        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
-        let signal = s & 0x7F
-        return signal == 0 ? (s >> 8) & 0xFF : signal
-    }
-}
-
-/// A system call that failed while starting a process.
-private struct SpawnError: Error, CustomStringConvertible {
-    var operation: String
-    var code: Int32
-    var description: String { "\(operation): \(String(cString: strerror(code)))" }
-}

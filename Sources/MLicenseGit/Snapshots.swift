@@ -1,5 +1,10 @@
 internal import CGit2
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import MLicenseCore
 
 extension Repository {
@@ -19,21 +24,31 @@ extension Repository {
     ///   - include: which paths to read content for; every path is listed with its blob size
     ///     (from the object header, never by loading the blob).
     /// Symbolic links are recorded with their target and submodules as such, whatever `include`
-    /// says. During a merge conflict a path is taken from "ours" (stage 2).
+    /// says; an included link mlicense reads as text (README.md) whose target is a regular file
+    /// of the index inside the repository is read through (``followTextSymlinks(_:blobs:include:)``).
+    /// An index with unmerged entries (a merge, rebase or cherry-pick stopped on a
+    /// conflict) has no staged content for them: that throws ``UnmergedIndexError``, naming them,
+    /// rather than checking one side.
     public func indexSnapshot(indexFile: String? = nil, include: (String) -> Bool = { _ in true }) throws -> RepositorySnapshot {
         let index = try openIndex(indexFile)
         var files: [SnapshotFile] = []
-        var seen = Set<String>()
+        var unmerged: [String] = []
+        var blobs = BlobTable()
         let count = git_index_entrycount(index.pointer)
         files.reserveCapacity(count)
         for i in 0..<count {
             guard let entry = git_index_get_byindex(index.pointer, i)?.pointee, let cPath = entry.path else { continue }
             let stage = (entry.flags >> 12) & 3
-            guard stage == 0 || stage == 2 else { continue }
             let path = String(cString: cPath)
-            guard seen.insert(path).inserted else { continue }
+            guard stage == 0 else {
+                if unmerged.last != path { unmerged.append(path) }
+                continue
+            }
             files.append(try blobFile(path: path, oid: entry.id, mode: entry.mode, include: include(path)))
+            blobs.record(path: path, oid: entry.id, mode: entry.mode)
         }
+        if !unmerged.isEmpty { throw UnmergedIndexError(paths: unmerged) }
+        try followTextSymlinks(&files, blobs: blobs, include: include)
         return RepositorySnapshot(source: .index(path: index.path), files: files)
     }
 
@@ -54,7 +69,10 @@ extension Repository {
             }
             return 0
         }, payload), "git_tree_walk")
-        let files = try entries.items.map { try blobFile(path: $0.path, oid: $0.oid, mode: $0.mode, include: include($0.path)) }
+        var files = try entries.items.map { try blobFile(path: $0.path, oid: $0.oid, mode: $0.mode, include: include($0.path)) }
+        var blobs = BlobTable()
+        for item in entries.items { blobs.record(path: item.path, oid: item.oid, mode: item.mode) }
+        try followTextSymlinks(&files, blobs: blobs, include: include)
         return RepositorySnapshot(source: .commit(id: id), files: files)
     }
 
@@ -64,7 +82,14 @@ extension Repository {
     /// Symbolic links are recorded, not followed; nested repositories and submodules are recorded
     /// as ``SnapshotContent/submodule`` without walking into them. Content is read from disk for
     /// paths `include` accepts. Throws for a bare repository.
-    public func worktreeSnapshot(include: (String) -> Bool = { _ in true }) throws -> RepositorySnapshot {
+    ///
+    /// `checkedFolder` (relative to the root) is a folder the user named: git's ignore rules do not
+    /// apply inside it (nor to the folders holding it), as `git add -f` would take it.
+    ///
+    /// A symbolic link whose name mlicense reads as text (a README.md pointing at `docs/card.md`)
+    /// and whose target is a regular file inside the work tree is read through; any other stays a
+    /// ``SnapshotContent/symlink``.
+    public func worktreeSnapshot(include: (String) -> Bool = { _ in true }, checkedFolder: String? = nil) throws -> RepositorySnapshot {
         guard let root = workDirectory else {
             throw GitError(function: "git_repository_workdir", message: "bare repository has no work tree")
         }
@@ -74,15 +99,20 @@ extension Repository {
         // over the cores.
         var entries: [DiskEntry] = []
         do {
-            try walkFolder(root: root, folder: { path in
+            let named = checkedFolder.flatMap { $0.isEmpty ? nil : $0 }
+            func isNamed(_ path: String) -> Bool {
+                guard let named else { return false }
+                return path == named || path.hasPrefix(named + "/") || named.hasPrefix(path + "/")
+            }
+            try walkFolder(root: root, folder: { path, absolute in
                 if tracked.gitlinks.contains(path) { return .submodule }
                 if tracked.folders.contains(path) { return .descend }
-                if try self.isIgnored(path) { return .skip }
-                return isNestedRepository(root + "/" + path) ? .submodule : .descend
-            }) { path, kind, size in
+                if !isNamed(path), try self.isIgnored(path) { return .skip }
+                return isNestedRepository(absolute) ? .submodule : .descend
+            }) { path, kind, size, absolute in
                 guard kind != .other else { return }
-                if !tracked.files.contains(path), try self.isIgnored(path) { return }
-                entries.append(DiskEntry(path: path, kind: kind, size: size, include: include(path)))
+                if !tracked.files.contains(path), !isNamed(path), try self.isIgnored(path) { return }
+                entries.append(DiskEntry(path: path, absolute: absolute, kind: kind, size: size, include: include(path)))
             }
         } catch {
             // Reading stopped at the first failure: a file met before it that cannot be read
@@ -90,7 +120,9 @@ extension Repository {
             _ = try readDiskEntries(entries, root: root, commonDirectory: common)
             throw error
         }
-        return RepositorySnapshot(source: .worktree, files: try readDiskEntries(entries, root: root, commonDirectory: common))
+        var files = try readDiskEntries(entries, root: root, commonDirectory: common)
+        followTextSymlinksOnDisk(&files, root: root, include: include, commonDirectory: common)
+        return RepositorySnapshot(source: .worktree, files: files)
     }
 
     /// Whether git's ignore rules (`.gitignore` files, `info/exclude`, `core.excludesFile`) exclude
@@ -99,6 +131,72 @@ extension Repository {
         var ignored: Int32 = 0
         try check(git_ignore_path_is_ignored(&ignored, pointer, path), "git_ignore_path_is_ignored")
         return ignored == 1
+    }
+}
+
+/// The blob each path of an index or tree names, for following symbolic links.
+struct BlobTable {
+    private var byPath: [String: (oid: git_oid, mode: UInt32)] = [:]
+
+    mutating func record(path: String, oid: git_oid, mode: UInt32) {
+        byPath[path] = (oid, mode)
+    }
+
+    func blob(_ path: String) -> (oid: git_oid, mode: UInt32)? { byPath[path] }
+}
+
+/// The repository-relative path a symbolic link at `link` whose target is `target` points at,
+/// resolved lexically (`.` and `..`); nil for an absolute target or one that leaves the root.
+func symlinkTarget(link: String, target: String) -> String? {
+    guard !target.isEmpty, !target.hasPrefix("/") else { return nil }
+    var parts = link.split(separator: "/").dropLast().map(String.init)
+    for component in target.split(separator: "/", omittingEmptySubsequences: true) {
+        switch component {
+        case ".": continue
+        case "..":
+            guard !parts.isEmpty else { return nil }
+            parts.removeLast()
+        default: parts.append(String(component))
+        }
+    }
+    return parts.isEmpty ? nil : parts.joined(separator: "/")
+}
+
+/// Whether mlicense reads the file at `path` as text (cards, configs, license texts).
+private func isTextInterest(_ path: String) -> Bool {
+    if case .text = FileInterest.forPath(path) { return true }
+    return false
+}
+
+extension Repository {
+    /// Replaces each included symbolic link that mlicense reads as text, and whose target is a
+    /// regular blob of the same index or tree inside the repository, by that blob's content read
+    /// with the link's interest. One level: a link to a link stays a link.
+    func followTextSymlinks(_ files: inout [SnapshotFile], blobs: BlobTable, include: (String) -> Bool) throws {
+        for i in files.indices {
+            guard case .symlink(let target) = files[i].content, include(files[i].path), isTextInterest(files[i].path),
+                  let resolved = symlinkTarget(link: files[i].path, target: target),
+                  let blob = blobs.blob(resolved), blob.mode & 0o170000 == 0o100000 else { continue }
+            let read = try blobFile(path: files[i].path, oid: blob.oid, mode: blob.mode, include: true)
+            files[i] = read
+        }
+    }
+}
+
+/// ``Repository/followTextSymlinks(_:blobs:include:)`` for the work tree: the target must resolve
+/// (`realpath`) to a regular file inside `root`.
+func followTextSymlinksOnDisk(_ files: inout [SnapshotFile], root: String, include: (String) -> Bool, commonDirectory: String) {
+    let realRoot = realPath(root)
+    for i in files.indices {
+        guard case .symlink = files[i].content, include(files[i].path), isTextInterest(files[i].path) else { continue }
+        let resolved = realPath(root + "/" + files[i].path)
+        guard resolved.hasPrefix(realRoot + "/"), !resolved.hasPrefix(realRoot + "/.git/") else { continue }
+        var info = stat()
+        guard stat(resolved, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+        if let file = try? diskFile(path: files[i].path, absolute: DiskPath(resolved), kind: .file, size: UInt64(info.st_size),
+                                    include: true, commonDirectory: commonDirectory) {
+            files[i] = file
+        }
     }
 }
 
@@ -141,6 +239,8 @@ private struct TrackedPaths {
 /// A work-tree entry to read.
 struct DiskEntry: Sendable {
     var path: String
+    /// Where it is on disk (the bytes of its name, UTF-8 or not).
+    var absolute: DiskPath
     var kind: EntryKind
     var size: UInt64
     var include: Bool
@@ -153,7 +253,7 @@ func readDiskEntries(_ entries: [DiskEntry], root: String, commonDirectory: Stri
     let chunks = (entries.count + chunkSize - 1) / chunkSize
     @Sendable func read(_ chunk: Int) -> [Result<SnapshotFile?, any Error>] {
         entries[(chunk * chunkSize)..<min((chunk + 1) * chunkSize, entries.count)].map { e in
-            Result { try diskFile(root: root, path: e.path, kind: e.kind, size: e.size, include: e.include,
+            Result { try diskFile(path: e.path, absolute: e.absolute, kind: e.kind, size: e.size, include: e.include,
                                   commonDirectory: commonDirectory) }
         }
     }

@@ -4,7 +4,7 @@ import Glibc
 import MLicenseCore
 
 /// What the Hub's model-info endpoint says of a model (the fields mlicense reads).
-public struct HubModelInfo: Sendable, Hashable {
+public struct HubInfo: Sendable, Hashable {
     /// The model's id as the Hub now names it (after a rename).
     public var id: String
     /// The commit sha of the revision asked for.
@@ -92,7 +92,7 @@ public struct HubClient: Sendable {
     }
 
     /// The model info of `id` at `revision`.
-    public func modelInfo(_ id: String, revision: String = "main") -> Result<HubModelInfo, HubError> {
+    public func modelInfo(_ id: String, revision: String = "main") -> Result<HubInfo, HubError> {
         let url = "\(endpoint)/api/models/\(Self.pathEscaped(id))/revision/\(Self.escaped(revision))"
         switch get(url, maxBody: 32 << 20) {
         case .failure(let e): return .failure(e)
@@ -217,9 +217,9 @@ public struct HubClient: Sendable {
     }
 
     /// Reads the model info JSON.
-    static func decodeInfo(_ body: [UInt8], fallbackID: String) -> HubModelInfo? {
+    static func decodeInfo(_ body: [UInt8], fallbackID: String) -> HubInfo? {
         guard case .object(let o)? = try? JSONDecoder().decode(AnyJSON.self, from: Data(body)) else { return nil }
-        var info = HubModelInfo(id: o["id"]?.string ?? o["modelId"]?.string ?? fallbackID, sha: o["sha"]?.string, license: nil, licenseName: nil,
+        var info = HubInfo(id: o["id"]?.string ?? o["modelId"]?.string ?? fallbackID, sha: o["sha"]?.string, license: nil, licenseName: nil,
                                 licenseLink: nil, baseModels: [], baseModelRelation: nil, hasCardData: false, siblings: [], gated: nil, tags: [])
         if case .object(let card)? = o["cardData"] {
             info.hasCardData = true

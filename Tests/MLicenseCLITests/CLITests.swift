@@ -143,7 +143,11 @@ struct CLITests {
         try "old report that is longer than the new one ".write(toFile: dir + "/report.txt", atomically: true, encoding: .utf8)
         #expect(Captured.run(["check", dir, "--format", "lines", "--output", dir + "/report.txt"]).status == 1)
         let lines = try String(contentsOfFile: dir + "/report.txt", encoding: .utf8)
-        #expect(lines.hasPrefix("README.md:") && !lines.contains("old report"))
+        // `lines` names files relative to the current folder.
+        let here = FileManager.default.currentDirectoryPath
+        let expected = RelativePath.from(URL(fileURLWithPath: here).resolvingSymlinksInPath().path,
+                                         to: URL(fileURLWithPath: dir).resolvingSymlinksInPath().path + "/README.md")
+        #expect(lines.hasPrefix(expected + ":") && !lines.contains("old report"), "\(lines)")
         let mode = try FileManager.default.attributesOfItem(atPath: dir + "/report.txt")[.posixPermissions] as? Int
         #expect(mode == 0o666 & ~Int(CLI_umask()))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("mlicense-") }.isEmpty)

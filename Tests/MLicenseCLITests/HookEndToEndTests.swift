@@ -445,5 +445,24 @@ struct PreCommitFrameworkTests {
         try repo.git("reset", "-q", "--hard", "HEAD~1")
         let pushed = git(["push", "-q", "origin", "main"])
         #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+
+        // `pre-commit run --all-files` and `--files` (what CI and pre-commit.ci run) check the models
+        // of the files they are given: a committed violation fails, and passing shows the warnings.
+        try repo.write("chat/README.md", Cards.relicensed)
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "--no-verify", "-m", "relicense again")
+        let all = preCommit(["run", "--all-files"])
+        #expect(all.status != 0, "run --all-files passed a committed violation: \(all.stdout)\(all.stderr)")
+        #expect(all.stdout.contains("ML204"), "\(all.stdout)\(all.stderr)")
+        #expect(all.stdout.contains("SKIP=mlicense git commit"), "\(all.stdout)")
+        let files = preCommit(["run", "--files", "chat/README.md"])
+        #expect(files.status != 0 && files.stdout.contains("ML204"), "\(files.stdout)\(files.stderr)")
+        let other = preCommit(["run", "--files", "notes.txt"])
+        #expect(other.status == 0, "a file outside every model fails: \(other.stdout)\(other.stderr)")
+        #expect(!other.stdout.contains("ML204"))
+        try repo.git("reset", "-q", "--hard", "HEAD~1")
+        let compliant = preCommit(["run", "--all-files"])
+        #expect(compliant.status == 0, "\(compliant.stdout)\(compliant.stderr)")
+        #expect(compliant.stdout.contains("warning[ML209]"), "a passing hook hides its warnings: \(compliant.stdout)")
     }
 }

@@ -317,7 +317,7 @@ struct HubClientCompatibilityTests {
         #expect(own.status == 1 && own.out.contains("error[ML202]"), "\(own.out)")
         let lineage = Captured.run(["lineage", snapshot], env: ["HF_HUB_CACHE": cache.path])
         #expect(lineage.out.hasPrefix("snapshot: \(snapshot) (x/relabelled at \(sha(1)), from the Hugging Face cache)\n"), "\(lineage.out)")
-        #expect(lineage.out.contains(". (relabelled)"))
+        #expect(lineage.out.contains(" (relabelled)\n  license: apache-2.0\n"), "\(lineage.out)")
         #expect(lineage.out.contains("    read from \(cache.path)/models--x--sa-base/snapshots/\(sha(2))/README.md"), "\(lineage.out)")
     }
 }

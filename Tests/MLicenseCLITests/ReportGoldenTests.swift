@@ -16,7 +16,7 @@ enum GoldenExample {
             ---
             # chat-8b
             """)
-        // A LoRA adapter of Llama 3.1 under Apache-2.0 (lenient adapters: a warning).
+        // A LoRA adapter of Llama 3.1 under Apache-2.0 (an error: Llama 3.1 §1.b.i reaches adapters).
         try repo.write("models/llama-3.1-lora/README.md", """
             ---
             license: apache-2.0

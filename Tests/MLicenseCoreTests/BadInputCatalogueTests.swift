@@ -274,6 +274,22 @@ let badInputs: [BadInput] = [
            .configurationWarning(line: 2, mentioning: "license")),
     BadInput(name: ".mlicense.yml invalid UTF-8", subject: .configuration(Array("version: 1\nx: ".utf8) + [0xFF, 0xFE]),
              outcome: .configurationError(line: 2, mentioning: "")),
+    config(".mlicense.yml custom terms not a mapping", "version: 1\nlicenses:\n  acme: yes\n",
+           .configurationError(line: 3, mentioning: "terms of acme")),
+    config(".mlicense.yml custom terms flag not a boolean", "version: 1\nlicenses:\n  acme:\n    non-commercial: sometimes\n",
+           .configurationError(line: 4, mentioning: "non-commercial")),
+    config(".mlicense.yml unknown base kind", "version: 1\nbase-licenses:\n  x/y: {license: mit, kind: robot}\n",
+           .configurationError(line: 3, mentioning: "kind")),
+    // Card bodies read for lineage.
+    card("metadata block at the end of the card", "# merge\n\ntext\n\n---\nlicense: mit\n---\n",
+         .finding("ML004", path: "README.md", line: 5)),
+    card("a lineage phrase on a line of 200,000 brackets", "---\nlicense: mit\ntags: [lora]\n---\nfine-tuned from "
+            + String(repeating: "[", count: 200_000) + "\n", .noFinding(["ML101", "ML004"])),
+    card("a lineage phrase with 100,000 links", "---\nlicense: mit\ntags: [lora]\n---\nquants of "
+            + String(repeating: "https://huggingface.co/a/b ", count: 100_000) + "\n", .finding("ML101", path: "README.md", line: 5)),
+    card("100,000 thematic breaks and no metadata", "# title\n\n" + String(repeating: "---\nlicense\n", count: 100_000), .noFinding(["ML004"])),
+    card("a body mergekit block of 50,000 models", "---\nlicense: mit\n---\n# m\n\n```yaml\nmerge_method: linear\nmodels:\n"
+            + String(repeating: "  - model: a/b\n", count: 50_000) + "```\n", .noFinding(["ML004"])),
 ]
 
 // MARK: - The test

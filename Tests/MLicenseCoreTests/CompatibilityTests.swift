@@ -58,15 +58,85 @@ struct CompatibilityTests {
         #expect(try codes("---\nlicense: creativeml-openrail-m\nbase_model: x/rail\n---\n", config: communityLicenses).isEmpty)
     }
 
-    @Test("Llama 2 / Llama 3 license: relicensing blocked for finetune, quantized, merge; a warning for adapters")
+    @Test("Llama 2 / Llama 3 license: relicensing blocked for every derivative, adapters included by §1.b.i; `adapters: lenient` makes it a warning")
     func llamaLicense() throws {
-        for relation in ["finetune", "quantized", "merge"] {
+        for relation in ["finetune", "quantized", "merge", "adapter"] {
             #expect(try codes("---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-2-7b-hf\nbase_model_relation: \(relation)\n---\n") == ["ML204"])
         }
         let adapter = "---\nlicense: apache-2.0\nbase_model: meta-llama/Meta-Llama-3-8B\nbase_model_relation: adapter\n---\n"
-        #expect(try codes(adapter).isEmpty)
-        #expect(try codes(adapter, atLeast: .warning).contains("ML204"))
+        #expect(try codes(adapter) == ["ML204"])
+        #expect(try codes(adapter, config: "adapters: lenient\n").isEmpty)
+        #expect(try codes(adapter, config: "adapters: lenient\n", atLeast: .warning).contains("ML204"))
         #expect(try codes(adapter, config: "adapters: strict\n") == ["ML204"])
+    }
+
+    @Test("adapters by license: a license without an adapter clause gives a warning, a conditioning network too")
+    func adaptersByLicense() throws {
+        // CC BY-NC's "Adapted Material" is not defined to reach a separately trained adapter.
+        let nc = "---\nlicense: apache-2.0\nbase_model: x/nc\nbase_model_relation: adapter\n---\n"
+        #expect(try codes(nc, config: "base-licenses:\n  x/nc: cc-by-nc-4.0\n").isEmpty)
+        #expect(try codes(nc, config: "base-licenses:\n  x/nc: cc-by-nc-4.0\n", atLeast: .warning).contains("ML203"))
+        #expect(try codes(nc, config: "adapters: strict\nbase-licenses:\n  x/nc: cc-by-nc-4.0\n") == ["ML203"])
+        // A LoRA on SDXL is a modification of the model (OpenRAIL++-M "Derivatives of the Model").
+        let lora = "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- lora\n---\n"
+        #expect(try codes(lora) == ["ML205"])
+        // A T2I-Adapter is a separate network that holds none of SDXL's weights.
+        let t2i = "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- t2i-adapter\n---\n"
+        #expect(try codes(t2i).isEmpty)
+        #expect(try codes(t2i, atLeast: .warning).contains("ML205"))
+        let t2iConfig = ["README.md": "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\n---\n",
+                         "config.json": "{\"_class_name\": \"T2IAdapter\", \"_diffusers_version\": \"0.20.0\"}"]
+        let result = try InMemoryRepository.lint(t2iConfig)
+        #expect(result.models.first?.lineage.relation == .adapter)
+        #expect(result.models.first?.lineage.adapterKind == .conditioningNetwork)
+        #expect(!result.findings.contains { $0.severity == .error })
+        // A ControlNet starts from a trainable copy of SDXL's encoder: a derivative.
+        let controlnet = ["README.md": "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\n---\n",
+                          "config.json": "{\"_class_name\": \"ControlNetModel\", \"_diffusers_version\": \"0.20.0\"}"]
+        let cn = try InMemoryRepository.lint(controlnet)
+        #expect(cn.models.first?.lineage.adapterKind == .weightDelta)
+        #expect(cn.findings.contains { $0.code == "ML205" && $0.severity == .error })
+        // PEFT files make it a weight delta whatever the tags say.
+        let peft = ["README.md": "---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- controlnet\n---\n",
+                    "adapter_config.json": "{\"peft_type\": \"LORA\", \"base_model_name_or_path\": \"stabilityai/stable-diffusion-xl-base-1.0\"}"]
+        #expect(try InMemoryRepository.lint(peft).findings.contains { $0.code == "ML205" && $0.severity == .error })
+    }
+
+    @Test("the relicensing fix proposes the base's own license: deepseek for a DeepSeek base, not openrail")
+    func ownLicenseFirst() throws {
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: mit\nbase_model: deepseek-ai/deepseek-llm-7b-chat\n---\n"])
+        let f = try #require(r.findings.first { $0.code == "ML205" })
+        #expect(f.message.contains("may only be published under deepseek, openrail"))
+        #expect(f.fix?.title.contains("deepseek") == true)
+        #expect(f.fix?.title.contains("openrail") == false)
+    }
+
+    @Test("Artistic-2.0 allows other terms on conditions: relabelling is a warning naming §4, never a block")
+    func artisticConditional() throws {
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: mit\nbase_model: x/artistic\n---\n"],
+                                            configuration: "base-licenses:\n  x/artistic: artistic-2.0\n")
+        let f = try #require(r.findings.first { $0.code == "ML204" })
+        #expect(f.severity == .warning)
+        #expect(f.notes.contains { $0.contains("§4") })
+    }
+
+    @Test("a declared finetune stays a finetune when tagged qlora")
+    func declaredFinetuneTaggedQLoRA() throws {
+        let card = "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\nbase_model_relation: finetune\ntags:\n- qlora\n- lora\n---\n"
+        let result = try InMemoryRepository.lint(["README.md": card])
+        #expect(result.models.first?.lineage.relation == .finetune)
+        #expect(result.findings.contains { $0.code == "ML204" && $0.severity == .error })
+    }
+
+    @Test("a bare `other` on a Llama adapter states no license: a warning naming the base's license, not a block")
+    func bareOther() throws {
+        let card = "---\nlicense: other\nbase_model: meta-llama/Meta-Llama-3-8B\nlibrary_name: peft\n---\n"
+        let result = try InMemoryRepository.lint(["README.md": card])
+        #expect(result.findings.contains { $0.code == "ML204" && $0.severity == .warning })
+        #expect(!result.findings.contains { $0.severity == .error })
+        // With a LICENSE file the card may well ship the terms: only ML003 speaks.
+        let shipped = try InMemoryRepository.lint(["README.md": card, "LICENSE": "META LLAMA 3 COMMUNITY LICENSE AGREEMENT\n"])
+        #expect(!shipped.findings.contains { $0.code == "ML204" })
     }
 
     @Test("merges: Llama 2 or 3 with an outside model is blocked; 3.1 is not exclusive")
@@ -145,5 +215,111 @@ struct OneRoundFixTests {
         #expect(fixed["README.md"] == "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n")
         let again = try InMemoryRepository.lint(fixed, rootName: "Llama-x")
         #expect(!again.findings.contains { $0.severity == .error })
+    }
+}
+
+@Suite("CC and GPL freedom (CCf, FSFf)")
+struct FreedomTests {
+    func findings(_ card: String, config: String) throws -> [Finding] {
+        try InMemoryRepository.lint(["README.md": card], configuration: config).findings
+    }
+
+    @Test("CC BY merged with a restriction-adding base is ML212 at that base; with Apache it is not")
+    func ccMerge() throws {
+        let config = "base-licenses:\n  x/cc: cc-by-4.0\n"
+        for other in ["meta-llama/Llama-3.1-8B", "google/gemma-2-9b", "CompVis/stable-diffusion-v1-4", "Qwen/Qwen2.5-3B-Instruct"] {
+            let f = try findings("---\nlicense: other\nlicense_name: combined\nbase_model:\n- x/cc\n- \(other)\n---\n", config: config)
+            #expect(f.contains { $0.code == "ML212" && $0.severity == .error && $0.location.line == 6 }, "\(other): \(f.map(\.message))")
+        }
+        let clean = try findings("---\nlicense: apache-2.0\nbase_model:\n- x/cc\n- mistralai/Mistral-7B-v0.1\n---\n", config: config)
+        #expect(!clean.contains { $0.code == "ML212" })
+    }
+
+    @Test("a CC BY base's derivative under a restricting license: error for a quantized copy, warning for a finetune; CC BY-NC is fine")
+    func ccDerivative() throws {
+        let config = "base-licenses:\n  x/cc: cc-by-4.0\n"
+        let q = try findings("---\nlicense: llama3.1\nbase_model: x/cc\nbase_model_relation: quantized\n---\n", config: config)
+        #expect(q.contains { $0.code == "ML212" && $0.severity == .error })
+        let ft = try findings("---\nlicense: gemma\nbase_model: x/cc\n---\n", config: config)
+        #expect(ft.contains { $0.code == "ML212" && $0.severity == .warning })
+        let nc = try findings("---\nlicense: cc-by-nc-4.0\nbase_model: x/cc\n---\n", config: config)
+        #expect(!nc.contains { $0.code == "ML212" })
+    }
+
+    @Test("a ShareAlike base with a restricting base is ML206 alone (no ML212 twice over)")
+    func shareAlikeIsML206() throws {
+        let f = try findings("---\nlicense: cc-by-sa-4.0\nbase_model:\n- x/sa\n- meta-llama/Llama-3.1-8B\n---\n",
+                             config: "base-licenses:\n  x/sa: cc-by-sa-4.0\n")
+        #expect(f.contains { $0.code == "ML206" })
+        #expect(!f.contains { $0.code == "ML212" })
+    }
+
+    @Test("FSFf: a GPL base merged with a base that adds restrictions leaves no license (GPL-3.0 §10)")
+    func gplMerge() throws {
+        for other in ["meta-llama/Llama-3.1-8B", "google/gemma-2-9b", "CompVis/stable-diffusion-v1-4", "Qwen/Qwen2.5-3B-Instruct",
+                      "mistralai/Ministral-8B-Instruct-2410"] {
+            let f = try findings("---\nlicense: gpl-3.0\nbase_model:\n- x/gpl\n- \(other)\n---\n", config: "base-licenses:\n  x/gpl: gpl-3.0\n")
+            #expect(f.contains { $0.code == "ML206" && $0.severity == .error }, "\(other): \(f.map(\.message))")
+        }
+        let ok = try findings("---\nlicense: gpl-3.0\nbase_model:\n- x/gpl\n- mistralai/Mistral-7B-v0.1\n---\n", config: "base-licenses:\n  x/gpl: gpl-3.0\n")
+        #expect(!ok.contains { $0.severity == .error })
+    }
+
+    @Test("ML207 only against another LLM: a vision encoder with a Llama 3 LLM is not a breach; an unknown kind still is")
+    func exclusivityKinds() throws {
+        let vlm = try findings("---\nlicense: llama3\nbase_model:\n- google/siglip-so400m-patch14-384\n- meta-llama/Meta-Llama-3-8B-Instruct\nbase_model_relation: merge\n---\n", config: "")
+        #expect(!vlm.contains { $0.code == "ML207" })
+        let declaredKind = try findings("---\nlicense: llama3\nbase_model:\n- x/enc\n- meta-llama/Meta-Llama-3-8B-Instruct\n---\n",
+                                        config: "base-licenses:\n  x/enc: {license: mit, kind: vision-encoder}\n")
+        #expect(!declaredKind.contains { $0.code == "ML207" })
+        let unknownKind = try findings("---\nlicense: llama3\nbase_model:\n- x/enc\n- meta-llama/Meta-Llama-3-8B-Instruct\n---\n",
+                                       config: "base-licenses:\n  x/enc: mit\n")
+        #expect(unknownKind.contains { $0.code == "ML207" })
+        let llm = try findings("---\nlicense: llama3\nbase_model:\n- Qwen/Qwen2.5-7B-Instruct\n- meta-llama/Meta-Llama-3-8B-Instruct\n---\n", config: "")
+        #expect(llm.contains { $0.code == "ML207" })
+    }
+}
+
+@Suite("custom license terms and base resolution corner cases")
+struct CustomTermsTests {
+    @Test("a base_model written as a Hub URL resolves to its id")
+    func urlBase() throws {
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: apache-2.0\nbase_model: https://huggingface.co/meta-llama/Llama-3.1-8B\n---\n"])
+        #expect(r.models.first?.bases.first?.id == "meta-llama/Llama-3.1-8B")
+        #expect(r.findings.contains { $0.code == "ML204" && $0.severity == .error })
+    }
+
+    @Test("a base under other with unknown terms is a warning (terms unknown), never a silent pass")
+    func termsUnknown() throws {
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: apache-2.0\nbase_model: acme/m\n---\n"],
+                                            configuration: "base-licenses:\n  acme/m: {license: other, license-name: acme-license}\n")
+        #expect(r.findings.contains { $0.code == "ML103" && $0.severity == .warning && $0.message.contains("terms unknown") })
+    }
+
+    @Test("a company's own license stated in .mlicense.yml is checked: NC, ND, ShareAlike, allowed derivative licenses")
+    func customTerms() throws {
+        func codes(_ declared: String, _ terms: String) throws -> Set<String> {
+            let r = try InMemoryRepository.lint(["README.md": "---\n\(declared)\nbase_model: acme/m\n---\n"],
+                                                configuration: "base-licenses:\n  acme/m: {license: other, license-name: acme}\nlicenses:\n  acme:\n\(terms)")
+            return Set(r.findings.filter { $0.severity == .error }.map(\.code))
+        }
+        #expect(try codes("license: apache-2.0", "    non-commercial: true\n") == ["ML203"])
+        #expect(try codes("license: apache-2.0", "    no-derivatives: true\n") == ["ML201"])
+        #expect(try codes("license: apache-2.0", "    share-alike: true\n") == ["ML202"])
+        #expect(try codes("license: apache-2.0", "    use-restrictions: true\n") == ["ML205"])
+        #expect(try codes("license: other\nlicense_name: acme", "    share-alike: true\n").isEmpty)
+        #expect(try codes("license: cc-by-nc-4.0", "    derivatives: [cc-by-nc-4.0]\n").isEmpty)
+        #expect(try codes("license: mit", "    derivatives: [cc-by-nc-4.0]\n") == ["ML204"])
+        #expect(try codes("license: mit", "    copy-required: true\n").isEmpty)
+    }
+
+    @Test("a bad custom terms entry is a configuration error naming the line")
+    func badTerms() {
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(Array("licenses:\n  acme:\n    non-commercial: maybe\n".utf8), path: ".mlicense.yml")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try Configuration.parse(Array("base-licenses:\n  x/y: {license: mit, kind: robot}\n".utf8), path: ".mlicense.yml")
+        }
     }
 }

@@ -281,13 +281,42 @@ enum Reference {
         out += "\""
     }
 
+    /// A control character as git's quote_c_style writes it.
+    static func controlEscape(_ c: Unicode.Scalar) -> String {
+        let named: [UInt32: String] = [7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"]
+        if let n = named[c.value] { return n }
+        let octal = String(c.value, radix: 8)
+        return "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+    }
+
+    static func isControl(_ c: Unicode.Scalar) -> Bool { c.value < 0x20 || c.value == 0x7F }
+
+    /// Control characters escaped, nothing else.
+    static func escapedText(_ s: String) -> String {
+        s.unicodeScalars.map { isControl($0) ? controlEscape($0) : String($0) }.joined()
+    }
+
+    /// A path quoted as git does when it holds a control character, `"` or `\\`.
+    static func quotedPath(_ p: String) -> String {
+        guard p.unicodeScalars.contains(where: { isControl($0) || $0 == "\"" || $0 == "\\" }) else { return p }
+        return "\"" + p.unicodeScalars.map { c in
+            c == "\"" || c == "\\" ? "\\" + String(c) : isControl(c) ? controlEscape(c) : String(c)
+        }.joined() + "\""
+    }
+
+    static func display(_ l: MLicenseCore.SourceLocation) -> String {
+        var s = quotedPath(l.path)
+        if let line = l.line { s += ":\(line)"; if let column = l.column { s += ":\(column)" } }
+        return s
+    }
+
     static func text(_ result: LintResult, _ context: ReportContext) -> String {
         let paint = { (code: String, s: String) in context.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
         var out = ""
         let findings = context.verbose ? result.findings : result.findings.filter { $0.severity != .info }
         let byModel = Dictionary(grouping: findings, by: \.model)
         for m in result.models where byModel[m.path] != nil {
-            out += paint("1", m.path == "." ? ". (\(m.name))" : m.path) + "\n"
+            out += paint("1", m.path == "." ? ". (\(escapedText(m.name)))" : quotedPath(m.path)) + "\n"
             for f in byModel[m.path]! {
                 let sev: String
                 switch f.severity {
@@ -295,19 +324,19 @@ enum Reference {
                 case .warning: sev = paint("1;33", "warning[\(f.code)]")
                 case .info: sev = paint("1;36", "info[\(f.code)]")
                 }
-                out += "\(f.location.display): \(sev) \(f.message) [\(f.rule)]\n"
+                out += "\(display(f.location)): \(sev) \(escapedText(f.message)) [\(f.rule)]\n"
                 if let c = f.commit { out += "  = in commit \(c.prefix(12))\n" }
-                if context.verbose { for n in f.notes { out += "  = note: \(n)\n" } }
+                if context.verbose { for n in f.notes { out += "  = note: \(escapedText(n))\n" } }
                 if let fix = f.fix {
                     let how = fix.applicability == .safe ? "fix (--fix)" : fix.applicability == .unsafe ? "fix (--unsafe-fixes)" : "help"
-                    out += "  = \(how): \(fix.title)\n"
+                    out += "  = \(how): \(escapedText(fix.title))\n"
                 }
             }
             out += "\n"
         }
         if context.verbose {
             for s in result.suppressed {
-                out += "\(s.finding.location.display): ignored[\(s.finding.code)] \(s.finding.message) (reason: \(s.reason))\n"
+                out += "\(display(s.finding.location)): ignored[\(s.finding.code)] \(escapedText(s.finding.message)) (reason: \(escapedText(s.reason)))\n"
             }
         }
         if result.models.isEmpty {
@@ -325,7 +354,7 @@ enum Reference {
     }
 
     static func lines(_ result: LintResult) -> String {
-        result.findings.map { "\($0.location.display): \($0.severity.rawValue) \($0.code) \($0.message)\n" }.joined()
+        result.findings.map { "\(display($0.location)): \($0.severity.rawValue) \($0.code) \(escapedText($0.message))\n" }.joined()
     }
 
     static func github(_ result: LintResult) -> String {
@@ -438,14 +467,24 @@ enum Reference {
                             ("name", .string(r.slug)),
                             ("shortDescription", .object([("text", .string(r.summary))])),
                             ("fullDescription", .object([("text", .string(r.whatItChecks))])),
-                            ("help", .object([("text", .string(r.documentation))])),
+                            ("helpUri", .string("https://github.com/mlicense/mlicense/blob/main/docs/RULES.md#" + anchor(r))),
+                            ("help", .object([("text", .string(r.documentation)), ("markdown", .string(r.documentation))])),
                             ("defaultConfiguration", .object([("level", level(r.defaultSeverity))])),
                         ])
                     })),
                 ]))])),
+                ("invocations", [.object([("executionSuccessful", true)])]),
                 ("results", .array(results)),
             ])]),
         ])
+    }
+
+    /// GitHub's anchor of docs/RULES.md's heading `# CODE slug: summary`.
+    static func anchor(_ r: RuleDescription) -> String {
+        String("\(r.code) \(r.slug): \(r.summary)".lowercased().compactMap { c -> Character? in
+            if c == " " { return "-" }
+            return c.isASCII && (c.isLetter || c.isNumber || c == "-" || c == "_") ? c : nil
+        })
     }
 
     static func uri(_ path: String) -> String {

@@ -6,9 +6,10 @@ import MLicenseCore
 ///
 /// `licenses.json` is `{"licenses": [record, …]}`; a record has `id`, `isHubID`, `name`, `family`,
 /// `derivatives` (`"any"`, `"none"` or a list of license ids), `source`, and optionally `spdx`,
-/// `aliases`, `url` and the ``LicenseTerms`` fields by name (absent flags are false).
+/// `aliases`, `url` and the ``LicenseTerms`` fields by name (absent flags are false; `adapterDerivative`
+/// is the clause that makes an adapter a derivative).
 /// `base-models.json` is `{"models": [entry, …]}`; an entry has `id`, `license`, `source` and
-/// optionally `reuploadOf`. Unknown keys are rejected so that a misspelt field cannot be lost.
+/// optionally `reuploadOf` and `kind` (a ``ModelKind`` raw value). Unknown keys are rejected so that a misspelt field cannot be lost.
 enum KnowledgeData {
     static let folder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -37,7 +38,7 @@ enum KnowledgeData {
     static let licenseKeys: Set<String> = [
         "id", "isHubID", "name", "spdx", "aliases", "url", "source", "family", "derivatives", "nonCommercial",
         "useRestrictions", "exclusiveFamily", "llamaFamily", "namePrefix", "notice", "builtWith", "copyRequired",
-        "writtenForModels",
+        "writtenForModels", "adapterDerivative", "relicenseConditional",
     ]
 
     static func licenseRecord(_ o: [String: Any]) throws -> LicenseRecord {
@@ -57,7 +58,8 @@ enum KnowledgeData {
             nonCommercial: try r.flag("nonCommercial"), useRestrictions: try r.flag("useRestrictions"),
             exclusiveFamily: try r.optional("exclusiveFamily"), llamaFamily: try r.optional("llamaFamily"),
             namePrefix: try r.optional("namePrefix"), notice: try r.optional("notice"), builtWith: try r.optional("builtWith"),
-            copyRequired: try r.flag("copyRequired"), writtenForModels: try r.flag("writtenForModels"))
+            copyRequired: try r.flag("copyRequired"), writtenForModels: try r.flag("writtenForModels"),
+            adapterDerivative: try r.optional("adapterDerivative"), relicenseConditional: try r.optional("relicenseConditional"))
         guard let isHub = o["isHubID"] as? Bool else { throw DataError(description: "isHubID must be a boolean in license \(r.id)") }
         guard o["aliases"] == nil || o["aliases"] is [String] else { throw DataError(description: "aliases must be a list of strings in license \(r.id)") }
         return LicenseRecord(id: try r.string("id"), isHubID: isHub, name: try r.string("name"), spdx: try r.optional("spdx"),
@@ -66,10 +68,14 @@ enum KnowledgeData {
     }
 
     static func modelEntry(_ o: [String: Any]) throws -> BaseModelEntry {
-        let r = Fields(o, known: ["id", "license", "reuploadOf", "source"], what: "model")
+        let r = Fields(o, known: ["id", "license", "reuploadOf", "kind", "source"], what: "model")
         try r.check()
+        let kind = try r.optional("kind")
+        guard kind == nil || ModelKind(rawValue: kind!) != nil else {
+            throw DataError(description: "unknown kind \"\(kind!)\" in model \(r.id); one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         return BaseModelEntry(id: try r.string("id"), license: try r.string("license"), reuploadOf: try r.optional("reuploadOf"),
-                              source: try r.string("source"))
+                              kind: kind.flatMap(ModelKind.init(rawValue:)), source: try r.string("source"))
     }
 }
 

@@ -34,6 +34,7 @@ enum KnowledgeSource {
         for e in entries {
             var args = ["id: \(literal(e.id))", "license: \(literal(e.license))"]
             if let original = e.reuploadOf { args.append("reuploadOf: \(literal(original))") }
+            if let kind = e.kind { args.append("kind: .\(kindCase(kind))") }
             args.append("source: \(literal(e.source))")
             out += "    BaseModelEntry(\(args.joined(separator: ", "))),\n"
         }
@@ -56,7 +57,21 @@ enum KnowledgeSource {
         if let v = t.builtWith { args.append("builtWith: \(literal(v))") }
         if t.copyRequired { args.append("copyRequired: true") }
         if t.writtenForModels { args.append("writtenForModels: true") }
+        if let v = t.adapterDerivative { args.append("adapterDerivative: \(literal(v))") }
+        if let v = t.relicenseConditional { args.append("relicenseConditional: \(literal(v))") }
         return "LicenseTerms(\(args.joined(separator: ", ")))"
+    }
+
+    /// The Swift case name of `kind`.
+    private static func kindCase(_ kind: ModelKind) -> String {
+        switch kind {
+        case .llm: return "llm"
+        case .visionLanguage: return "visionLanguage"
+        case .visionEncoder: return "visionEncoder"
+        case .embedding: return "embedding"
+        case .diffusion: return "diffusion"
+        case .audio: return "audio"
+        }
     }
 
     /// A Swift string literal of `s`.

@@ -53,8 +53,25 @@ public final class TemporaryGitRepository {
         }
     }
 
+    /// Whether the folder goes away with the value (not for ``existing(_:environment:)``).
+    private var ownsFolder = true
+
+    /// A repository (work tree or bare) that already exists at `root`, such as a clone made by
+    /// another ``TemporaryGitRepository``'s git, driven with `environment`; its folder is left
+    /// in place.
+    public static func existing(_ root: String, environment: [String: String]) throws -> TemporaryGitRepository {
+        try TemporaryGitRepository(existing: root, environment: environment)
+    }
+
+    private init(existing root: String, environment: [String: String]) throws {
+        base = root
+        self.root = root
+        self.environment = environment
+        ownsFolder = false
+    }
+
     deinit {
-        try? FileManager.default.removeItem(atPath: base)
+        if ownsFolder { try? FileManager.default.removeItem(atPath: base) }
     }
 
     /// The absolute path of `path` inside the repository root.

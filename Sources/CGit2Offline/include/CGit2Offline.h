@@ -7,6 +7,15 @@
 /// mlicense reads local repositories only and never opens a network connection.
 int mlicense_skipped_trust_anchor_loads(void);
 
+/// Tells libgit2 (GIT_OPT_SET_EXTENSIONS) that mlicense reads repositories
+/// with the extensions git sets for partial clones and sparse checkouts, none
+/// of which changes how objects, refs or the index are stored: partialclone
+/// (objects may be missing: a read fails and is reported), worktreeconfig
+/// (per-worktree settings, which the hook paths take from git itself) and
+/// preciousobjects (objects must not be deleted; mlicense deletes nothing).
+/// objectformat (SHA-256) stays refused. Returns libgit2's result (0 = done).
+int mlicense_accept_extensions(void);
+
 /// Turns off libgit2's re-hashing of every object it reads (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION,
 /// on by default), as git itself reads objects without re-hashing them outside `git fsck`. A
 /// 180 KB mlicense.lock otherwise costs a hook a SHA-1DC pass on every commit. Returns libgit2's code.

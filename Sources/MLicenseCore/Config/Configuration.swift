@@ -2,9 +2,14 @@ import MLicenseYAML
 
 /// How strictly the relicensing rules treat adapters (RULES.md §1).
 public enum AdapterMode: String, Sendable, Hashable, Codable {
-    /// Relicensing rules are warnings for adapters.
+    /// The default: the base's license decides. Where its definition of a derivative covers an
+    /// adapter trained on the model (``LicenseTerms/adapterDerivative``: Llama, Gemma, RAIL,
+    /// FLUX.1 [dev], Mistral, Qwen, …), the relicensing rules are errors as for any derivative;
+    /// elsewhere, and for a separate conditioning network trained from scratch (T2I-Adapter), warnings.
+    case byLicense = "by-license"
+    /// Relicensing rules are warnings for every adapter.
     case lenient
-    /// Adapters are held to the same rules as other derivatives.
+    /// Adapters are held to the same rules as other derivatives whatever the license says.
     case strict
 }
 
@@ -22,6 +27,8 @@ public struct DeclaredBaseLicense: Sendable, Hashable {
     public var licenseName: String?
     /// Where it is written.
     public var location: SourceLocation
+    /// `kind`: what kind of model the base is (llm, vision-encoder, …), when given.
+    public var kind: ModelKind? = nil
 }
 
 /// An accepted finding: the rule, the model path and why.
@@ -69,7 +76,7 @@ public struct Configuration: Sendable {
     /// `fail-on`: the lowest severity that makes the run fail.
     public var failOn: Severity = .error
     /// `adapters`.
-    public var adapters: AdapterMode = .lenient
+    public var adapters: AdapterMode = .byLicense
     /// `rules`: severity per rule code (slugs are turned into codes).
     public var ruleSeverities: [String: SeveritySetting] = [:]
     /// `base-licenses`: licenses of base models by Hub id (lower-cased key).
@@ -82,17 +89,24 @@ public struct Configuration: Sendable {
     public var ignore: [IgnoreEntry] = []
     /// `resolve.hf-cache`: read bases' cards from the local Hugging Face cache.
     public var hfCache: Bool = true
+    /// `licenses`: the terms of licenses mlicense does not know (a company's own license), by the
+    /// name a card's `license_name` or a `base-licenses` entry uses; checked like built-in ones.
+    public var customLicenses: [LicenseRecord] = []
     /// `overrides`: per-model lineage and name, by model path ("." for the root).
     public var overrides: [String: ModelOverride] = [:]
+    /// `push-history`: whether a finding that a later pushed commit fixed still blocks a push.
+    public var pushHistory: PushHistoryPolicy = .everyCommit
     /// Warnings met while reading.
     public var warnings: [ConfigurationWarning] = []
+    /// The top-level keys the file sets (what a nested file overrides: ``inheriting(from:folder:)``).
+    public var setKeys: Set<String> = []
 
     /// The defaults.
     public init() {}
 
     /// The keys the file may hold.
     public static let knownKeys = ["version", "fail-on", "adapters", "rules", "base-licenses", "models", "exclude",
-                                   "ignore", "resolve", "overrides"]
+                                   "ignore", "resolve", "overrides", "push-history", "licenses"]
 
     /// The names a configuration file may have, in the order they are looked for.
     public static let fileNames = [".mlicense.yml", ".mlicense.yaml"]
@@ -150,16 +164,17 @@ public struct Configuration: Sendable {
         for pair in pairs {
             let key = pair.key.scalar?.text ?? ""
             let v = pair.value
+            config.setKeys.insert(key)
             switch key {
             case "version":
                 guard v.scalar?.text == "1" else { throw fail("unsupported configuration version `\(v.scalar?.text ?? v.kindDescription)`; this mlicense reads version 1", v) }
             case "fail-on":
                 let s = try str(v, "fail-on")
-                guard let sev = Severity(rawValue: s) else { throw fail("fail-on must be error, warning or info, not `\(s)`", v) }
+                guard let sev = Severity(rawValue: s.lowercased()) else { throw fail("fail-on must be error, warning or info, not `\(s)`", v) }
                 config.failOn = sev
             case "adapters":
                 let s = try str(v, "adapters")
-                guard let mode = AdapterMode(rawValue: s) else { throw fail("adapters must be lenient or strict, not `\(s)`", v) }
+                guard let mode = AdapterMode(rawValue: s) else { throw fail("adapters must be by-license, lenient or strict, not `\(s)`", v) }
                 config.adapters = mode
             case "rules":
                 if v.scalar?.isNull == true { continue }
@@ -168,7 +183,7 @@ public struct Configuration: Sendable {
                     let name = try str(r.key, "a rule name")
                     let s = try str(r.value, "the severity of \(name)")
                     let setting: SeveritySetting
-                    if s == "off" { setting = .off } else if let sev = Severity(rawValue: s) { setting = .severity(sev) } else {
+                    if s.lowercased() == "off" { setting = .off } else if let sev = Severity(rawValue: s.lowercased()) { setting = .severity(sev) } else {
                         throw fail("the severity of \(name) must be error, warning, info or off, not `\(s)`", r.value)
                     }
                     guard let code = RuleRegistry.code(for: name) else {
@@ -184,11 +199,19 @@ public struct Configuration: Sendable {
                     let id = try str(e.key, "a model id")
                     if let m = e.value.mapping {
                         guard let l = e.value["license"] else { throw fail("the license of \(id) needs a `license` key", e.value) }
-                        for k in m where !["license", "license-name", "license_name", "license-link", "license_link"].contains(k.key.scalar?.text ?? "") {
+                        for k in m where !["license", "license-name", "license_name", "license-link", "license_link", "kind"].contains(k.key.scalar?.text ?? "") {
                             warn("unknown key `\(k.key.scalar?.text ?? "")` in the license of \(id)", k.key)
                         }
                         let name = try (e.value["license-name"] ?? e.value["license_name"]).map { (n) throws(ConfigurationError) in try str(n, "license-name") }
-                        config.baseLicenses[id.lowercased()] = DeclaredBaseLicense(license: try str(l, "license"), licenseName: name, location: loc(e.value))
+                        var declared = DeclaredBaseLicense(license: try str(l, "license"), licenseName: name, location: loc(e.value))
+                        if let k = e.value["kind"] {
+                            let text = try str(k, "kind")
+                            guard let kind = ModelKind(rawValue: text) else {
+                                throw fail("kind must be one of \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")), not `\(text)`", k)
+                            }
+                            declared.kind = kind
+                        }
+                        config.baseLicenses[id.lowercased()] = declared
                     } else {
                         config.baseLicenses[id.lowercased()] = DeclaredBaseLicense(license: try str(e.value, "the license of \(id)"), licenseName: nil, location: loc(e.value))
                     }
@@ -224,6 +247,10 @@ public struct Configuration: Sendable {
                         warn("unknown key `\(e.key.scalar?.text ?? "")` in resolve", e.key)
                     }
                 }
+            case "push-history":
+                let s = try str(v, "push-history")
+                guard let policy = PushHistoryPolicy(rawValue: s) else { throw fail("push-history must be every-commit or tip, not `\(s)`", v) }
+                config.pushHistory = policy
             case "overrides":
                 if v.scalar?.isNull == true { continue }
                 guard let entries = v.mapping else { throw fail("overrides must be a mapping of model path to settings, not \(v.kindDescription)", v) }
@@ -247,11 +274,74 @@ public struct Configuration: Sendable {
                     }
                     config.overrides[normalisedModelPath(modelPath)] = o
                 }
+            case "licenses":
+                if v.scalar?.isNull == true { continue }
+                guard let entries = v.mapping else { throw fail("licenses must be a mapping of license name to its terms, not \(v.kindDescription)", v) }
+                for e in entries {
+                    let id = try str(e.key, "a license name")
+                    guard let terms = e.value.mapping else { throw fail("the terms of \(id) must be a mapping", e.value) }
+                    var flags: [String: Bool] = [:]
+                    var allowed: [String]?
+                    var name: String?
+                    var url: String?
+                    var adapterClause: String?
+                    for t in terms {
+                        let k = t.key.scalar?.text ?? ""
+                        switch k {
+                        case "non-commercial", "no-derivatives", "share-alike", "use-restrictions", "adapter-derivative", "copy-required":
+                            guard let b = t.value.scalar?.yaml11Boolean else { throw fail("\(k) must be true or false", t.value) }
+                            flags[k] = b
+                            if k == "adapter-derivative", b { adapterClause = "\(id) as stated in \(path)" }
+                        case "derivatives":
+                            allowed = t.value.scalar != nil ? [try str(t.value, "derivatives")] : try list(t.value, "derivatives")
+                        case "name": name = try str(t.value, "name")
+                        case "url": url = try str(t.value, "url")
+                        default: warn("unknown key `\(k)` in the terms of \(id)", t.key)
+                        }
+                    }
+                    config.customLicenses.append(Self.customLicense(
+                        id: id, name: name, url: url, nonCommercial: flags["non-commercial"] ?? false,
+                        noDerivatives: flags["no-derivatives"] ?? false, shareAlike: flags["share-alike"] ?? false,
+                        useRestrictions: flags["use-restrictions"] ?? false, allowed: allowed,
+                        copyRequired: flags["copy-required"] ?? true, adapterDerivative: adapterClause,
+                        source: "\(path):\(e.key.span.start.line)"))
+                }
             default:
                 warn("unknown key `\(key)`; known keys: \(knownKeys.joined(separator: ", "))", pair.key)
             }
         }
         return config
+    }
+
+    /// The record of a license whose terms `.mlicense.yml` states. What a derivative may be
+    /// published under: nothing when `no-derivatives`; the listed `derivatives` (with the license
+    /// itself); the license itself when it is ShareAlike, non-commercial or carries use
+    /// restrictions; else any license.
+    public static func customLicense(id: String, name: String?, url: String?, nonCommercial: Bool, noDerivatives: Bool,
+                                     shareAlike: Bool, useRestrictions: Bool, allowed: [String]?, copyRequired: Bool,
+                                     adapterDerivative: String?, source: String) -> LicenseRecord {
+        let policy: DerivativePolicy
+        if noDerivatives {
+            policy = .none
+        } else if let allowed {
+            policy = .only(allowed.contains { $0.lowercased() == id.lowercased() } ? allowed : [id] + allowed)
+        } else if shareAlike || nonCommercial || useRestrictions {
+            policy = .only([id])
+        } else {
+            policy = .any
+        }
+        let family: LicenseFamily
+        if noDerivatives { family = .noDerivatives }
+        else if shareAlike && !nonCommercial && !useRestrictions { family = .copyleft }
+        else if nonCommercial && !useRestrictions { family = .nonCommercial }
+        else if useRestrictions { family = .rail }
+        else if case .only = policy { family = .vendor }
+        else { family = .permissive }
+        return LicenseRecord(id: id, isHubID: false, name: name ?? id, url: url,
+                             terms: LicenseTerms(family: family, derivatives: policy, nonCommercial: nonCommercial,
+                                                 useRestrictions: useRestrictions, copyRequired: copyRequired,
+                                                 writtenForModels: true, adapterDerivative: adapterDerivative),
+                             source: "stated in \(source)")
     }
 
     /// A model path as the configuration and the reports write it: no leading `./`, no trailing
@@ -264,12 +354,20 @@ public struct Configuration: Sendable {
     }
 
     /// The severity in force for `rule` on a model with `relation`, or nil when the rule is off.
-    public func severity(for rule: RuleDescription, relation: Relation?) -> Severity? {
+    /// `adapterIsDerivative` says whether the license the finding is about makes this adapter a
+    /// derivative (``AdapterMode/byLicense``).
+    public func severity(for rule: RuleDescription, relation: Relation?, adapterIsDerivative: Bool = false) -> Severity? {
         switch ruleSeverities[rule.code] {
         case .off?: return nil
         case .severity(let s)?: return s
         case nil:
-            if relation == .adapter, adapters == .lenient, let lenient = rule.lenientAdapterSeverity { return lenient }
+            if relation == .adapter, let lenient = rule.lenientAdapterSeverity {
+                switch adapters {
+                case .strict: break
+                case .lenient: return lenient
+                case .byLicense: if !adapterIsDerivative { return lenient }
+                }
+            }
             return rule.defaultSeverity
         }
     }

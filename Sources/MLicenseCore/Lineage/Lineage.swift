@@ -16,6 +16,17 @@ public enum Relation: String, Sendable, Hashable, Codable, CaseIterable {
     public var redistributesWeights: Bool { self != .adapter }
 }
 
+/// What an adapter is, which decides whether a license's definition of a derivative reaches it.
+public enum AdapterKind: String, Sendable, Hashable, Codable {
+    /// A PEFT/LoRA-style delta of the base's own weights (adapter_config.json, adapter weights,
+    /// a GGUF LoRA, `library_name: peft`, tagged `lora`): a modification of the base.
+    case weightDelta = "weight-delta"
+    /// A separate network trained from scratch against a frozen base that conditions it
+    /// (T2I-Adapter): it holds none of the base's weights. (A ControlNet starts from a copy of the
+    /// base's encoder and is a weight delta in this sense.)
+    case conditioningNetwork = "conditioning-network"
+}
+
 /// A base model of a derivative, with the places that name it.
 public struct BaseModelRef: Sendable, Hashable {
     /// The id as written (a Hub id, or a local path).
@@ -61,6 +72,13 @@ public struct Lineage: Sendable {
     public var undeclaredBases: [BaseModelRef]
     /// Where the card and the files disagree (ML102).
     public var conflicts: [LineageConflict]
+    /// Models the card's body names (links, "fine-tuned from …") when nothing else names a base:
+    /// weak evidence, reported by ML101 but not used as bases.
+    public var bodyHints: [BaseModelRef] = []
+    /// For an adapter: what kind, when the files show it.
+    public var adapterKind: AdapterKind? = nil
+    /// For an adapter: what shows its kind, for messages.
+    public var adapterEvidence: String? = nil
 
     /// Whether the model has bases (a derivative).
     public var isDerivative: Bool { relation != nil }
@@ -86,6 +104,16 @@ public enum LineageInference {
     static let quantizedNameSuffixes = ["-gguf", "-ggml", "-gptq", "-awq", "-exl2", "-exl3", "-bnb-4bit", "-bnb-8bit",
                                         "-4bit", "-8bit", "-fp8", "-mlx", "-int4", "-int8"]
 
+    /// diffusers classes of separate conditioning networks trained from scratch against a frozen
+    /// base (config.json `_class_name`): T2I-Adapter (Mou et al. 2023, "lightweight adapters ... the
+    /// original large T2I model frozen"). They hold none of the base's weights.
+    static let conditioningClasses: Set<String> = ["T2IAdapter", "MultiAdapter"]
+
+    /// diffusers classes of networks that start from a trainable copy of the base's encoder
+    /// (ControlNet, Zhang et al. 2023): they hold modified base weights, like a finetune of part of it.
+    static let copiedEncoderClasses: Set<String> = ["ControlNetModel", "FluxControlNetModel", "SD3ControlNetModel",
+                                                     "ControlNetUnionModel", "SparseControlNetModel", "HunyuanDiT2DControlNetModel"]
+
     /// Name parts that mark quantized copies wherever they stand (`Phi-3-mini-GGUF-imatrix`).
     static let quantizedNameTokens = ["gguf", "ggml", "gptq", "awq", "exl2", "exl3", "imatrix"]
 
@@ -108,6 +136,47 @@ public enum LineageInference {
         return quantizedNameTokens.first { t in tokens.contains { $0 == t } }
     }
 
+    /// What the card's body says about the bases when neither the card nor the files name one.
+    /// Strong: the body names exactly one model as what this one is a quantization of ("GGUF quants
+    /// of X") and the repository shows a quantization (GGUF files, a quantizer's config, a
+    /// quantized name or tag): that model is the base. Other phrases are hints; a bare link is a
+    /// hint only where the repository shows a derivative's signs.
+    static func bodyEvidence(_ card: ModelCard, model: ModelRepo, name: String) -> (bases: [BaseModelRef], hints: [BaseModelRef]) {
+        let lowerName = name.lowercased()
+        let tags = card.hasValidMetadata ? card.tags : []
+        let showsQuantization = model.files.contains { $0.name.lowercased().hasSuffix(".gguf") } || model.config?.quantMethod != nil
+            || model.file(named: "quantize_config.json") != nil
+            || quantizedNameSuffixes.contains { lowerName.hasSuffix($0) } || quantizedNameToken(in: lowerName) != nil
+            || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml"].contains($0) }
+        // A bare link is a hint only in a repository that shows it derives from something (a
+        // quantization, adapter or merge sign): original models link to others all the time.
+        let showsDerivative = showsQuantization || model.adapter != nil
+            || tags.contains { ["lora", "peft", "qlora", "merge", "mergekit", "lazymergekit", "finetuned", "fine-tuned"].contains($0) }
+            || (card.hasValidMetadata ? card.string("library_name")?.value.lowercased() == "peft" : false)
+        // Without a derivative's sign only a lineage phrase can name a base: look for one first
+        // (a byte search), so an original model's card is not read line by line.
+        if !showsDerivative, !card.bodyHasLineagePhrase { return ([], []) }
+        let mentions = card.bodyModelMentions.filter { m in
+            // A link to the model's own page is not a base.
+            (m.id.split(separator: "/").last.map { $0.lowercased() != lowerName } ?? true)
+        }
+        guard !mentions.isEmpty else { return ([], []) }
+        func ref(_ m: BodyModelMention, _ strength: String) -> BaseModelRef {
+            let why = m.phrase.map { "the card's body says \"\($0)\" it (\(strength))" } ?? "the card's body links to it (\(strength))"
+            return BaseModelRef(id: m.id, kind: .hub, evidence: [Evidence(why, at: m.location)])
+        }
+        let quantizedOf = Set(mentions.filter { $0.kind == .quantizedFrom }.map { $0.id.lowercased() })
+        if quantizedOf.count == 1, showsQuantization, let m = mentions.first(where: { $0.kind == .quantizedFrom }) {
+            return ([ref(m, "and the repository is a quantization: strong evidence")], [])
+        }
+        var hints: [BaseModelRef] = []
+        for m in mentions.sorted(by: { ($0.kind == .link ? 1 : 0) < ($1.kind == .link ? 1 : 0) })
+        where (m.kind != .link || showsDerivative) && !hints.contains(where: { $0.id.lowercased() == m.id.lowercased() }) && hints.count < 3 {
+            hints.append(ref(m, "a weak hint"))
+        }
+        return ([], hints)
+    }
+
     /// The lineage of `model`, named `name` (for name-based evidence), with an optional override.
     public static func infer(_ model: ModelRepo, name: String, override: LineageOverride? = nil) -> Lineage {
         let card = model.card
@@ -115,8 +184,9 @@ public enum LineageInference {
 
         // Bases, by source.
         var fileBases: [BaseModelRef] = []
-        func addFileBase(_ id: String, _ why: String, _ at: SourceLocation) {
-            let e = Evidence(why, at: at)
+        func addFileBase(_ written: String, _ why: String, _ at: SourceLocation) {
+            let id = ModelReference.id(written)
+            let e = Evidence(written == id ? why : "\(why) (as the URL \(written))", at: at)
             if let i = fileBases.firstIndex(where: { $0.id.lowercased() == id.lowercased() }) {
                 fileBases[i].evidence.append(e)
             } else {
@@ -129,19 +199,27 @@ public enum LineageInference {
         for m in model.mergekit {
             for ref in m.models { addFileBase(ref.value, "the mergekit configuration merges it", ref.location) }
         }
+        let lowerName = name.lowercased()
         for g in model.ggufs {
             for b in g.baseModels { addFileBase(b.value, "the GGUF header names it in general.base_model", b.location) }
+            // Converted from another repository (not this one): that repository is what it quantizes.
+            if g.baseModels.isEmpty, let s = g.sourceModel,
+               s.value.split(separator: "/").last.map({ $0.lowercased() != lowerName }) ?? false {
+                addFileBase(s.value, "the GGUF header says it was converted from it (general.source.repo_url)", s.location)
+            }
         }
 
         let cardBases: [BaseModelRef] = (card?.hasValidMetadata ?? false ? card!.baseModels : []).reduce(into: []) { acc, b in
-            if !acc.contains(where: { $0.id.lowercased() == b.value.lowercased() }) {
-                acc.append(BaseModelRef(id: b.value, kind: ModelReference.classify(b.value),
-                                        evidence: [Evidence("the card's base_model names it", at: b.location)]))
+            let id = ModelReference.id(b.value)
+            if !acc.contains(where: { $0.id.lowercased() == id.lowercased() }) {
+                let why = id == b.value ? "the card's base_model names it" : "the card's base_model names it as the URL \(b.value)"
+                acc.append(BaseModelRef(id: id, kind: ModelReference.classify(id), evidence: [Evidence(why, at: b.location)]))
             }
         }
 
         var bases: [BaseModelRef]
         var undeclared: [BaseModelRef] = []
+        var bodyHints: [BaseModelRef] = []
         var conflicts: [LineageConflict] = []
         if let o = override, !o.baseModels.isEmpty {
             bases = o.baseModels.map {
@@ -164,14 +242,22 @@ public enum LineageInference {
             // Weak hints, used only when nothing stronger names a base.
             if let link = card?.string("model_link"), let id = ModelReference.hubID(fromURL: link.value) {
                 bases = [BaseModelRef(id: id, kind: .hub, evidence: [Evidence("the card's model_link points at it", at: link.location)])]
-            } else if let p = model.config?.nameOrPath, ModelReference.classify(p.value) == .hub, p.value.contains("/") {
+            } else if let p = model.config?.nameOrPath, ModelReference.classify(p.value) == .hub, p.value.contains("/"),
+                      // The model's own id (a re-saved model) is no base.
+                      p.value.split(separator: "/").last.map({ $0.lowercased() != lowerName }) ?? false {
                 bases = [BaseModelRef(id: p.value, kind: .hub, evidence: [Evidence("config.json _name_or_path names it (a weak hint)", at: p.location)])]
+            } else if let card {
+                (bases, bodyHints) = bodyEvidence(card, model: model, name: name)
+                undeclared = bases
             }
         }
 
         // Relation evidence, strong then weak.
         var strong: [(Relation, Evidence)] = []
         var weak: [(Relation, Evidence)] = []
+        // A separate conditioning network trained from scratch (T2I-Adapter): an adapter that holds none of
+        // the base's weights.
+        var conditioning: [Evidence] = []
         if let a = model.adapter {
             strong.append((.adapter, Evidence("adapter_config.json describes a PEFT adapter", at: a.peftType?.location ?? SourceLocation(path: a.path))))
         }
@@ -201,17 +287,33 @@ public enum LineageInference {
         let tagLocation = card?.field("tags")?.location ?? SourceLocation(path: cardPath)
         for t in tags {
             switch t {
-            case "lora", "peft", "qlora": weak.append((.adapter, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+            case "lora", "peft", "qlora", "lycoris", "dora": weak.append((.adapter, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+            case "t2i-adapter", "ip-adapter":
+                // Added networks that condition a frozen base: the T2I-Adapter is trained from scratch,
+                // the IP-Adapter adds image cross-attention layers; neither is a modified copy of it.
+                conditioning.append(Evidence("the card is tagged `\(t)`", at: tagLocation))
+            case "controlnet", "controlnet-union":
+                // A ControlNet starts from a trainable copy of the base's encoder: modified base weights.
+                weak.append((.adapter, Evidence("the card is tagged `\(t)`, a network initialised from a copy of the base's encoder", at: tagLocation)))
             case "merge", "mergekit", "lazymergekit": weak.append((.merge, Evidence("the card is tagged `\(t)`", at: tagLocation)))
             case "gguf", "gptq", "awq", "exl2", "ggml", "4-bit", "8-bit", "bitsandbytes":
                 weak.append((.quantized, Evidence("the card is tagged `\(t)`", at: tagLocation)))
             default: break
             }
         }
+        if let lib = card?.hasValidMetadata == true ? card?.string("library_name") : nil, lib.value.lowercased() == "peft" {
+            weak.append((.adapter, Evidence("the card's library_name is peft", at: lib.location)))
+        }
+        if let c = model.config?.className {
+            if Self.conditioningClasses.contains(c.value) {
+                conditioning.insert(Evidence("config.json _class_name is \(c.value)", at: c.location), at: 0)
+            } else if Self.copiedEncoderClasses.contains(c.value) {
+                strong.append((.adapter, Evidence("config.json _class_name is \(c.value), a network initialised from a copy of the base's encoder", at: c.location)))
+            }
+        }
         if let q = card?.hasValidMetadata == true ? card?.field("quantized_by") : nil {
             weak.append((.quantized, Evidence("the card names who quantized it (quantized_by)", at: q.location)))
         }
-        let lowerName = name.lowercased()
         if let suffix = quantizedNameSuffixes.first(where: { lowerName.hasSuffix($0) }) {
             weak.append((.quantized, Evidence("the name ends with `\(suffix)`", at: SourceLocation(path: cardPath))))
         } else if let token = quantizedNameToken(in: lowerName) {
@@ -227,6 +329,11 @@ public enum LineageInference {
             return nil
         }
         var inferred: (Relation, [Evidence])? = pick(strong) ?? pick(weak)
+        // A conditioning network is an adapter unless PEFT files or a merge or quantizer say more.
+        let weightDelta = strong.contains { $0.0 == .adapter } || weak.contains { $0.0 == .adapter }
+        if !conditioning.isEmpty, !weightDelta, pick(strong) == nil {
+            inferred = (.adapter, conditioning)
+        }
         if inferred == nil, !bases.isEmpty {
             inferred = (.finetune, [Evidence("one base model and none of the adapter, merge or quantization signs", at: bases[0].location)])
         }
@@ -257,11 +364,24 @@ public enum LineageInference {
         }
         if bases.isEmpty, source != .config {
             // Without a base, a relation has nothing to relate to: an original model.
-            return Lineage(relation: nil, relationSource: source, relationEvidence: evidence, bases: [],
-                           undeclaredBases: [], conflicts: conflicts)
+            var original = Lineage(relation: nil, relationSource: source, relationEvidence: evidence, bases: [],
+                                   undeclaredBases: [], conflicts: conflicts)
+            original.bodyHints = bodyHints
+            return original
         }
-        return Lineage(relation: relation, relationSource: source, relationEvidence: evidence, bases: bases,
-                       undeclaredBases: undeclared, conflicts: conflicts)
+        var lineage = Lineage(relation: relation, relationSource: source, relationEvidence: evidence, bases: bases,
+                              undeclaredBases: undeclared, conflicts: conflicts)
+        lineage.bodyHints = bodyHints
+        if relation == .adapter {
+            if weightDelta {
+                lineage.adapterKind = .weightDelta
+                lineage.adapterEvidence = (strong + weak).first { $0.0 == .adapter }?.1.description
+            } else if let c = conditioning.first {
+                lineage.adapterKind = .conditioningNetwork
+                lineage.adapterEvidence = c.description
+            }
+        }
+        return lineage
     }
 }
 

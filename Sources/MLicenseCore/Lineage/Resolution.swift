@@ -12,6 +12,8 @@ public enum LicenseSource: String, Sendable, Hashable, Codable {
     case registry
     /// The base's card in the local Hugging Face cache.
     case hfCache = "hf-cache"
+    /// Another model of the audited corpus (`mlicense audit`).
+    case corpus
     /// Not found.
     case unknown
 }
@@ -76,6 +78,8 @@ public struct ResolvedBase: Sendable, Hashable {
     /// For an ancestor further up than a direct base: the chain from it down to this model, and
     /// the intermediate that dropped its terms. Nil for a direct base.
     public var via: AncestorPath? = nil
+    /// What kind of model the base is, when the registry or `.mlicense.yml` says.
+    public var kind: ModelKind? = nil
 
     /// The id.
     public var id: String { ref.id }
@@ -156,6 +160,8 @@ public struct LicenseResolver: Sendable {
     let foldersByPath: [String: String]
     let foldersByTail: [String: String]
     let foldersByName: [String: [String]]
+    /// For an audit: the license a model of the corpus declares, by its id; asked first.
+    public var corpusLicense: (@Sendable (String) -> DeclaredLicense?)?
 
     /// Creates a resolver; `repoCards` are the cards of the repository's model folders by path.
     public init(knowledge: LicenseKnowledge, configuration: Configuration, repoCards: [String: ModelCard],
@@ -188,10 +194,15 @@ public struct LicenseResolver: Sendable {
     /// folder that names it (relative paths are read from there), nil when an outside model names it.
     public func resolveModel(_ base: BaseModelRef, from modelPath: String?) -> ResolvedModel {
         let key = base.id.lowercased()
+        if let corpusLicense, let l = corpusLicense(base.id) {
+            return ResolvedModel(base: ResolvedBase(ref: base, license: l, source: .corpus, sourceDetail: base.id),
+                                 key: key, repoFolder: nil, relation: nil, bases: [])
+        }
         if let d = configuration.baseLicenses[key] {
             // The user's word for this model ends the walk there.
             return ResolvedModel(base: ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
-                                                    source: .config, sourceDetail: d.location.display),
+                                                    source: .config, sourceDetail: d.location.display,
+                                                    kind: d.kind ?? (base.kind == .hub ? knowledge.baseModel(base.id)?.kind : nil)),
                                  key: key, repoFolder: nil, relation: nil, bases: [])
         }
         if let (folder, card) = repoCard(for: base.id, from: modelPath), let l = Self.license(of: card, knowledge) {
@@ -216,7 +227,7 @@ public struct LicenseResolver: Sendable {
         }
         if let entry = knowledge.baseModel(base.id) {
             return ResolvedModel(base: ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge),
-                                                    source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf),
+                                                    source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf, kind: entry.kind),
                                  key: key, repoFolder: nil, relation: nil, bases: [])
         }
         if configuration.hfCache, let external = externalLookup?(base.id) {

@@ -17,6 +17,8 @@ public struct LintRequest: Sendable {
     public var changedPaths: [String]?
     /// Only model folders at or below this folder are checked ("" = all).
     public var scope: String = ""
+    /// When set, only the rules with these codes run (an audit needs only the rules its rows count).
+    public var onlyRules: Set<String>?
     /// Reads a GGUF header into lineage facts.
     public var readGGUF: @Sendable (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>?
 
@@ -95,7 +97,11 @@ public enum Linter {
     /// Checks every model; with `parallel`, the cards and the models are read and checked in chunks
     /// over the processor's cores. The result does not depend on it: chunks are merged in model
     /// order before the findings are sorted.
-    static func lint(_ request: LintRequest, parallel: Bool) -> LintResult {
+    static func lint(_ original: LintRequest, parallel: Bool) -> LintResult {
+        var withCustom = original
+        // Licenses whose terms .mlicense.yml states are checked like built-in ones.
+        withCustom.knowledge = original.knowledge.adding(original.configuration.customLicenses)
+        let request = withCustom
         let config = request.configuration
         let snapshot = request.snapshot
         // Every card is read once: it tells which folders are models, resolves bases that live in
@@ -203,6 +209,15 @@ public enum Linter {
         return ReadModel(model: model, name: name, lineage: lineage, declared: declared, direct: direct)
     }
 
+    /// Reads and checks the model in `folder` on its own (an audit's record): its bases and their
+    /// own bases from `resolver`, with no repository around it.
+    static func check(_ folder: String, request: LintRequest, card: ModelCard?, files: [SnapshotFile],
+                      resolver: LicenseResolver) -> CheckedModel {
+        let read = readModel(folder, request: request, card: card, files: files, resolver: resolver)
+        let ancestry = Ancestry(start: read.direct, resolver: resolver) { _ in (nil, []) }
+        return check(read, request: request, ancestry: ancestry.ancestry(ofFolder: folder, direct: read.direct), lockProblem: nil)
+    }
+
     /// Checks a model read by ``readModel`` with its ancestry.
     static func check(_ read: ReadModel, request: LintRequest, ancestry: ModelAncestry, lockProblem: LockFileError?) -> CheckedModel {
         let config = request.configuration
@@ -221,13 +236,16 @@ public enum Linter {
             model: model, lineage: lineage, name: name, declared: declared, bases: bases,
             knowledge: request.knowledge, configuration: config,
             compatibility: CompatibilityReport(declared: declared, bases: bases, relation: lineage.relation,
-                                               knowledge: request.knowledge),
+                                               knowledge: request.knowledge,
+                                               bareOtherStatesNothing: declared.isUnidentified && card?.licenseLink == nil
+                                                   && model.files(withPrefix: ["license", "copying"]).isEmpty),
             bodyLicense: bodyLicense, directBases: direct, ancestry: ancestry, lockProblem: lockProblem)
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
         let ignores = !config.ignore.isEmpty
         for (rule, relations) in ruleTable {
             if !relations.isEmpty, !(lineage.relation.map(relations.contains) ?? false) { continue }
+            if let only = request.onlyRules, !only.contains(type(of: rule).description.code) { continue }
             for f in rule.check(context) {
                 if ignores, let entry = config.ignoreEntry(for: f) {
                     suppressed.append(SuppressedFinding(finding: f, reason: entry.reason))

@@ -7,17 +7,29 @@ enum Parallel {
     static let chunkSize = 48
 
     /// `transform` applied to consecutive chunks of `items`; the chunks' results in order. With
-    /// `parallel` and more than one chunk, chunks run concurrently on the cores.
+    /// `parallel` and more than one chunk, chunks run concurrently on the cores; `width`, when
+    /// given, is the most chunks that run at once (`mlicense audit --jobs`).
     static func map<T: Sendable, R: Sendable>(_ items: [T], parallel: Bool, chunkSize: Int = Parallel.chunkSize,
+                                              width: Int? = nil,
                                               _ transform: @escaping @Sendable (ArraySlice<T>) -> R) -> [R] {
         let chunks = (items.count + chunkSize - 1) / chunkSize
-        guard parallel, chunks > 1 else {
+        guard parallel, chunks > 1, width ?? 2 > 1 else {
             return stride(from: 0, to: items.count, by: chunkSize).map {
                 transform(items[$0..<min($0 + chunkSize, items.count)])
             }
         }
         let slots = Slots<R>(count: chunks)
         defer { slots.free() }
+        if let width, width < chunks {
+            // `width` workers, each taking every width-th chunk.
+            DispatchQueue.concurrentPerform(iterations: width) { w in
+                for i in stride(from: w, to: chunks, by: width) {
+                    let start = i * chunkSize
+                    slots.set(i, transform(items[start..<min(start + chunkSize, items.count)]))
+                }
+            }
+            return slots.values()
+        }
         DispatchQueue.concurrentPerform(iterations: chunks) { i in
             let start = i * chunkSize
             slots.set(i, transform(items[start..<min(start + chunkSize, items.count)]))

@@ -231,11 +231,11 @@ struct WantedMembers: Decodable {
     enum Key: String, CodingKey, CaseIterable {
         case peftType = "peft_type", baseModelNameOrPath = "base_model_name_or_path", nameOrPath = "_name_or_path"
         case quantizationConfig = "quantization_config", quantization, architectures, modelType = "model_type"
-        case transformersVersion = "transformers_version"
+        case transformersVersion = "transformers_version", className = "_class_name"
         case quantMethod = "quant_method", loadIn4bit = "load_in_4bit", loadIn8bit = "load_in_8bit", bits
 
         static let top: [Key] = [.peftType, .baseModelNameOrPath, .nameOrPath, .quantizationConfig, .quantization,
-                                 .architectures, .modelType, .transformersVersion]
+                                 .architectures, .modelType, .transformersVersion, .className]
         static let nested: [Key] = [.quantMethod, .loadIn4bit, .loadIn8bit, .bits]
     }
 
@@ -271,7 +271,7 @@ struct WantedMembers: Decodable {
                 } else {
                     value = .null
                 }
-            case .peftType, .baseModelNameOrPath, .nameOrPath, .quantMethod:
+            case .peftType, .baseModelNameOrPath, .nameOrPath, .quantMethod, .className:
                 value = (try? object.decode(String.self, forKey: key)).map { .string($0) } ?? .null
             }
             out.append((key.rawValue, value))
@@ -399,9 +399,11 @@ public struct TransformersConfig: Sendable, Hashable {
     public var quantMethod: Located<String>?
     /// Whether the file looks like a transformers config (`architectures`, `model_type`, …).
     public var isModelConfig: Bool
+    /// `_class_name`: the diffusers class of the model (`T2IAdapter`, `ControlNetModel`, …).
+    public var className: Located<String>?
 
     /// Keys that only a model's config.json has.
-    static let modelKeys: [WantedMembers.Key] = [.architectures, .modelType, .nameOrPath, .quantizationConfig, .transformersVersion]
+    static let modelKeys: [WantedMembers.Key] = [.architectures, .modelType, .nameOrPath, .quantizationConfig, .transformersVersion, .className]
 
     static func read(path: String, bytes: [UInt8]) -> Result<TransformersConfig, ModelFileProblem> {
         JSONFile.parse(path: path, bytes: bytes).map { json in
@@ -422,7 +424,10 @@ public struct TransformersConfig: Sendable, Hashable {
                     $0.isEmpty ? nil : Located($0, at: json.location(ofKey: .nameOrPath))
                 },
                 quantMethod: method,
-                isModelConfig: modelKeys.contains { json.object.has($0) })
+                isModelConfig: modelKeys.contains { json.object.has($0) },
+                className: json.string(.className).flatMap {
+                    $0.isEmpty ? nil : Located($0, at: json.location(ofKey: .className))
+                })
         }
     }
 }

@@ -17,6 +17,27 @@ public struct CardField: Sendable {
     }
 }
 
+/// A model the card's body names, with the phrase that says how it relates.
+public struct BodyModelMention: Sendable, Hashable {
+    /// How the body relates the model to this one.
+    public enum Kind: String, Sendable, Hashable {
+        /// "GGUF quants of", "quantized version of", …
+        case quantizedFrom
+        /// "fine-tuned from", "fine-tuned version of", …
+        case finetunedFrom
+        /// A link with no lineage phrase on its line.
+        case link
+    }
+    /// The Hub id.
+    public var id: String
+    /// How it is named.
+    public var kind: Kind
+    /// The phrase, when there is one.
+    public var phrase: String?
+    /// Where.
+    public var location: SourceLocation
+}
+
 /// A model card (README.md): its front matter as the Hub reads it, the fields that matter for
 /// lineage and licensing, and the body.
 public struct ModelCard: Sendable {
@@ -135,7 +156,8 @@ public struct ModelCard: Sendable {
         let text = body
         var result: [(Int, Substring)] = []
         var n = bodyFirstLine
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on it as on "\n".
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             result.append((n, line.hasSuffix("\r") ? line.dropLast() : line))
             n += 1
         }
@@ -180,6 +202,102 @@ public struct ModelCard: Sendable {
             if end >= text.count { break }
             i = end + 1
             line += 1
+        }
+        return nil
+    }
+
+    /// The YAML of the first fenced block anywhere in the body that holds a mergekit
+    /// configuration (a line starting `merge_method:`, `slices:` or `models:`), when no block
+    /// follows a "Configuration" heading: cards write it under any heading.
+    public var mergekitBlock: (yaml: [UInt8], range: Range<Int>, firstLine: Int)? {
+        if let b = configurationBlock { return b }
+        guard ModelDiscovery.contains(bytes, Self.mergeMethodNeedle) else { return nil }
+        for block in fencedBlocks where block.isYAML {
+            let lines = block.text.split(separator: "\n")
+            let hasMethod = lines.contains { $0.hasPrefix("merge_method:") }
+            let hasModels = lines.contains { $0.hasPrefix("slices:") || $0.hasPrefix("models:") }
+            if hasMethod && hasModels { return (Array(bytes[block.range]), block.range, block.firstLine) }
+        }
+        return nil
+    }
+
+    static let mergeMethodNeedle = Array("merge_method:".utf8)
+
+    /// A fenced code block of the body: its byte range (inside the fences), first line, and
+    /// whether its info string is empty, `yaml` or `yml`.
+    struct FencedBlock {
+        var range: Range<Int>
+        var firstLine: Int
+        var isYAML: Bool
+        var text: Substring
+    }
+
+    /// The body's fenced code blocks (``` fences), in order.
+    var fencedBlocks: [FencedBlock] {
+        var out: [FencedBlock] = []
+        var open: (start: Int, line: Int, yaml: Bool)?
+        for l in bodyByteLines {
+            let t = l.text.trimmed(" \t")
+            guard t.hasPrefix("```") else { continue }
+            if let o = open {
+                let r = o.start..<l.range.lowerBound
+                out.append(FencedBlock(range: r, firstLine: o.line, isYAML: o.yaml,
+                                       text: Substring(String(decoding: bytes[r], as: UTF8.self))))
+                open = nil
+            } else {
+                let lang = String(t.dropFirst(3)).trimmed(" \t").lowercased()
+                open = (l.range.upperBound, l.line + 1, lang.isEmpty || lang == "yaml" || lang == "yml")
+            }
+        }
+        return out
+    }
+
+    /// The body's lines as byte ranges (line break excluded, a CR before it too), with their
+    /// 1-based line numbers and text; a line's range ends where the next line begins minus the break.
+    var bodyByteLines: [(line: Int, range: Range<Int>, text: String)] {
+        var out: [(Int, Range<Int>, String)] = []
+        var i = bodyRange.lowerBound
+        var n = bodyFirstLine
+        while i < bytes.count {
+            let end = bytes[i...].firstIndex(of: 0x0A) ?? bytes.count
+            var textEnd = end
+            if textEnd > i, bytes[textEnd - 1] == 0x0D { textEnd -= 1 }
+            out.append((n, i..<(end < bytes.count ? end + 1 : end), String(decoding: bytes[i..<textEnd], as: UTF8.self)))
+            i = end + 1
+            n += 1
+        }
+        return out
+    }
+
+    static let fenceNeedle = Array("\n---".utf8)
+
+    /// The keys that make a YAML block a model card's metadata.
+    static let metadataKeys: Set<String> = ["license", "license_name", "license_link", "base_model", "base_model_relation"]
+
+    /// When the Hub sees no metadata because the card does not begin with it: a `---` … `---`
+    /// block further down (outside code fences) whose YAML is a mapping with card fields
+    /// (`license`, `base_model`, …). The Hub reads metadata only at the very top
+    /// (huggingface_hub `repocard.py`), so none of it counts.
+    public var misplacedMetadata: (line: Int, keys: [String])? {
+        guard absence == .noOpeningFence, ModelDiscovery.contains(bytes, Self.fenceNeedle) else { return nil }
+        let lines = bodyByteLines
+        var inFence = false
+        var i = 0
+        while i < lines.count {
+            let t = lines[i].text.trimmed(" \t")
+            if t.hasPrefix("```") { inFence.toggle() }
+            if !inFence, lines[i].text == "---",
+               let close = lines[(i + 1)...].firstIndex(where: { $0.text == "---" || $0.text.hasPrefix("```") }),
+               lines[close].text == "---", close > i + 1 {
+                let range = lines[i + 1].range.lowerBound..<lines[close].range.lowerBound
+                if let doc = try? YAML.parse(bytes, range: range, firstLine: lines[i + 1].line),
+                   let pairs = doc.root?.mapping {
+                    let keys = pairs.compactMap { $0.key.scalar?.text }
+                    if keys.contains(where: Self.metadataKeys.contains) { return (lines[i].line, keys) }
+                }
+                i = close
+            }
+            i += 1
         }
         return nil
     }
@@ -253,6 +371,95 @@ public struct ModelCard: Sendable {
             return Located(value, at: SourceLocation(path: path, line: n, column: 1))
         }
         return nil
+    }
+
+    /// Phrases of the body that say what a model was made from, and what they make it.
+    static let lineagePhrases: [(phrase: String, kind: BodyModelMention.Kind)] = [
+        ("gguf quants of", .quantizedFrom), ("quants of", .quantizedFrom), ("quantized version of", .quantizedFrom),
+        ("quantised version of", .quantizedFrom), ("quantization of", .quantizedFrom), ("quantizations of", .quantizedFrom),
+        ("quantized from", .quantizedFrom), ("gguf version of", .quantizedFrom), ("gguf format of", .quantizedFrom),
+        ("gguf conversion of", .quantizedFrom), ("gguf model files for", .quantizedFrom), ("model files for", .quantizedFrom),
+        ("quantized model of", .quantizedFrom), ("converted from", .quantizedFrom),
+        // The quantizers' card templates: "Original model: [org/name](…)", "Base model: …".
+        ("original model", .quantizedFrom), ("base model", .quantizedFrom),
+        ("fine-tuned from", .finetunedFrom), ("finetuned from", .finetunedFrom), ("fine-tuned version of", .finetunedFrom),
+        ("finetuned version of", .finetunedFrom), ("fine-tune of", .finetunedFrom), ("finetune of", .finetunedFrom),
+        ("fine-tuned on top of", .finetunedFrom), ("trained on top of", .finetunedFrom),
+    ]
+
+    /// Whether the body holds one of ``lineagePhrases`` (ASCII case folded; a byte search).
+    public var bodyHasLineagePhrase: Bool {
+        var folded = Array(bytes[bodyRange])
+        for i in folded.indices where folded[i] >= UInt8(ascii: "A") && folded[i] <= UInt8(ascii: "Z") { folded[i] |= 0x20 }
+        return Self.lineagePhraseBytes.contains { ModelDiscovery.contains(folded, $0) }
+    }
+
+    static let lineagePhraseBytes: [[UInt8]] = lineagePhrases.map { Array($0.phrase.utf8) }
+
+    /// The models the body names, outside code blocks: `huggingface.co/ORG/NAME` links and
+    /// backticked or linked `org/name` ids, each with the lineage phrase of its line ("GGUF quants
+    /// of", "fine-tuned from", …) when there is one. Weak evidence: the Hub does not read the body.
+    public var bodyModelMentions: [BodyModelMention] {
+        var out: [BodyModelMention] = []
+        var inFence = false
+        for (n, line) in bodyLines {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("```") { inFence.toggle(); continue }
+            guard !inFence, line.utf8.contains(UInt8(ascii: "/")) else { continue }
+            let ids = Self.modelIDs(in: line)
+            guard !ids.isEmpty else { continue }
+            let lower = line.lowercased()
+            let phrase = Self.lineagePhrases.first { lower.contains($0.phrase) }
+            let kind = phrase?.kind ?? .link
+            for (id, column) in ids where !out.contains(where: { $0.id.lowercased() == id.lowercased() && $0.kind == kind }) {
+                out.append(BodyModelMention(id: id, kind: kind, phrase: phrase?.phrase,
+                                            location: SourceLocation(path: path, line: n, column: column)))
+            }
+        }
+        return out
+    }
+
+    /// The Hub model ids a line names: `huggingface.co/org/name` URLs, and `org/name` in
+    /// backticks or as a markdown link's text; with their 1-based columns (in Unicode scalars).
+    /// Read byte by byte: every byte that ends a URL or an id is ASCII.
+    static func modelIDs(in line: Substring) -> [(String, Int)] {
+        let bytes = Array(line.utf8)
+        var found: [(String, Int)] = []
+        func column(_ i: Int) -> Int { String(decoding: bytes[..<i], as: UTF8.self).unicodeScalars.count + 1 }
+        func isStop(_ b: UInt8) -> Bool {
+            switch b {
+            case 0x20, 0x09, UInt8(ascii: ")"), UInt8(ascii: "("), UInt8(ascii: "]"), UInt8(ascii: "["), UInt8(ascii: "\""),
+                 UInt8(ascii: "'"), UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: ","), UInt8(ascii: "`"), UInt8(ascii: "*"):
+                return true
+            default: return false
+            }
+        }
+        func add(_ id: String, _ at: Int) {
+            if !found.contains(where: { $0.0.lowercased() == id.lowercased() }) { found.append((id, column(at))) }
+        }
+        let http = Array("http".utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b | 0x20 == UInt8(ascii: "h"), i + 4 <= bytes.count, zip(bytes[i..<(i + 4)], http).allSatisfy({ $0 | 0x20 == $1 }) {
+                var j = i
+                while j < bytes.count, !isStop(bytes[j]) { j += 1 }
+                if let id = ModelReference.hubID(fromURL: String(decoding: bytes[i..<j], as: UTF8.self)) { add(id, i) }
+                i = j
+                continue
+            }
+            if b == UInt8(ascii: "`") || b == UInt8(ascii: "[") {
+                let close = b == UInt8(ascii: "`") ? b : UInt8(ascii: "]")
+                // An id is short: look for the closing mark nearby only, so a line of brackets stays linear.
+                let window = (i + 1)..<min(bytes.count, i + 1 + 160)
+                if let end = bytes[window].firstIndex(of: close), bytes[(i + 1)..<end].contains(UInt8(ascii: "/")) {
+                    let text = String(decoding: bytes[(i + 1)..<end], as: UTF8.self).trimmed(" \t")
+                    if ModelReference.classify(text) == .hub { add(text, i + 1) }
+                }
+            }
+            i += 1
+        }
+        return found
     }
 
     /// Whether the body contains `text`, ignoring case.

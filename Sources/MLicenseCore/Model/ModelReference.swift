@@ -80,6 +80,14 @@ public enum ModelReference {
         return nil
     }
 
+    /// `text` as a model id: a `https://huggingface.co/org/name` URL becomes `org/name` (the Hub
+    /// reads `base_model` as an id, and people paste the page's address); anything else as it is.
+    public static func id(_ text: String) -> String {
+        let t = text.trimmed(" \t")
+        guard t.hasPrefix("http") else { return text }
+        return hubID(fromURL: t) ?? text
+    }
+
     /// Splits a mergekit reference `model[@rev][+lora[@rev]]` into the model and LoRA ids without
     /// revisions (mergekit `common.py` `ModelReference.parse`).
     public static func splitMergekit(_ text: String) -> [String] {

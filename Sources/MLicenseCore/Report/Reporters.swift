@@ -1,6 +1,6 @@
 /// The output formats of `check`.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case text, lines, json, sarif, github
+    case text, lines, json, sarif, github, junit, gitlab, markdown
 }
 
 /// What a reporter needs besides the result.
@@ -57,6 +57,12 @@ public enum Reporters {
                 var w = JSONWriter(out: out)
                 SARIF.write(result, context, to: &w)
                 out = w.finish()
+            case .junit: writeJUnit(result, to: &out)
+            case .gitlab:
+                var w = JSONWriter(out: out)
+                writeGitLab(result, to: &w)
+                out = w.finish()
+            case .markdown: writeMarkdown(result, to: &out)
             }
             out.flush()
         }
@@ -72,6 +78,7 @@ public enum Reporters {
         case .github: return 1024 &+ 450 &* findings
         case .json: return 4096 &+ 1200 &* models &+ 700 &* (findings &+ suppressed)
         case .sarif: return 65536 &+ 1000 &* findings
+        case .junit, .gitlab, .markdown: return 1024 &+ 500 &* findings &+ 100 &* models
         }
     }
 
@@ -93,7 +100,7 @@ public enum Reporters {
     /// `path:line:col`, or as much of it as is known (`SourceLocation.display`).
     @inline(__always)
     static func appendDisplay(_ l: SourceLocation, to out: inout ByteBuffer) {
-        out.append(l.path)
+        out.appendQuotedPath(l.path)
         if let line = l.line {
             out.append(UInt8(ascii: ":"))
             out.append(decimal: line)
@@ -174,10 +181,10 @@ public enum Reporters {
                 if color { out.append("\u{1B}[1m") }
                 if m.path == "." {
                     out.append(". (")
-                    out.append(m.name)
+                    out.appendEscapedText(m.name)
                     out.append(UInt8(ascii: ")"))
                 } else {
-                    out.append(m.path)
+                    out.appendQuotedPath(m.path)
                 }
                 if color { out.append("\u{1B}[0m") }
                 out.append(0x0A)
@@ -193,9 +200,9 @@ public enum Reporters {
                 out.append(": ignored[")
                 out.append(s.finding.code)
                 out.append("] ")
-                out.append(s.finding.message)
+                out.appendEscapedText(s.finding.message)
                 out.append(" (reason: ")
-                out.append(s.reason)
+                out.appendEscapedText(s.reason)
                 out.append(")\n")
             }
         }
@@ -245,7 +252,7 @@ public enum Reporters {
         out.append(UInt8(ascii: "]"))
         if color { out.append("\u{1B}[0m") }
         out.append(UInt8(ascii: " "))
-        out.append(f.pointee.message)
+        out.appendEscapedText(f.pointee.message)
         out.append(" [")
         out.append(f.pointee.rule)
         out.append("]\n")
@@ -257,7 +264,7 @@ public enum Reporters {
         if verbose {
             for n in f.pointee.notes {
                 out.append("  = note: ")
-                out.append(n)
+                out.appendEscapedText(n)
                 out.append(0x0A)
             }
         }
@@ -267,7 +274,7 @@ public enum Reporters {
             case .unsafe: out.append("  = fix (--unsafe-fixes): ")
             case .displayOnly: out.append("  = help: ")
             }
-            out.append(f.pointee.fix!.title)
+            out.appendEscapedText(f.pointee.fix!.title)
             out.append(0x0A)
         }
     }
@@ -287,7 +294,7 @@ public enum Reporters {
                 out.append(UInt8(ascii: " "))
                 out.append(f.pointee.code)
                 out.append(UInt8(ascii: " "))
-                out.append(f.pointee.message)
+                out.appendEscapedText(f.pointee.message)
                 out.append(0x0A)
             }
         }
@@ -331,12 +338,12 @@ public enum Reporters {
         }
         let counts = Counts(result.findings)
         out.append("mlicense: ")
-        out.append(decimal: result.models.count)
-        out.append(" models checked, ")
-        out.append(decimal: counts.error)
-        out.append(" errors, ")
-        out.append(decimal: counts.warning)
-        out.append(" warnings\n")
+        appendPlural(result.models.count, "model", to: &out)
+        out.append(" checked, ")
+        appendPlural(counts.error, "error", to: &out)
+        out.append(", ")
+        appendPlural(counts.warning, "warning", to: &out)
+        out.append(0x0A)
     }
 
     /// Escapes a workflow command's message (actions/toolkit `escapeData`).

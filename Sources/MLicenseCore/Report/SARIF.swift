@@ -6,47 +6,14 @@ public enum SARIF {
         let rules = RuleRegistry.descriptions
         let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.code, $0) })
         let findings = result.findings
-        w.beginObject()
-        w.field("$schema", literal: "https://json.schemastore.org/sarif-2.1.0.json")
-        w.field("version", literal: "2.1.0")
-        w.key("runs")
+        beginRun(context, to: &w)
+        w.key("invocations")
         w.beginArray()
         w.beginObject()
-        w.key("tool")
-        w.beginObject()
-        w.key("driver")
-        w.beginObject()
-        w.field("name", literal: "mlicense")
-        w.field("version", context.version)
-        w.field("informationUri", literal: "https://github.com/mlicense/mlicense")
-        w.key("rules")
-        w.beginArray()
-        for r in rules {
-            w.beginObject()
-            w.field("id", r.code)
-            w.field("name", r.slug)
-            w.key("shortDescription")
-            w.beginObject()
-            w.field("text", r.summary)
-            w.endObject()
-            w.key("fullDescription")
-            w.beginObject()
-            w.field("text", r.whatItChecks)
-            w.endObject()
-            w.key("help")
-            w.beginObject()
-            w.field("text", r.documentation)
-            w.endObject()
-            w.key("defaultConfiguration")
-            w.beginObject()
-            w.key("level")
-            writeLevel(r.defaultSeverity, to: &w)
-            w.endObject()
-            w.endObject()
-        }
+        w.key("executionSuccessful")
+        w.bool(true)
+        w.endObject()
         w.endArray()
-        w.endObject()
-        w.endObject()
         w.key("results")
         w.beginArray()
         // Findings come grouped by file, so consecutive ones often share their rule.
@@ -111,6 +78,101 @@ public enum SARIF {
         w.endArray()
         w.endObject()
         w.out.append(0x0A)
+    }
+
+    /// The log's opening up to the run's tool (`$schema`, `version`, `runs[0].tool` with every rule),
+    /// leaving the run open.
+    static func beginRun(_ context: ReportContext, to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("$schema", literal: "https://json.schemastore.org/sarif-2.1.0.json")
+        w.field("version", literal: "2.1.0")
+        w.key("runs")
+        w.beginArray()
+        w.beginObject()
+        w.key("tool")
+        w.beginObject()
+        w.key("driver")
+        w.beginObject()
+        w.field("name", literal: "mlicense")
+        w.field("version", context.version)
+        w.field("informationUri", literal: "https://github.com/mlicense/mlicense")
+        w.key("rules")
+        w.beginArray()
+        for r in RuleRegistry.descriptions {
+            w.beginObject()
+            w.field("id", r.code)
+            w.field("name", r.slug)
+            w.key("shortDescription")
+            w.beginObject()
+            w.field("text", r.summary)
+            w.endObject()
+            w.key("fullDescription")
+            w.beginObject()
+            w.field("text", r.whatItChecks)
+            w.endObject()
+            w.field("helpUri", helpURI(r))
+            w.key("help")
+            w.beginObject()
+            w.field("text", r.documentation)
+            w.field("markdown", r.documentation)
+            w.endObject()
+            w.key("defaultConfiguration")
+            w.beginObject()
+            w.key("level")
+            writeLevel(r.defaultSeverity, to: &w)
+            w.endObject()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        w.endObject()
+    }
+
+    /// The rule's section of docs/RULES.md in the repository (its heading `# CODE slug: summary`,
+    /// anchored as GitHub anchors headings: lower case, punctuation dropped, spaces as `-`).
+    public static func helpURI(_ r: RuleDescription) -> String {
+        var anchor = ""
+        for c in "\(r.code) \(r.slug): \(r.summary)".lowercased().unicodeScalars {
+            switch c {
+            case "a"..."z", "0"..."9", "-", "_": anchor.unicodeScalars.append(c)
+            case " ": anchor += "-"
+            default: continue
+            }
+        }
+        return "https://github.com/mlicense/mlicense/blob/main/docs/RULES.md#" + anchor
+    }
+
+    /// A SARIF log for a run that failed before it had results: no results, and the error as a
+    /// `toolExecutionNotifications` entry of an unsuccessful invocation, so that a CI step that
+    /// uploads the file always has one to upload.
+    public static func failure(_ message: String, exitCode: Int, context: ReportContext) -> String {
+        var w = JSONWriter()
+        beginRun(context, to: &w)
+        w.key("invocations")
+        w.beginArray()
+        w.beginObject()
+        w.key("executionSuccessful")
+        w.bool(false)
+        w.field("exitCode", exitCode)
+        w.key("toolExecutionNotifications")
+        w.beginArray()
+        w.beginObject()
+        w.field("level", literal: "error")
+        w.key("message")
+        w.beginObject()
+        w.field("text", message)
+        w.endObject()
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        w.endArray()
+        w.key("results")
+        w.beginArray()
+        w.endArray()
+        w.endObject()
+        w.endArray()
+        w.endObject()
+        return w.string() + "\n"
     }
 
     /// A result's `level`.

@@ -10,7 +10,9 @@ public struct BaseLicenseUnknownRule: Rule {
             A base model is not in `.mlicense.yml` `base-licenses`, not a model folder of this repository, not \
             in `mlicense.lock`, not in the built-in registry and not in the local Hugging Face cache (or its card \
             there declares no license); or the base is a local path. An ancestor further up (a base of a base) \
-            whose license is unknown is reported too, with the chain that leads to it.
+            whose license is unknown is reported too, with the chain that leads to it. Also a base whose license is named (`{license: other, \
+            license-name: acme}`, a card's `other`) but whose terms are neither built in nor stated in \
+            `.mlicense.yml` `licenses:`: terms unknown.
             """,
         whyItMatters: """
             Without the base's license mlicense cannot tell whether the derivative honours it. mlicense works \
@@ -19,10 +21,14 @@ public struct BaseLicenseUnknownRule: Rule {
         fix: """
             `mlicense lock` reads the base and its own bases from the Hub into `mlicense.lock`, which checks and \
             hooks then read offline; or `hf download ID README.md` puts its card into the local Hugging Face cache; \
-            or declare the license in `.mlicense.yml` under `base-licenses:` (`org/name: license-id`).
+            or declare the license in `.mlicense.yml` under `base-licenses:` (`org/name: license-id`); state a \
+            custom license's terms under `licenses:`.
             """,
         triggering: [
             .card("---\nlicense: apache-2.0\nbase_model: ↓someone/private-model-7b\n---\n"),
+            .card("---\nlicense: apache-2.0\nbase_model: ↓acme/model-7b\n---\n",
+                  configuration: "base-licenses:\n  acme/model-7b: {license: other, license-name: acme-model-license}\n",
+                  comment: "the license is named but its terms are not known"),
             RuleExample(["README.md": "---\nlicense: mit\n---\n",
                          "adapter_config.json": "{↓\"base_model_name_or_path\": \"/mnt/d/models/gemma-2-2b-it\", \"peft_type\": \"LORA\"}\n"]),
         ],
@@ -30,19 +36,14 @@ public struct BaseLicenseUnknownRule: Rule {
             .card("---\nlicense: apache-2.0\nbase_model: someone/private-model-7b\n---\n",
                   configuration: "base-licenses:\n  someone/private-model-7b: apache-2.0\n"),
             .card("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("---\nlicense: other\nlicense_name: acme-model-license\nbase_model: acme/model-7b\n---\n",
+                  configuration: "base-licenses:\n  acme/model-7b: {license: other, license-name: acme-model-license}\nlicenses:\n  acme-model-license:\n    share-alike: true\n",
+                  comment: "the terms are stated in .mlicense.yml"),
         ])
-
-    /// Name patterns that hint at a family (a hint in the message, never a resolution).
-    static let hints: [(String, String)] = [
-        ("llama-2", "llama2"), ("llama2", "llama2"), ("-l2-", "llama2"), ("llama-3.1", "llama3.1"), ("llama3.1", "llama3.1"),
-        ("llama-3.2", "llama3.2"), ("llama-3.3", "llama3.3"), ("llama-3", "llama3"), ("llama3", "llama3"),
-        ("gemma", "gemma"), ("qwen", "qwen"), ("mistral", "apache-2.0 or mrl"), ("stable-diffusion", "creativeml-openrail-m or openrail++"),
-    ]
 
     public func check(_ c: RuleContext) -> [Finding] {
         let direct = c.directBases.isEmpty ? c.bases : c.directBases
-        let unknown = direct.filter { $0.source == .unknown || ($0.license?.isUnidentified ?? false) }
-        var findings: [Finding] = unknown.compactMap { b in
+        return direct.filter { $0.source == .unknown || ($0.license?.isUnidentified ?? false) }.compactMap { b in
             var notes: [String] = []
             let message: String
             if b.ref.kind == .localPath {
@@ -51,29 +52,42 @@ public struct BaseLicenseUnknownRule: Rule {
             } else {
                 message = "the license of base \(b.id) is unknown: it is not in .mlicense.yml base-licenses, this repository, mlicense.lock, the registry or the local Hugging Face cache; `mlicense lock` or `hf download \(b.id) README.md` resolves it"
                 notes.append(Self.resolveNote(b.id))
-                let lower = b.id.lowercased()
-                if let hint = Self.hints.first(where: { lower.contains($0.0) }) {
-                    notes.append("the name suggests a \(hint.1) model; mlicense does not guess licenses from names")
-                }
+                notes.append("mlicense does not guess a license from a model's name: one family's models change license between versions (Gemma 4 is Apache-2.0, Gemma 1-3 are under the Gemma terms)")
             }
             return c.finding(Self.description, at: b.location, message, notes: notes, base: b.id,
                              fix: Fix(.displayOnly, "declare it in .mlicense.yml: base-licenses: {\(b.id): <license-id>}"))
-        }
-        // Ancestors further up: reported once each, where the model names the chain.
+        } + termsUnknown(c) + unresolvedAncestors(c, direct: direct)
+    }
+
+    /// Ancestors further up than the direct bases whose license is unknown: reported once each,
+    /// where the model names the chain.
+    func unresolvedAncestors(_ c: RuleContext, direct: [ResolvedBase]) -> [Finding] {
         let named = Set(direct.map { $0.id.lowercased() })
-        for a in c.ancestry.unresolved where a.ref.kind == .hub && !named.contains(a.id.lowercased()) {
-            let chain = a.via?.display ?? a.id
-            guard let f = c.finding(Self.description, at: a.location,
-                                    "the license of ancestor \(a.id) is unknown, so the terms it passes down are not checked: \(chain); `mlicense lock` or `hf download \(a.id) README.md` resolves it",
-                                    notes: [Self.resolveNote(a.id)], base: a.id,
-                                    fix: Fix(.displayOnly, "declare it in .mlicense.yml: base-licenses: {\(a.id): <license-id>}")) else { continue }
-            findings.append(f)
+        return c.ancestry.unresolved.filter { $0.ref.kind == .hub && !named.contains($0.id.lowercased()) }.compactMap { a in
+            c.finding(Self.description, at: a.location,
+                      "the license of ancestor \(a.id) is unknown, so the terms it passes down are not checked: \(a.via?.display ?? a.id); `mlicense lock` or `hf download \(a.id) README.md` resolves it",
+                      notes: [Self.resolveNote(a.id)], base: a.id,
+                      fix: Fix(.displayOnly, "declare it in .mlicense.yml: base-licenses: {\(a.id): <license-id>}"))
         }
-        return findings
     }
 
     /// The commands that resolve `id`.
     static func resolveNote(_ id: String) -> String {
         "`mlicense lock` records it from the Hub in mlicense.lock (checks and hooks then read it offline); or `hf download \(id) README.md` puts its card in the local Hugging Face cache"
+    }
+
+    /// Bases whose license is named but whose terms are not known (`other` with a name that is
+    /// neither built in nor stated in `.mlicense.yml` `licenses:`): nothing can be checked.
+    func termsUnknown(_ c: RuleContext) -> [Finding] {
+        c.bases.filter { b in
+            guard let l = b.license, b.source != .unknown else { return false }
+            return l.record == nil && !l.isMissing && !l.isUnidentified
+        }.compactMap { b in
+            c.finding(Self.description, at: b.location,
+                      "base \(b.id) is under \(b.license!.display), whose terms mlicense does not know (terms unknown): nothing is checked against it",
+                      notes: ["\(Clauses.base(b)); state the terms in .mlicense.yml `licenses:` (non-commercial, no-derivatives, share-alike, use-restrictions, derivatives) so they are checked"],
+                      base: b.id,
+                      fix: Fix(.displayOnly, "state the terms of \(b.license!.otherName ?? b.license!.raw ?? "the license") in .mlicense.yml under licenses:"))
+        }
     }
 }

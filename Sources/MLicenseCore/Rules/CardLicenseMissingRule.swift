@@ -52,7 +52,12 @@ public struct CardLicenseMissingRule: Rule {
         if let body = c.card?.bodyLicense { notes.append("the body says `License: \(body.value)` (\(body.location.display)), which the Hub does not read") }
         // With only permissive bases any license will do; the bases' common license is a suggestion.
         let common = Set(c.bases.compactMap { $0.record?.id })
-        let fix = c.relicenseFix(fallback: fallback ?? (common.count == 1 && c.bases.allSatisfy { $0.record != nil } ? common.first : nil))
+        var fix = c.relicenseFix(fallback: fallback ?? (common.count == 1 && c.bases.allSatisfy { $0.record != nil } ? common.first : nil))
+        if let misplaced = c.card?.misplacedMetadata {
+            // The license is written, in the wrong place: moving the block is the fix, not a second one.
+            notes.append("a metadata block at line \(misplaced.line) is not at the top of the file, so the Hub does not read it (ML004)")
+            fix = Fix(.displayOnly, "move the metadata block at line \(misplaced.line) to the top of README.md")
+        }
         let severity: Severity = c.lineage.isDerivative ? .error : .warning
         guard var f = c.finding(Self.description, at: c.licenseLocation, message, notes: notes, base: c.bases.first?.id, fix: fix)
         else { return [] }

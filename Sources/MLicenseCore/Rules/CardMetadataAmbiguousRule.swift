@@ -10,7 +10,8 @@ public struct CardMetadataAmbiguousRule: Rule {
         defaultSeverity: .warning,
         whatItChecks: """
             A front-matter key appears twice in the same mapping, or a field that holds strings (`base_model`, \
-            `tags`, `license_name`, …) contains `yes`, `no`, `on`, `off` unquoted.
+            `tags`, `license_name`, …) contains `yes`, `no`, `on`, `off` unquoted; or `base_model` is written as \
+            a `https://huggingface.co/org/name` URL (mlicense reads it as the id; the Hub does not).
             """,
         whyItMatters: """
             PyYAML, which the Hub's Python tooling uses, silently keeps the last of duplicate keys and reads \
@@ -20,6 +21,7 @@ public struct CardMetadataAmbiguousRule: Rule {
         triggering: [
             .card("---\nlicense: mit\n↓license: apache-2.0\n---\n"),
             .card("---\nlicense: mit\ntags:\n- ↓no\n---\n"),
+            .card("---\nlicense: apache-2.0\nbase_model: ↓https://huggingface.co/mistralai/Mistral-7B-v0.1\n---\n"),
         ],
         nonTriggering: [
             .card("---\nlicense: mit\ntags:\n- \"no\"\n---\n"),
@@ -39,6 +41,16 @@ public struct CardMetadataAmbiguousRule: Rule {
                 guard let s = n.scalar, let b = s.yaml11Boolean else { continue }
                 out.append(contentsOf: [c.finding(Self.description, at: SourceLocation(path: card.path, line: n.span.start.line, column: n.span.start.column),
                                                   "`\(s.text)` in \(key) is read as the boolean \(b) by YAML 1.1 parsers; quote it")].compactMap { $0 })
+            }
+        }
+        // A base_model written as the model page's URL: mlicense reads the id, the Hub expects it.
+        for b in card.baseModels {
+            let id = ModelReference.id(b.value)
+            guard id != b.value else { continue }
+            if let f = c.finding(Self.description, at: b.location,
+                                 "base_model `\(b.value)` is a URL; the Hub's model tree needs the id `\(id)`",
+                                 fix: Fix(.displayOnly, "write base_model: \(id)")) {
+                out.append(f)
             }
         }
         return out

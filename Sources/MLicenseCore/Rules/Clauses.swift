@@ -12,19 +12,19 @@ public enum Clauses {
             return "\(name): the use-based restrictions must be carried as enforceable terms in any license of a derivative (OpenRAIL-M §4 / Attachment A)"
         case .copyleft:
             if record.id.hasPrefix("cc-") {
-                return "\(name) §3(b) ShareAlike: adapted material must be shared under the same license (or a later version, or a BY-SA compatible one)"
+                return "\(name) §3(b) ShareAlike: adapted material must be shared under the same license (or a later version, or a BY-SA compatible one); another label does not lift it"
             }
             if record.id.hasPrefix("mg-") { return "\(name): derivatives must be released under the same license" }
             return "\(name): derivative works are conveyed under the same license and no further restrictions may be added (GPL-3.0 §5(c), §10)"
         case .nonCommercial:
             if record.id.contains("-sa") {
-                return "\(name): NonCommercial (§1) and ShareAlike (§3(b)): adaptations stay non-commercial under the same license"
+                return "\(name): NonCommercial (§1) and ShareAlike (§3(b)): adaptations stay non-commercial under the same license, whatever the derivative's label says"
             }
-            return "\(name) §1 NonCommercial: the material and adaptations may not be used for commercial purposes"
+            return "\(name) §1 NonCommercial: the material and adaptations may not be used for commercial purposes; the limit stays whatever the derivative's label says"
         case .noDerivatives:
             return "\(name) NoDerivatives: adapted material may not be shared at all"
         case .vendor, .modelgo:
-            return "\(name): derivatives stay under its terms" + (record.terms.nonCommercial ? ", for non-commercial or research use only" : "")
+            return "\(name): derivatives stay under its terms" + (record.terms.nonCommercial ? ", for non-commercial or research use only; the limit stays whatever the derivative's label says" : "")
         case .permissive, .attribution, .special:
             return "\(name): keep the notices"
         }
@@ -40,6 +40,7 @@ public enum Clauses {
         case .registry: from = b.reuploadOf.map { "a re-upload of \($0)" } ?? "per the registry"
         case .hfCache: from = "as its card in the Hugging Face cache says"
         case .lock: from = "as mlicense.lock records"
+        case .corpus: from = "as its entry in the audited corpus says"
         case .unknown: from = "unresolved"
         }
         if let via = b.via { return "ancestor \(b.id) is under \(lic) (\(from)) through \(via.display)" + (via.droppedBy.map { ", and \($0) dropped its terms" } ?? "") }

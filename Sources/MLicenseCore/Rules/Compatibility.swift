@@ -44,8 +44,11 @@ public struct CompatibilityReport: Sendable {
         return a[0]
     }
 
-    /// Analyses `declared` against `bases` for `relation`.
-    public init(declared: DeclaredLicense, bases: [ResolvedBase], relation: Relation?, knowledge: LicenseKnowledge) {
+    /// Analyses `declared` against `bases` for `relation`. `bareOtherStatesNothing`: the card says
+    /// `license: other` with no `license_name`, no `license_link` and no LICENSE file, so it names
+    /// no license at all; a base whose terms must travel is then not honoured.
+    public init(declared: DeclaredLicense, bases: [ResolvedBase], relation: Relation?, knowledge: LicenseKnowledge,
+                bareOtherStatesNothing: Bool = false) {
         breaches = []
         clashingBases = []
         exclusivityBreaches = []
@@ -60,8 +63,11 @@ public struct CompatibilityReport: Sendable {
         if relation == .merge {
             for l in known {
                 guard let family = l.record!.terms.exclusiveFamily else { continue }
-                // An ancestor's own descendants on its chain are not outside material.
+                // §1.b.v speaks of "any other large language model": a base known to be something
+                // else (a vision encoder joined to a Llama LLM, an embedding model) is not one. An
+                // ancestor's own descendants on its chain are not outside material.
                 for o in known where o.id.lowercased() != l.id.lowercased() && o.record!.terms.llamaFamily != family
+                    && o.kind?.isLanguageModel != false
                     && !(l.via?.steps.contains { $0.id.lowercased() == o.id.lowercased() } ?? false) {
                     exclusivityBreaches.append((l, o))
                 }
@@ -92,9 +98,28 @@ public struct CompatibilityReport: Sendable {
                 needsCombinedLicense = true
             }
         }
+        // GPL-2.0 with Apache-2.0: the GPL-2.0 forbids further restrictions (§6) and Apache-2.0's
+        // patent termination and indemnity terms are such restrictions (FSF license list: "not
+        // compatible with GPL version 2"); GPL-2.0-or-later can go to GPL-3.0, which accepts them.
+        if relation == .merge, !hasND, clashingBases.isEmpty {
+            let gpl2Only = known.filter { b in
+                guard b.record!.id == "gpl-2.0", let raw = b.license?.raw?.lowercased() else { return false }
+                return !raw.contains("later") && !raw.hasSuffix("+")
+            }
+            let apache = known.filter { $0.record!.id == "apache-2.0" }
+            if !gpl2Only.isEmpty, !apache.isEmpty { clashingBases = gpl2Only + apache }
+        }
 
         // The declared license against each base.
-        guard let key = declared.key, !declared.isUnidentified, !hasND else { return }
+        guard !hasND else { return }
+        let key: String
+        if let k = declared.key, !declared.isUnidentified {
+            key = k
+        } else if declared.isUnidentified, bareOtherStatesNothing {
+            key = "other:"
+        } else {
+            return
+        }
         let declaredTerms = declared.record?.terms
         if needsCombinedLicense, declared.isOther, declared.otherName != nil { return }
         for b in known {

@@ -9,7 +9,9 @@ public struct LlamaExclusiveMergeRule: Rule {
         relations: [.merge],
         whatItChecks: """
             A merge has a base under `llama2` (or `llama3`) and another base that is not a Llama 2 (Llama 3) \
-            model or derivative: a Mistral, Qwen or Gemma model, for example.
+            model or derivative: a Mistral, Qwen or Gemma model, for example. Only another large language \
+            model counts: a base the registry (or `.mlicense.yml` `kind:`) records as a vision encoder, an \
+            embedding, a diffusion or an audio model is not one; a base of unknown kind is taken as one.
             """,
         whyItMatters: """
             Llama 2 and Llama 3 licenses §1.b.v: "You will not use the Llama Materials or any output or results \
@@ -26,6 +28,8 @@ public struct LlamaExclusiveMergeRule: Rule {
             RuleExample(["README.md": "---\nlicense: llama2\nbase_model:\n- meta-llama/Llama-2-7b-hf\n- meta-llama/Llama-2-7b-chat-hf\n---\n"]),
             RuleExample(["README.md": "---\nlicense: llama3.1\nbase_model:\n- meta-llama/Llama-3.1-8B\n- mistralai/Mistral-7B-v0.1\n---\n"],
                         comment: "Llama 3.1 has no exclusivity clause"),
+            RuleExample(["README.md": "---\nlicense: llama3\nbase_model:\n- OpenGVLab/InternViT-6B-448px-V1-5\n- NousResearch/Hermes-2-Theta-Llama-3-70B\nbase_model_relation: merge\n---\n"],
+                        comment: "a vision encoder joined to a Llama 3 LLM: not another large language model"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] {

@@ -74,6 +74,8 @@ public struct NoticeMissingRule: Rule {
     }
 
     public func check(_ c: RuleContext) -> [Finding] {
+        // A separate conditioning network ships none of the base's material: no notice travels.
+        if c.lineage.adapterKind == .conditioningNetwork { return [] }
         let shipped = c.shippedText(includeCard: false)
         var seen = Set<String>()
         return c.bases.compactMap { b in
@@ -99,7 +101,11 @@ public struct LicenseCopyMissingRule: Rule {
         relations: [.finetune, .quantized, .merge, .adapter],
         whatItChecks: """
             A base's license requires giving recipients a copy (Llama, Gemma, RAIL, Qwen, Apache-2.0, the CC \
-            licenses' link) and the model has neither a LICENSE/COPYING file nor `license_link` in its card.
+            licenses' link) and the model has neither a LICENSE/COPYING file nor `license_link` in its card; a \
+            standard open license (Apache-2.0, MIT, CC BY) the card itself declares by its Hub id is linked by the \
+            Hub to its text and needs no copy here. For a \
+            merge of bases whose licenses must travel together (Llama and Gemma, Llama and Qwen), each license's \
+            text must be among the LICENSE/NOTICE files (found by the license's name).
             """,
         whyItMatters: """
             Llama §1.b.i: "provide a copy of this Agreement with any such Llama Materials"; Apache-2.0 §4(a); \
@@ -109,15 +115,33 @@ public struct LicenseCopyMissingRule: Rule {
         triggering: [
             .card("---\nlicense: ↓llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
             .card("---\nlicense: ↓creativeml-openrail-m\nbase_model: CompVis/stable-diffusion-v1-4\n---\n"),
+            RuleExample(["README.md": "---\nlicense: ↓other\nlicense_name: llama3.1-and-gemma\nbase_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n---\n",
+                         "LICENSE": "Llama 3.1 Community License Agreement\n"],
+                        comment: "a merge of Llama 3.1 and Gemma ships only the Llama text"),
         ],
         nonTriggering: [
             RuleExample(["README.md": "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n", "LICENSE": "LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\n"]),
             .card("---\nlicense: llama3.1\nlicense_link: https://www.llama.com/llama3_1/license/\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("---\nlicense: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\n---\n",
+                  comment: "the base's standard license, declared by its Hub id"),
+            RuleExample(["README.md": "---\nlicense: other\nlicense_name: llama3.1-and-gemma\nbase_model:\n- meta-llama/Llama-3.1-8B\n- google/gemma-2-9b-it\n---\n",
+                         "LICENSE-llama3.1": "Llama 3.1 Community License Agreement\n", "LICENSE-gemma": "Gemma Terms of Use\n"],
+                        comment: "a merge of two restricted families ships both texts"),
+            .card("---\nlicense: apache-2.0\nbase_model: stabilityai/stable-diffusion-xl-base-1.0\ntags:\n- t2i-adapter\n---\n",
+                  comment: "a T2I-Adapter holds none of the base's weights"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] {
+        if c.lineage.adapterKind == .conditioningNetwork { return [] }
+        if c.lineage.relation == .merge, c.compatibility.needsCombinedLicense { return combinedTexts(c) }
         guard !c.hasLicenseText else { return [] }
-        guard let b = c.bases.first(where: { $0.record?.terms.copyRequired == true }), let r = b.record else { return [] }
+        // A standard open license (Apache-2.0, MIT, CC BY) that the card declares by its Hub id is
+        // linked by the Hub to its well-known text: only the other licenses need a copy shipped.
+        func standardAndDeclared(_ r: LicenseRecord) -> Bool {
+            r.isHubID && r.id == c.declared.record?.id && (r.terms.family == .permissive || r.terms.family == .attribution)
+        }
+        guard let b = c.bases.first(where: { $0.record.map { $0.terms.copyRequired && !standardAndDeclared($0) } ?? false }),
+              let r = b.record else { return [] }
         return [c.finding(Self.description, at: c.licenseLocation,
                           "\(Clauses.base(b)), which requires giving recipients a copy of \(r.name); the repository has no LICENSE file or license_link",
                           base: b.id,
@@ -126,6 +150,24 @@ public struct LicenseCopyMissingRule: Rule {
 }
 
 /// ML211: a required "Built with …" line is missing from the README.
+extension LicenseCopyMissingRule {
+    /// A merge that carries several licenses together (`license: other` naming them): each one's
+    /// text must be shipped, so the LICENSE/COPYING files' text is searched for each license's name.
+    func combinedTexts(_ c: RuleContext) -> [Finding] {
+        // The license files only: a NOTICE names the licenses without being their text.
+        let shipped = c.model.files(withPrefix: ["license", "copying"]).compactMap { f in
+            f.content.bytes.map { String(decoding: $0, as: UTF8.self) }
+        }.joined(separator: "\n")
+        return c.combinedLicenses.filter { $0.terms.copyRequired && !NoticeMissingRule.contains(shipped, $0.name) }.compactMap { r in
+            let b = c.bases.first { $0.record?.id == r.id }
+            return c.finding(Self.description, at: c.licenseLocation,
+                             "the merge carries \(r.name) (base \(b?.id ?? r.id)) but ships no copy of it: every base's license text goes with a merge published under `other`",
+                             notes: [Clauses.keep(r)], base: b?.id,
+                             fix: Fix(.displayOnly, "add the text of \(r.name) to \(c.model.filePath("LICENSE")) or a LICENSE-\(r.id) file" + (r.url.map { " (\($0))" } ?? "")))
+        }
+    }
+}
+
 public struct AttributionMissingRule: Rule {
     public init() {}
 
@@ -175,7 +217,8 @@ public struct NonModelLicenseRule: Rule {
         defaultSeverity: .info,
         whatItChecks: """
             The card's license is a software or content license (Apache, MIT, BSD, GPL family, Creative Commons, \
-            …) rather than one written for models (OpenRAIL, Llama, Gemma, OpenMDW, ModelGo, …).
+            …) rather than one written for models (OpenRAIL, Llama, Gemma, OpenMDW, ModelGo, …), and it is not \
+            simply a base's own license passed on.
             """,
         whyItMatters: """
             Software licenses speak of source code and object code, CC licenses of works and adaptations; how \
@@ -190,11 +233,15 @@ public struct NonModelLicenseRule: Rule {
         nonTriggering: [
             .card("---\nlicense: openmdw-1.1\n---\n"),
             .card("---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n"),
+            .card("---\nlicense: apache-2.0\nbase_model: mistralai/Mistral-7B-v0.1\n---\n",
+                  comment: "the base's own license, kept: nothing to act on"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] {
         guard let r = c.declared.record, !r.terms.writtenForModels, r.terms.family != .special,
               let f = c.card?.license else { return [] }
+        // Keeping a base's own license is nothing to act on: the publisher passed on what it received.
+        if c.bases.contains(where: { $0.record?.id == r.id }) { return [] }
         return [c.finding(Self.description, at: f.location,
                           "\(r.name) was written for software or content, not for model weights",
                           fix: Fix(.displayOnly, "consider a license written for models"))].compactMap { $0 }

@@ -36,7 +36,8 @@ public struct RuleDescription: Sendable {
     public var summary: String
     /// The default severity.
     public var defaultSeverity: Severity
-    /// The default severity for adapters when `adapters: lenient` (the relicensing rules), if it differs.
+    /// The severity for adapters that the base's license does not make derivatives, and for every
+    /// adapter under `adapters: lenient` (the relicensing rules), if it differs.
     public var lenientAdapterSeverity: Severity?
     /// The relations it applies to; empty = every model.
     public var relations: [Relation]
@@ -72,7 +73,9 @@ public struct RuleDescription: Sendable {
     /// The documentation as `explain` prints it, with the fixed sections.
     public var documentation: String {
         var s = "\(code) \(slug): \(summary)\n\nDefault severity: \(defaultSeverity.rawValue)"
-        if let a = lenientAdapterSeverity { s += " (\(a.rawValue) for adapters unless `adapters: strict`)" }
+        if let a = lenientAdapterSeverity {
+            s += " (for an adapter: \(defaultSeverity.rawValue) where the base's license makes an adapter a derivative, else \(a.rawValue); `adapters: strict` or `lenient` decides for all)"
+        }
         s += "\nApplies to: " + (relations.isEmpty ? "every model" : relations.map(\.rawValue).joined(separator: ", "))
         s += "\n\n## What it checks\n\(whatItChecks)\n\n## Why it matters\n\(whyItMatters)\n\n## Example\n"
         if let ex = triggeringExamples.first {

@@ -55,11 +55,41 @@ public struct RuleContext: Sendable {
 
     /// A finding of `rule` with the severity the configuration gives it for this model, or nil
     /// when the rule is off.
+    /// `adapterIsDerivative`: whether the license the finding is about makes this adapter a
+    /// derivative (``adapterIsDerivative(under:)``).
     public func finding(_ rule: RuleDescription, at location: SourceLocation, _ message: String,
-                        notes: [String] = [], base: String? = nil, fix: Fix? = nil) -> Finding? {
-        guard let severity = configuration.severity(for: rule, relation: lineage.relation) else { return nil }
+                        notes: [String] = [], base: String? = nil, fix: Fix? = nil,
+                        adapterIsDerivative: Bool = false) -> Finding? {
+        guard let severity = configuration.severity(for: rule, relation: lineage.relation,
+                                                    adapterIsDerivative: adapterIsDerivative) else { return nil }
         return Finding(code: rule.code, rule: rule.slug, severity: severity, model: model.displayPath,
                        location: location, message: message, notes: notes, base: base, fix: fix)
+    }
+
+    /// Whether this model, an adapter, is a derivative of a base under `record` by that license's
+    /// own definition: the license says so (``LicenseTerms/adapterDerivative``) and the adapter
+    /// changes the base's weights (a PEFT/LoRA delta), not a separate conditioning network.
+    public func adapterIsDerivative(under record: LicenseRecord) -> Bool {
+        lineage.relation == .adapter && lineage.adapterKind != .conditioningNetwork && record.terms.adapterDerivative != nil
+    }
+
+    /// The note that says how an adapter is judged under `record`, for the relicensing rules.
+    public func adapterNote(_ record: LicenseRecord, rule: RuleDescription) -> String? {
+        guard lineage.relation == .adapter, rule.lenientAdapterSeverity != nil,
+              configuration.ruleSeverities[rule.code] == nil else { return nil }
+        switch configuration.adapters {
+        case .strict: return nil
+        case .lenient:
+            return "`adapters: lenient` in .mlicense.yml makes this a warning for adapters"
+        case .byLicense:
+            if lineage.adapterKind == .conditioningNetwork {
+                return "a separate conditioning network (\(lineage.adapterEvidence ?? "a T2I-Adapter")) holds none of the base's weights and is not a modification of it: a warning, since \(record.name) may still reach works based on the model"
+            }
+            if let clause = record.terms.adapterDerivative {
+                return "an adapter trained on the model is a derivative under \(clause)"
+            }
+            return "\(record.name) does not define an adapter as a derivative; an adapter ships only its own weights: a warning"
+        }
     }
 
     /// The fix that sets the card's license to `id` (as `other` + `license_name` when the Hub does
@@ -73,9 +103,31 @@ public struct RuleContext: Sendable {
         return Fix(applicability, "set license to \(id)", .setLicense(id: id, otherName: nil, link: nil))
     }
 
+    /// The licenses a merge that needs a combined license must carry: each restricted base's
+    /// license, once, in base order.
+    public var combinedLicenses: [LicenseRecord] {
+        var seen = Set<String>()
+        return bases.compactMap(\.record).filter { r in
+            guard case .only = r.terms.derivatives else { return false }
+            return seen.insert(r.id.lowercased()).inserted
+        }
+    }
+
+    /// For a merge whose bases' licenses no single id satisfies: `license: other` with a
+    /// `license_name` naming every one (`llama3.1-and-gemma`), an unsafe fix (the texts must be
+    /// added by hand).
+    public var combinedLicenseFix: Fix? {
+        guard compatibility.needsCombinedLicense else { return nil }
+        let name = combinedLicenses.map { $0.id.lowercased() }.joined(separator: "-and-")
+        guard !name.isEmpty else { return nil }
+        return Fix(.unsafe, "set license to other with license_name \(name), and add each license's text and a NOTICE with every required notice",
+                   .setLicense(id: "other", otherName: name, link: nil))
+    }
+
     /// The fix for a declared license that does not honour the bases: safe when exactly one license
     /// satisfies every base, unsafe when `fallback` is one choice among several.
     public func relicenseFix(fallback: String?) -> Fix? {
+        if let combined = combinedLicenseFix { return combined }
         if let only = compatibility.onlyAnswer { return setLicenseFix(only, .safe) }
         if let f = fallback { return setLicenseFix(f, .unsafe) }
         return nil

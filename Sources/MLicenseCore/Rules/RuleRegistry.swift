@@ -7,7 +7,7 @@ public enum RuleRegistry {
         BaseModelUndeclaredRule(), RelationMismatchRule(), BaseLicenseUnknownRule(), AncestryInvalidRule(),
         NoDerivativesRule(), CopyleftNotKeptRule(), NoncommercialDroppedRule(), LicenseNotKeptRule(),
         UseRestrictionsDroppedRule(), IncompatibleBasesRule(), LlamaExclusiveMergeRule(), LlamaNamePrefixRule(),
-        NoticeMissingRule(), LicenseCopyMissingRule(), AttributionMissingRule(), NonModelLicenseRule(),
+        NoticeMissingRule(), LicenseCopyMissingRule(), AttributionMissingRule(), CCRestrictionsAddedRule(), NonModelLicenseRule(),
     ]
 
     /// The descriptions, in code order.

@@ -36,7 +36,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Artistic License 2.0",
         spdx: "Artistic-2.0",
         url: "https://opensource.org/license/artistic-2-0/",
-        terms: LicenseTerms(family: .permissive, derivatives: .any, copyRequired: true),
+        terms: LicenseTerms(family: .permissive, derivatives: .only(["artistic-2.0"]), copyRequired: true, relicenseConditional: "Artistic License 2.0 §4: a Modified Version may go under other terms only if the modifications are made freely available (§4(a)), the Standard Version stays installable (§4(b)), or recipients may make the Source freely available under the Artistic License or a compatible license (§4(c))"),
         source: "https://opensource.org/license/artistic-2-0/ §4 (modified versions: any of options a-c), §4(c)(i) copy of the license; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "bsl-1.0",
@@ -489,15 +489,15 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Computational Use of Data Agreement",
         spdx: "C-UDA-1.0",
         url: "https://github.com/microsoft/Computational-Use-of-Data-Agreement",
-        terms: LicenseTerms(family: .copyleft, derivatives: .only(["c-uda"]), copyRequired: true),
-        source: "https://github.com/microsoft/Computational-Use-of-Data-Agreement §2 (data made available only under this agreement); id: https://huggingface.co/docs/hub/repositories-licenses"),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["c-uda"]), useRestrictions: true, copyRequired: true),
+        source: "https://github.com/microsoft/Computational-Use-of-Data-Agreement §2 (data made available only under this agreement); id: https://huggingface.co/docs/hub/repositories-licenses; C-UDA §2-3: the data may be used only for Computational Use, Results (models) are not data under the agreement; use-restricted, not copyleft"),
     LicenseRecord(
         id: "openrail",
         isHubID: true,
         name: "OpenRAIL license family",
         aliases: ["openrail-m", "open-rail-m"],
         url: "https://huggingface.co/blog/open_rail",
-        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "the license's definition of \"Derivatives of the Model\" (Section I): \"all modifications to the Model, works based on the Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, activations or output of the Model\": an adapter trained on the model's weights modifies the model"),
         source: "https://huggingface.co/blog/open_rail; https://www.licenses.ai (use restrictions travel as enforceable provisions); id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "creativeml-openrail-m",
@@ -505,7 +505,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "CreativeML OpenRAIL-M",
         aliases: ["CreativeML-OpenRAIL-M"],
         url: "https://huggingface.co/spaces/CompVis/stable-diffusion-license",
-        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "the license's definition of \"Derivatives of the Model\" (CreativeML OpenRAIL-M Section I): \"all modifications to the Model, works based on the Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, activations or output of the Model\": an adapter trained on the model's weights modifies the model"),
         source: "https://huggingface.co/spaces/CompVis/stable-diffusion-license §4(a) (use restrictions as enforceable provision), §5, Attachment A; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "bigscience-openrail-m",
@@ -513,7 +513,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "BigScience OpenRAIL-M",
         aliases: ["BigScience-OpenRAIL-M"],
         url: "https://bigscience.huggingface.co/blog/bigscience-openrail-m",
-        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "the license's definition of \"Derivatives of the Model\" (Section I): \"all modifications to the Model, works based on the Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, activations or output of the Model\": an adapter trained on the model's weights modifies the model"),
         source: "https://bigscience.huggingface.co/blog/bigscience-openrail-m §4, §5, Attachment A; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "bigscience-bloom-rail-1.0",
@@ -521,7 +521,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "BigScience BLOOM RAIL 1.0",
         aliases: ["BigScience-BLOOM-RAIL-1.0", "bloom-rail-1.0"],
         url: "https://bigscience.huggingface.co/blog/the-bigscience-rail-license",
-        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "the license's definition of \"Derivatives of the Model\" (Section I): \"all modifications to the Model, works based on the Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, activations or output of the Model\": an adapter trained on the model's weights modifies the model"),
         source: "https://huggingface.co/spaces/bigscience/license §4, §5, Attachment A; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "bigcode-openrail-m",
@@ -529,7 +529,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "BigCode Open RAIL-M v1",
         aliases: ["bigcode-openrail-m-v1", "BigCode-OpenRAIL-M"],
         url: "https://www.bigcode-project.org/docs/pages/bigcode-openrail/",
-        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "the license's definition of \"Derivatives of the Model\" (Section I): \"all modifications to the Model, works based on the Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, activations or output of the Model\": an adapter trained on the model's weights modifies the model"),
         source: "https://huggingface.co/spaces/bigcode/bigcode-model-license-agreement §4, §5, Attachment A; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "openrail++",
@@ -537,7 +537,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Open RAIL++-M",
         aliases: ["openrail++-m", "open-rail++-m"],
         url: "https://huggingface.co/stabilityai/stable-diffusion-xl-base-1.0/blob/main/LICENSE.md",
-        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "the license's definition of \"Derivatives of the Model\" (CreativeML Open RAIL++-M Section I): \"all modifications to the Model, works based on the Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, activations or output of the Model\": an adapter trained on the model's weights modifies the model"),
         source: "https://huggingface.co/stabilityai/stable-diffusion-xl-base-1.0/blob/main/LICENSE.md §4(a), §5, Attachment A; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "deepseek",
@@ -545,7 +545,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "DeepSeek License Agreement",
         aliases: ["deepseek-license", "deepseek-license-agreement", "deepseek license agreement"],
         url: "https://github.com/deepseek-ai/DeepSeek-LLM/blob/main/LICENSE-MODEL",
-        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .rail, derivatives: .only(["openrail", "creativeml-openrail-m", "bigscience-openrail-m", "bigscience-bloom-rail-1.0", "bigcode-openrail-m", "openrail++", "deepseek"]), useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "DeepSeek License Agreement Section I, \"Derivatives of the Model\": \"all modifications to DeepSeek Model, works based on DeepSeek Model, or any other model which is created or initialized by transfer of patterns of the weights, parameters, operations, or Output of DeepSeek Model\""),
         source: "https://github.com/deepseek-ai/DeepSeek-V2/blob/main/LICENSE-MODEL §4 (use restrictions of Attachment A as enforceable provision), §5; license_name seen on deepseek-ai model cards"),
     LicenseRecord(
         id: "llama2",
@@ -553,7 +553,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Llama 2 Community License Agreement",
         aliases: ["llama-2", "llama 2", "llama2-community-license", "llama-2-community-license", "llama-2-community-license-agreement"],
         url: "https://huggingface.co/meta-llama/Llama-2-7b-chat-hf/blob/main/LICENSE.txt",
-        terms: LicenseTerms(family: .llama, derivatives: .only(["llama2"]), useRestrictions: true, exclusiveFamily: "llama2", llamaFamily: "llama2", notice: "Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. All Rights Reserved.", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .llama, derivatives: .only(["llama2"]), useRestrictions: true, exclusiveFamily: "llama2", llamaFamily: "llama2", notice: "Llama 2 is licensed under the LLAMA 2 Community License, Copyright (c) Meta Platforms, Inc. All Rights Reserved.", copyRequired: true, writtenForModels: true, adapterDerivative: "Llama 2 Community License §1.a (the grant to create derivative works of and make modifications to the Llama Materials, which include the model weights) and §1.b.i (distributing the Llama Materials or any derivative works thereof): an adapter is a modification trained on the weights"),
         source: "https://github.com/meta-llama/llama-models/blob/main/models/llama2/LICENSE §1.b.i-iv, §1.b.v (no improving other LLMs); id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "llama3",
@@ -561,7 +561,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Meta Llama 3 Community License Agreement",
         aliases: ["llama-3", "llama 3", "llama3-community-license", "llama-3-community-license", "meta-llama-3-community-license", "llama3-license"],
         url: "https://huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/LICENSE",
-        terms: LicenseTerms(family: .llama, derivatives: .only(["llama3"]), useRestrictions: true, exclusiveFamily: "llama3", llamaFamily: "llama3", namePrefix: "Llama 3", notice: "Meta Llama 3 is licensed under the Meta Llama 3 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Meta Llama 3", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .llama, derivatives: .only(["llama3"]), useRestrictions: true, exclusiveFamily: "llama3", llamaFamily: "llama3", namePrefix: "Llama 3", notice: "Meta Llama 3 is licensed under the Meta Llama 3 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Meta Llama 3", copyRequired: true, writtenForModels: true, adapterDerivative: "Meta Llama 3 License §1.b.i: distributing the Llama Materials \"or any derivative works thereof\", and using them \"to create, train, fine tune, or otherwise improve an AI model, which is distributed or made available\""),
         source: "https://github.com/meta-llama/llama-models/blob/main/models/llama3/LICENSE §1.b.i-iv, §1.b.v (no improving other LLMs); id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "llama3.1",
@@ -569,7 +569,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Llama 3.1 Community License Agreement",
         aliases: ["llama-3.1", "llama 3.1", "llama3.1-community-license", "llama-3.1-community-license", "llama3_1", "llama-3.1-community-license-agreement"],
         url: "https://huggingface.co/meta-llama/Meta-Llama-3.1-70B-Instruct/blob/main/LICENSE",
-        terms: LicenseTerms(family: .llama, derivatives: .only(["llama3.1"]), useRestrictions: true, llamaFamily: "llama3", namePrefix: "Llama", notice: "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Llama", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .llama, derivatives: .only(["llama3.1"]), useRestrictions: true, llamaFamily: "llama3", namePrefix: "Llama", notice: "Llama 3.1 is licensed under the Llama 3.1 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Llama", copyRequired: true, writtenForModels: true, adapterDerivative: "Llama 3.1 Community License §1.b.i: distributing the Llama Materials \"(or any derivative works thereof)\", and using them \"to create, train, fine tune, or otherwise improve an AI model, which is distributed or made available\""),
         source: "https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE §1.b.i-iv; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "llama3.2",
@@ -577,7 +577,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Llama 3.2 Community License Agreement",
         aliases: ["llama-3.2", "llama 3.2", "llama3.2-community-license", "llama-3.2-community-license", "llama3_2", "llama-3.2-community-license-agreement"],
         url: "https://huggingface.co/meta-llama/Llama-3.2-1B/blob/main/LICENSE.txt",
-        terms: LicenseTerms(family: .llama, derivatives: .only(["llama3.2"]), useRestrictions: true, llamaFamily: "llama3", namePrefix: "Llama", notice: "Llama 3.2 is licensed under the Llama 3.2 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Llama", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .llama, derivatives: .only(["llama3.2"]), useRestrictions: true, llamaFamily: "llama3", namePrefix: "Llama", notice: "Llama 3.2 is licensed under the Llama 3.2 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Llama", copyRequired: true, writtenForModels: true, adapterDerivative: "Llama 3.2 Community License §1.b.i: distributing the Llama Materials \"(or any derivative works thereof)\", and using them \"to create, train, fine tune, or otherwise improve an AI model, which is distributed or made available\""),
         source: "https://github.com/meta-llama/llama-models/blob/main/models/llama3_2/LICENSE §1.b.i-iv; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "llama3.3",
@@ -585,7 +585,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Llama 3.3 Community License Agreement",
         aliases: ["llama-3.3", "llama 3.3", "llama3.3-community-license", "llama-3.3-community-license", "llama3_3", "llama-3.3-community-license-agreement"],
         url: "https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct/blob/main/LICENSE",
-        terms: LicenseTerms(family: .llama, derivatives: .only(["llama3.3"]), useRestrictions: true, llamaFamily: "llama3", namePrefix: "Llama", notice: "Llama 3.3 is licensed under the Llama 3.3 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Llama", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .llama, derivatives: .only(["llama3.3"]), useRestrictions: true, llamaFamily: "llama3", namePrefix: "Llama", notice: "Llama 3.3 is licensed under the Llama 3.3 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Llama", copyRequired: true, writtenForModels: true, adapterDerivative: "Llama 3.3 Community License §1.b.i: distributing the Llama Materials \"(or any derivative works thereof)\", and using them \"to create, train, fine tune, or otherwise improve an AI model, which is distributed or made available\""),
         source: "https://github.com/meta-llama/llama-models/blob/main/models/llama3_3/LICENSE §1.b.i-iv; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "llama4",
@@ -593,7 +593,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Llama 4 Community License Agreement",
         aliases: ["llama-4", "llama 4", "llama4-community-license", "llama-4-community-license", "llama-4-community-license-agreement"],
         url: "https://huggingface.co/meta-llama/Llama-4-Scout-17B-16E-Instruct/blob/main/LICENSE",
-        terms: LicenseTerms(family: .llama, derivatives: .only(["llama4"]), useRestrictions: true, llamaFamily: "llama4", namePrefix: "Llama", notice: "Llama 4 is licensed under the Llama 4 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Llama", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .llama, derivatives: .only(["llama4"]), useRestrictions: true, llamaFamily: "llama4", namePrefix: "Llama", notice: "Llama 4 is licensed under the Llama 4 Community License, Copyright © Meta Platforms, Inc. All Rights Reserved.", builtWith: "Built with Llama", copyRequired: true, writtenForModels: true, adapterDerivative: "Llama 4 Community License §1.b.i: distributing the Llama Materials \"(or any derivative works thereof)\", and using them \"to create, train, fine tune, or otherwise improve an AI model, which is distributed or made available\""),
         source: "https://github.com/meta-llama/llama-models/blob/main/models/llama4/LICENSE §1.b.i-iv; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "gemma",
@@ -601,7 +601,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Gemma Terms of Use",
         aliases: ["gemma-terms-of-use", "gemma terms of use", "gemma-license", "gemma-terms"],
         url: "https://ai.google.dev/gemma/terms",
-        terms: LicenseTerms(family: .gemma, derivatives: .only(["gemma"]), useRestrictions: true, notice: "Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .gemma, derivatives: .only(["gemma"]), useRestrictions: true, notice: "Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms", copyRequired: true, writtenForModels: true, adapterDerivative: "Gemma Terms of Use §1.1(e), \"Model Derivatives\": \"all (i) modifications to Gemma, (ii) works based on Gemma, or (iii) any other machine learning model which is created by transfer of patterns of the weights, parameters, operations, or Output of Gemma\""),
         source: "https://ai.google.dev/gemma/terms §3.1 (restrictions as enforceable provision, copy, Notice file), §3.2; id: https://huggingface.co/docs/hub/repositories-licenses"),
     LicenseRecord(
         id: "qwen",
@@ -609,7 +609,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Qwen LICENSE AGREEMENT",
         aliases: ["qwen-license", "qwen-license-agreement", "qwen license agreement"],
         url: "https://huggingface.co/Qwen/Qwen2.5-72B-Instruct/blob/main/LICENSE",
-        terms: LicenseTerms(family: .vendor, derivatives: .only(["qwen"]), notice: "Qwen is licensed under the Qwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved.", builtWith: "Built with Qwen", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["qwen"]), notice: "Qwen is licensed under the Qwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved.", builtWith: "Built with Qwen", copyRequired: true, writtenForModels: true, adapterDerivative: "Qwen LICENSE AGREEMENT §2 (the grant to create derivative works of and make modifications to the Materials, which include the model weights), §4 (distributing the Materials \"or derivative works thereof\"), §5(c) (an AI model created, trained or fine-tuned with the Materials)"),
         source: "https://huggingface.co/Qwen/Qwen2.5-72B-Instruct/blob/main/LICENSE §3 (copy, modified-file notices, Notice file), §4.b (\"Built with Qwen\" or \"Improved using Qwen\")"),
     LicenseRecord(
         id: "qwen-research",
@@ -617,7 +617,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Qwen RESEARCH LICENSE AGREEMENT",
         aliases: ["qwen-research-license", "qwen-research-license-agreement"],
         url: "https://huggingface.co/Qwen/Qwen2.5-3B-Instruct/blob/main/LICENSE",
-        terms: LicenseTerms(family: .vendor, derivatives: .only(["qwen-research"]), nonCommercial: true, notice: "Qwen is licensed under the Qwen RESEARCH LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved.", builtWith: "Built with Qwen", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["qwen-research"]), nonCommercial: true, notice: "Qwen is licensed under the Qwen RESEARCH LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved.", builtWith: "Built with Qwen", copyRequired: true, writtenForModels: true, adapterDerivative: "Qwen RESEARCH LICENSE AGREEMENT §2 (the grant to create derivative works of and make modifications to the Materials, which include the model weights), §4 (distributing the Materials \"or derivative works thereof\"), §5(c) (an AI model created, trained or fine-tuned with the Materials)"),
         source: "https://huggingface.co/Qwen/Qwen2.5-3B-Instruct/blob/main/LICENSE §1 (non-commercial: research or evaluation), §3, §4.b"),
     LicenseRecord(
         id: "tongyi-qianwen",
@@ -625,7 +625,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Tongyi Qianwen LICENSE AGREEMENT",
         aliases: ["tongyi-qianwen-license-agreement", "tongyi-qianwen-license", "tongyi qianwen license agreement"],
         url: "https://huggingface.co/Qwen/Qwen-7B/blob/main/LICENSE",
-        terms: LicenseTerms(family: .vendor, derivatives: .only(["tongyi-qianwen"]), notice: "Tongyi Qianwen is licensed under the Tongyi Qianwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved.", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["tongyi-qianwen"]), notice: "Tongyi Qianwen is licensed under the Tongyi Qianwen LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved.", copyRequired: true, writtenForModels: true, adapterDerivative: "Tongyi Qianwen LICENSE AGREEMENT §2 (the grant to create derivative works of and make modifications to the Materials, which include the model weights), §4 (distributing the Materials \"or derivative works thereof\")"),
         source: "https://github.com/QwenLM/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT §3 (copy, notices, Notice file), §5.b (no improving other LLMs except Tongyi Qianwen derivatives)"),
     LicenseRecord(
         id: "tongyi-qianwen-research",
@@ -633,7 +633,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Tongyi Qianwen RESEARCH LICENSE AGREEMENT",
         aliases: ["tongyi-qianwen-research-license-agreement", "tongyi-qianwen-research-license"],
         url: "https://huggingface.co/Qwen/Qwen-1_8B/blob/main/LICENSE",
-        terms: LicenseTerms(family: .vendor, derivatives: .only(["tongyi-qianwen-research"]), nonCommercial: true, notice: "Tongyi Qianwen is licensed under the Tongyi Qianwen RESEARCH LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved.", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["tongyi-qianwen-research"]), nonCommercial: true, notice: "Tongyi Qianwen is licensed under the Tongyi Qianwen RESEARCH LICENSE AGREEMENT, Copyright (c) Alibaba Cloud. All Rights Reserved.", copyRequired: true, writtenForModels: true, adapterDerivative: "Tongyi Qianwen RESEARCH LICENSE AGREEMENT §2 (the grant to create derivative works of and make modifications to the Materials, which include the model weights), §4 (distributing the Materials \"or derivative works thereof\")"),
         source: "https://huggingface.co/Qwen/Qwen1.5-0.5B-Chat/blob/main/LICENSE (non-commercial research; copy and Notice file)"),
     LicenseRecord(
         id: "mrl",
@@ -641,7 +641,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Mistral AI Research License",
         aliases: ["mrl-0.1", "mistral-research-license", "mistral-ai-research-license"],
         url: "https://mistral.ai/licenses/MRL-0.1.md",
-        terms: LicenseTerms(family: .vendor, derivatives: .only(["mrl"]), nonCommercial: true, notice: "Licensed by Mistral AI under the Mistral AI Research License", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["mrl"]), nonCommercial: true, notice: "Licensed by Mistral AI under the Mistral AI Research License", copyRequired: true, writtenForModels: true, adapterDerivative: "Mistral AI Research License §1, \"Derivative\": \"any (i) modified version of the Mistral Model (including but not limited to any customized or fine-tuned version thereof), (ii) work based on the Mistral Model, or (iii) any other derivative work thereof\""),
         source: "https://mistral.ai/licenses/MRL-0.1.md §2.2 (copy, Notice file), §2.3 (derivatives stay under MRL), §3.2 (research purposes only)"),
     LicenseRecord(
         id: "mnpl",
@@ -649,7 +649,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Mistral AI Non-Production License",
         aliases: ["mnpl-0.1", "mistral-non-production-license", "mistral-ai-non-production-license"],
         url: "https://mistral.ai/licenses/MNPL-0.1.md",
-        terms: LicenseTerms(family: .vendor, derivatives: .only(["mnpl"]), nonCommercial: true, notice: "Licensed by Mistral AI under the Mistral AI Non-Production License", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["mnpl"]), nonCommercial: true, notice: "Licensed by Mistral AI under the Mistral AI Non-Production License", copyRequired: true, writtenForModels: true, adapterDerivative: "Mistral AI Non-Production License §1, \"Derivative\": \"any (i) modified version of the Mistral Model (including but not limited to any customized or fine-tuned version thereof), (ii) work based on the Mistral Model, or (iii) any other derivative work thereof\""),
         source: "https://mistral.ai/licenses/MNPL-0.1.md §2.2 (copy, Notice file), §2.3, §3 (non-production use only)"),
     LicenseRecord(
         id: "falcon",
@@ -665,7 +665,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "Stability AI Community License Agreement",
         aliases: ["stabilityai-ai-community", "stability-ai-community-license", "stability-ai-community", "stabilityai-community-license"],
         url: "https://stability.ai/community-license-agreement",
-        terms: LicenseTerms(family: .vendor, derivatives: .only(["stabilityai-community"]), useRestrictions: true, builtWith: "Powered by Stability AI", copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["stabilityai-community"]), useRestrictions: true, builtWith: "Powered by Stability AI", copyRequired: true, writtenForModels: true, adapterDerivative: "Stability AI Community License, \"Derivative Work(s)\": \"any modifications to a Model, and any other model created which is based on or derived from the Model or the Model's output, including 'fine tune' and 'low-rank adaptation' models\""),
         source: "https://stability.ai/community-license-agreement (derivatives under the agreement; Acceptable Use Policy; \"Powered by Stability AI\"; free below US$1M annual revenue)"),
     LicenseRecord(
         id: "flux-1-dev-non-commercial-license",
@@ -673,7 +673,7 @@ let builtinLicenses: [LicenseRecord] = [
         name: "FLUX.1 [dev] Non-Commercial License",
         aliases: ["flux-1-dev", "flux.1-dev-non-commercial-license", "flux-dev-non-commercial-license", "flux-1-dev-non-commercial"],
         url: "https://huggingface.co/black-forest-labs/FLUX.1-dev/blob/main/LICENSE.md",
-        terms: LicenseTerms(family: .vendor, derivatives: .only(["flux-1-dev-non-commercial-license"]), nonCommercial: true, useRestrictions: true, copyRequired: true, writtenForModels: true),
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["flux-1-dev-non-commercial-license"]), nonCommercial: true, useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "FLUX.1 [dev] Non-Commercial License §1, \"Derivative\": \"any (i) modified version of the FLUX.1 [dev] Model (including but not limited to any customized or fine-tuned version thereof), (ii) work based on the FLUX.1 [dev] Model, or (iii) any other derivative work thereof\""),
         source: "https://huggingface.co/black-forest-labs/FLUX.1-dev/blob/main/LICENSE.md §2 (derivatives for Non-Commercial Purposes only, copy of the license), §4 (restrictions)"),
     LicenseRecord(
         id: "nvidia-open-model-license",
@@ -823,6 +823,46 @@ let builtinLicenses: [LicenseRecord] = [
         url: "https://www.modelgo.li/",
         terms: LicenseTerms(family: .copyleft, derivatives: .only(["mg-by-nc-os"]), nonCommercial: true, copyRequired: true, writtenForModels: true),
         source: "https://github.com/Xtra-Computing/ModelGo/blob/main/MGL/V1/MG-BY-NC-OS-1.0.txt (NonCommercial; derivatives as a whole under this license)"),
+    LicenseRecord(
+        id: "opt-175b",
+        isHubID: false,
+        name: "OPT-175B License Agreement",
+        aliases: ["opt-175b-license", "opt-license", "opt-175b-license-agreement"],
+        url: "https://github.com/facebookresearch/metaseq/blob/main/projects/OPT/MODEL_LICENSE.md",
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["opt-175b"]), nonCommercial: true, useRestrictions: true, copyRequired: true, writtenForModels: true, adapterDerivative: "OPT-175B License Agreement §1 (the grant to create derivative works of and make modifications to the Software, which includes the model weights, for non-commercial research)"),
+        source: "https://github.com/facebookresearch/metaseq/blob/main/projects/OPT/MODEL_LICENSE.md §1-2 (non-commercial research use; redistribution with a copy of the agreement; derivatives under the same terms); ModelGo's license table lists it as OPT-175B"),
+    LicenseRecord(
+        id: "seer",
+        isHubID: false,
+        name: "SEER License",
+        aliases: ["seer-license", "seer-model-license"],
+        url: "https://github.com/facebookresearch/vissl/blob/main/projects/SEER/MODEL_LICENSE.md",
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["seer"]), nonCommercial: true, copyRequired: true, writtenForModels: true),
+        source: "https://github.com/facebookresearch/vissl/blob/main/projects/SEER/MODEL_LICENSE.md (non-commercial research use; derivatives under the same terms); ModelGo's license table lists it as SEER"),
+    LicenseRecord(
+        id: "ai2-impact-lr",
+        isHubID: false,
+        name: "AI2 ImpACT License – Low Risk Artifacts",
+        aliases: ["ai2-impact-license-low-risk", "impact-lr", "ai2-impact-low-risk", "impact-license-low-risk"],
+        url: "https://allenai.org/licenses/impact-lr",
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["ai2-impact-lr", "ai2-impact-mr", "ai2-impact-hr"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        source: "https://allenai.org/licenses/impact-lr (AI2 ImpACT License for Low Risk Artifacts 2.0, effective 2024-01-08: §1 \"Derivatives\" means anything based on or derived from an Artifact; use-based restrictions that Derivatives carry; a stricter ImpACT level accepted, as mlicense reads it); text also at https://huggingface.co/datasets/allenai/persona-bias/blob/main/LICENSE.md; ModelGo's license table lists it as AI2 ImpACT LR"),
+    LicenseRecord(
+        id: "ai2-impact-mr",
+        isHubID: false,
+        name: "AI2 ImpACT License – Medium Risk Artifacts",
+        aliases: ["ai2-impact-license-medium-risk", "impact-mr", "ai2-impact-medium-risk", "impact-license-medium-risk"],
+        url: "https://allenai.org/licenses/impact-mr",
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["ai2-impact-mr", "ai2-impact-hr"]), useRestrictions: true, copyRequired: true, writtenForModels: true),
+        source: "https://allenai.org/licenses/impact-mr (AI2 ImpACT License for Medium Risk Artifacts: use-based restrictions that Derivatives carry; a stricter ImpACT level accepted, as mlicense reads it); ModelGo's license table lists it as AI2 ImpACT MR"),
+    LicenseRecord(
+        id: "ai2-impact-hr",
+        isHubID: false,
+        name: "AI2 ImpACT License – High Risk Artifacts",
+        aliases: ["ai2-impact-license-high-risk", "impact-hr", "ai2-impact-high-risk", "impact-license-high-risk"],
+        url: "https://allenai.org/licenses/impact-hr",
+        terms: LicenseTerms(family: .vendor, derivatives: .only(["ai2-impact-hr"]), nonCommercial: true, useRestrictions: true, copyRequired: true, writtenForModels: true),
+        source: "https://allenai.org/licenses/impact-hr (AI2 ImpACT License for High Risk Artifacts: research use, use-based restrictions that Derivatives carry); ModelGo's license table lists it as AI2 ImpACT HR"),
     LicenseRecord(
         id: "unknown",
         isHubID: true,
