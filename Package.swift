@@ -49,9 +49,14 @@ let package = Package(
             exclude: ["Data"]
         ),
         .target(name: "MLicenseGit", dependencies: ["CGit2", "CGit2Offline", "MLicenseCore"], linkerSettings: libgit2Linking),
+        // libcurl, opened with dlopen on the first request (`mlicense lock` only): the binary does
+        // not link it, so no check or hook loads it. Needs libcurl4-openssl-dev's headers to build
+        // and libcurl4 to run `lock`.
+        .target(name: "CCurlLoader"),
+        .target(name: "MLicenseHub", dependencies: ["CCurlLoader", "MLicenseCore"]),
         .target(
             name: "MLicenseCLI",
-            dependencies: ["MLicenseCore", "MLicenseKnowledge", "MLicenseGit", "MLicenseYAML"]
+            dependencies: ["MLicenseCore", "MLicenseKnowledge", "MLicenseGit", "MLicenseYAML", "MLicenseHub"]
         ),
         .executableTarget(name: "mlicense", dependencies: ["MLicenseCLI"]),
 
@@ -75,7 +80,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MLicenseCLITests",
-            dependencies: ["MLicenseCLI", "MLicenseCore", "MLicenseTestSupport"],
+            dependencies: ["MLicenseCLI", "MLicenseCore", "MLicenseHub", "MLicenseTestSupport"],
             exclude: ["Golden"]  // read from the source tree by ReportGoldenTests
         ),
     ],

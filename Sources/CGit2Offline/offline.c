@@ -59,3 +59,7 @@ int mlicense_accept_extensions(void) {
     static const char *extensions[] = { "partialclone", "worktreeconfig", "preciousobjects" };
     return git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, sizeof extensions / sizeof *extensions);
 }
+
+int mlicense_git_skip_hash_verification(void) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+}

@@ -158,7 +158,7 @@ enum AuditCommand {
         let counter = progress
         var report: (@Sendable (Int) -> Void)?
         if counter.enabled { report = { @Sendable n in counter.add(n) } }
-        let lookup: BaseCardLookup? = config.hfCache ? HFCache.lookup(environment: io.environment) : nil
+        let lookup: BaseCardLookup? = config.hfCache ? HFCache.cardLookup(environment: io.environment) : nil
         let corpus = AuditRun.CorpusLicenses(blocks)
         var entries: [AuditEntry] = []
         entries.reserveCapacity(count)

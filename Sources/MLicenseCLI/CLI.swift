@@ -26,6 +26,7 @@ public enum CLI {
         CheckCommand.spec, LineageCommand.spec, AuditCommand.spec, HookCommand.spec, InstallCommand.spec,
         InstallCommand.uninstallSpec, InfoCommands.explainSpec, InfoCommands.rulesSpec, InfoCommands.licensesSpec,
         InfoCommands.registrySpec, InfoCommands.configSpec, Completions.completionsSpec, Completions.manSpec,
+        LockCommand.spec,
     ]
 
     static var help: String {
@@ -89,6 +90,7 @@ public enum CLI {
             case "licenses": return try InfoCommands.licenses(rest, io: io)
             case "registry": return try InfoCommands.registry(rest, io: io)
             case "config": return try InfoCommands.config(rest, io: io)
+            case "lock": return try LockCommand.run(rest, io: io)
             case "completions": return try Completions.completions(rest, io: io)
             case "man": return try Completions.man(rest, io: io)
             default:

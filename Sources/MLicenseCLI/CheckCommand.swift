@@ -150,6 +150,11 @@ enum LineageCommand {
             return 0
         }
         var out = ""
+        for (ws, _) in outcome.used {
+            if ws.repository == nil, let cached = HFCache.snapshotIdentity(ws.root) {
+                out += "snapshot: \(ws.root) (\(cached.id) at \(cached.revision), from the Hugging Face cache)\n"
+            }
+        }
         for m in result.models {
             out += "\(m.path) (\(m.name))\n"
             var lic = m.declaredLicense ?? "none"
@@ -165,10 +170,15 @@ enum LineageCommand {
             }
             for b in m.bases {
                 out += "  base: \(b.id): \(b.license?.display ?? "license unknown") (\(b.source.rawValue))\n"
+                if b.source == .hfCache || b.source == .lock, let d = b.sourceDetail { out += "    read from \(d)\n" }
                 for e in b.ref.evidence { out += "    - \(e.description) [\(e.location.display)]\n" }
             }
             for h in m.lineage.bodyHints { out += "  hint (not used as a base): \(h.id): \(h.evidence[0].description) [\(h.location.display)]\n" }
             for c in m.lineage.conflicts { out += "  disagreement: \(c.message) [\(c.location.display)]\n" }
+            let tree = Reporters.ancestryTree(m, indent: "  ")
+            if m.ancestry.ancestors.contains(where: { $0.depth > 1 }) || !m.ancestry.problems.isEmpty {
+                out += "  ancestry:\n" + tree.map { "    " + $0 + "\n" }.joined()
+            }
         }
         if result.models.isEmpty { out += "no model found\n" }
         io.out(out)

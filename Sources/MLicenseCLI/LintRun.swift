@@ -187,9 +187,10 @@ enum LintRun {
     /// Hugging Face cache.
     static func request(_ snapshot: RepositorySnapshot, _ config: Configuration, rootName: String, io: CLI.IO,
                         changedPaths: [String]? = nil) -> LintRequest {
-        LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared, rootName: rootName,
-                    cardLookup: config.hfCache ? HFCache.lookup(environment: io.environment) : nil,
-                    changedPaths: changedPaths)
+        var request = LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared, rootName: rootName,
+                                  changedPaths: changedPaths)
+        if config.hfCache { request.externalLookup = HFCache.lookup(environment: io.environment) }
+        return request
     }
 
     /// 1 when a finding is at or above `failOn`, else 0.

@@ -120,6 +120,7 @@ struct Workspace {
     var rootName: String {
         let folder = prefix.isEmpty ? root : prefix
         var name = Paths.lastComponent(folder)
+        if repository == nil, let cached = HFCache.snapshotIdentity(root) { name = Paths.lastComponent(cached.id) }
         if repository?.isBare == true, name.hasSuffix(".git") { name = String(name.dropLast(4)) }
         return name
     }
@@ -133,10 +134,14 @@ struct Workspace {
     func snapshot(include extra: ((String) -> Bool)? = nil) throws -> RepositorySnapshot {
         let touched = focus.map { TouchedScope.include(touching: $0) }
         let include: (String) -> Bool = { p in
-            if Configuration.isConfigurationFile(p) { return true }
+            if Configuration.isConfigurationFile(p) || p == LockFile.fileName { return true }
             return self.contains(p) && (touched?(p) ?? true) && (extra?(p) ?? true)
         }
-        guard let repo = repository else { return try FolderSnapshot.read(root: root, include: include) }
+        guard let repo = repository else {
+            // A snapshot of the Hugging Face cache: its files are links into the cache's blobs.
+            if HFCache.snapshotIdentity(root) != nil { return try HFCache.snapshotFiles(root) }
+            return try FolderSnapshot.read(root: root, include: include)
+        }
         switch effectiveSource {
         case .worktree: return try repo.worktreeSnapshot(include: include, checkedFolder: prefix)
         case .staged:
@@ -241,29 +246,5 @@ enum Paths {
         let r = root.hasSuffix("/") ? root : root + "/"
         if p == root || p + "/" == r { return "" }
         return p.hasPrefix(r) ? String(p.dropFirst(r.count)) : ""
-    }
-}
-
-/// Reads base models' cards from the local Hugging Face cache (`$HF_HUB_CACHE`, else
-/// `$HF_HOME/hub`, else `~/.cache/huggingface/hub`): the snapshot `refs/main` points at.
-enum HFCache {
-    static func lookup(environment: [String: String]) -> BaseCardLookup {
-        let hub: String
-        if let c = environment["HF_HUB_CACHE"], !c.isEmpty { hub = c } else if let h = environment["HF_HOME"], !h.isEmpty { hub = h + "/hub" } else {
-            hub = Paths.home(environment) + "/.cache/huggingface/hub"
-        }
-        return { id in
-            let parts = id.split(separator: "/")
-            guard parts.count == 2, ModelReference.classify(id) == .hub else { return nil }
-            let dir = "\(hub)/models--\(parts[0])--\(parts[1])"
-            guard let ref = try? String(contentsOfFile: dir + "/refs/main", encoding: .utf8) else { return nil }
-            let commit = String(ref.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-            guard commit.allSatisfy({ $0.isHexDigit }), !commit.isEmpty else { return nil }
-            let path = "\(dir)/snapshots/\(commit)/README.md"
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return nil }
-            defer { close(fd) }
-            return (path, FileDescriptor.readAll(fd, limit: FileInterest.textLimit))
-        }
     }
 }

@@ -192,7 +192,7 @@ public enum FileInterest: Sendable, Hashable {
         switch name {
         case "README.md", "config.json", "adapter_config.json", "mergekit_config.yml",
              "mergekit_moe_config.yml", "measurement.json", "quantize_config.json", ".mlicense.yml",
-             ".mlicense.yaml":
+             ".mlicense.yaml", "mlicense.lock":
             return .text(limit: textLimit)
         default:
             break
@@ -210,7 +210,7 @@ public enum FileInterest: Sendable, Hashable {
     private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack", ".npz"]
     private static let textNames: [[UInt8]] = [
         "README.md", "config.json", "adapter_config.json", "mergekit_config.yml", "mergekit_moe_config.yml",
-        "measurement.json", "quantize_config.json", ".mlicense.yml", ".mlicense.yaml",
+        "measurement.json", "quantize_config.json", ".mlicense.yml", ".mlicense.yaml", "mlicense.lock",
     ].map { Array($0.utf8) }
     private static let textPrefixes: [[UInt8]] = ["license", "notice", "copying"].map { Array($0.utf8) }
     private static let weightSuffixes: [[UInt8]] = weightExtensions.map { Array($0.utf8) }

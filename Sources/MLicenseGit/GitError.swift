@@ -70,8 +70,10 @@ public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 /// Initialises libgit2 once per process, accepting the repository extensions mlicense can read
-/// (`mlicense_accept_extensions`); Swift runs a global's initialiser exactly once, thread-safely.
+/// (`mlicense_accept_extensions`) and reading objects without re-hashing them
+/// (`mlicense_git_skip_hash_verification`); Swift runs a global's initialiser exactly once, thread-safely.
 private let libgit2Initialized: Bool = git_libgit2_init() >= 0 && mlicense_accept_extensions() == 0
+    && mlicense_git_skip_hash_verification() == 0
 
 /// Makes sure libgit2 is initialised before any other call.
 func ensureLibgit2() {

@@ -77,7 +77,7 @@ struct RuleExampleTests {
             "ML001": ("card-license-missing", .error), "ML002": ("card-license-invalid", .error),
             "ML003": ("card-license-other-incomplete", .warning), "ML004": ("card-front-matter-invalid", .error),
             "ML101": ("base-model-undeclared", .warning), "ML102": ("relation-mismatch", .warning),
-            "ML103": ("base-license-unknown", .warning), "ML201": ("no-derivatives", .error),
+            "ML103": ("base-license-unknown", .warning), "ML104": ("ancestry-invalid", .warning), "ML201": ("no-derivatives", .error),
             "ML202": ("copyleft-not-kept", .error), "ML203": ("noncommercial-dropped", .error),
             "ML204": ("license-not-kept", .error), "ML205": ("use-restrictions-dropped", .error),
             "ML206": ("incompatible-bases", .error), "ML207": ("llama-exclusive-merge", .error),

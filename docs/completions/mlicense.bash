@@ -4,7 +4,7 @@ _mlicense() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "check lineage audit hook install uninstall explain rules licenses registry config completions man --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "check lineage audit hook install uninstall explain rules licenses registry config completions man lock --help --version" -- "$cur"))
         return
     fi
     case "${COMP_WORDS[1]}" in
@@ -76,7 +76,7 @@ _mlicense() {
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "--help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "ML001 card-license-missing ML002 card-license-invalid ML003 card-license-other-incomplete ML004 card-front-matter-invalid ML005 card-metadata-ambiguous ML006 model-file-invalid ML101 base-model-undeclared ML102 relation-mismatch ML103 base-license-unknown ML201 no-derivatives ML202 copyleft-not-kept ML203 noncommercial-dropped ML204 license-not-kept ML205 use-restrictions-dropped ML206 incompatible-bases ML207 llama-exclusive-merge ML208 llama-name-prefix ML209 notice-missing ML210 license-copy-missing ML211 attribution-missing ML212 cc-restrictions-added ML301 non-model-license" -- "$cur"))
+                COMPREPLY=($(compgen -W "ML001 card-license-missing ML002 card-license-invalid ML003 card-license-other-incomplete ML004 card-front-matter-invalid ML005 card-metadata-ambiguous ML006 model-file-invalid ML101 base-model-undeclared ML102 relation-mismatch ML103 base-license-unknown ML104 ancestry-invalid ML201 no-derivatives ML202 copyleft-not-kept ML203 noncommercial-dropped ML204 license-not-kept ML205 use-restrictions-dropped ML206 incompatible-bases ML207 llama-exclusive-merge ML208 llama-name-prefix ML209 notice-missing ML210 license-copy-missing ML211 attribution-missing ML212 cc-restrictions-added ML301 non-model-license" -- "$cur"))
             fi
             ;;
         rules)
@@ -123,6 +123,16 @@ _mlicense() {
         man)
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "--help" -- "$cur"))
+            fi
+            ;;
+        lock)
+            case "$prev" in
+                --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+            esac
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "--check --config --no-config --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
             fi
             ;;
     esac

@@ -16,4 +16,9 @@ int mlicense_skipped_trust_anchor_loads(void);
 /// objectformat (SHA-256) stays refused. Returns libgit2's result (0 = done).
 int mlicense_accept_extensions(void);
 
+/// Turns off libgit2's re-hashing of every object it reads (GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION,
+/// on by default), as git itself reads objects without re-hashing them outside `git fsck`. A
+/// 180 KB mlicense.lock otherwise costs a hook a SHA-1DC pass on every commit. Returns libgit2's code.
+int mlicense_git_skip_hash_verification(void);
+
 #endif

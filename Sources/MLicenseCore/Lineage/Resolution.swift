@@ -6,6 +6,8 @@ public enum LicenseSource: String, Sendable, Hashable, Codable {
     case config
     /// A model folder in the same repository.
     case repo
+    /// `mlicense.lock` at the repository root (what `mlicense lock` read from the Hub).
+    case lock
     /// The built-in registry.
     case registry
     /// The base's card in the local Hugging Face cache.
@@ -71,6 +73,11 @@ public struct ResolvedBase: Sendable, Hashable {
     public var sourceDetail: String?
     /// For a registry re-upload: the original model.
     public var reuploadOf: String?
+    /// The commit sha the license was read at (the lock's or the cache snapshot's), when known.
+    public var revision: String? = nil
+    /// For an ancestor further up than a direct base: the chain from it down to this model, and
+    /// the intermediate that dropped its terms. Nil for a direct base.
+    public var via: AncestorPath? = nil
     /// What kind of model the base is, when the registry or `.mlicense.yml` says.
     public var kind: ModelKind? = nil
 
@@ -88,13 +95,67 @@ public struct ResolvedBase: Sendable, Hashable {
 /// when there is none.
 public typealias BaseCardLookup = @Sendable (String) -> (path: String, bytes: [UInt8])?
 
+/// A model read outside the repository (a snapshot of the local Hugging Face cache): its small
+/// files by name, so that its license and its own bases are read as a repository's are.
+public struct ExternalModel: Sendable {
+    /// The Hub id.
+    public var id: String
+    /// The commit sha of the snapshot, when known.
+    public var revision: String?
+    /// Where it was read (the snapshot folder), for messages.
+    public var location: String
+    /// README.md, adapter_config.json, config.json, mergekit configurations: name → bytes.
+    public var files: [String: [UInt8]]
+    /// Files the source records as absent at that revision (the cache's `.no_exist` markers).
+    public var absent: [String]
+
+    /// Creates a record.
+    public init(id: String, revision: String?, location: String, files: [String: [UInt8]], absent: [String] = []) {
+        self.id = id
+        self.revision = revision
+        self.location = location
+        self.files = files
+        self.absent = absent
+    }
+
+    /// The card's path as shown in findings.
+    public var cardPath: String { location + "/README.md" }
+}
+
+/// Reads a model from outside the repository by Hub id; nil when the source does not have it.
+public typealias ExternalModelLookup = @Sendable (String) -> ExternalModel?
+
+/// What the resolution order says about one model: its license (as a ``ResolvedBase``), and,
+/// where the source knows them, its relation and its own bases (the next step up the ancestry).
+public struct ResolvedModel: Sendable {
+    /// The license and where it was found.
+    public var base: ResolvedBase
+    /// The ancestry graph's key: `repo:<folder>` for a model folder, else the lower-cased id.
+    public var key: String
+    /// The model folder, when the model is one of this repository.
+    public var repoFolder: String?
+    /// Its relation to its own bases, when the source says.
+    public var relation: Relation?
+    /// Its own bases, for sources outside the repository (a repository folder's come from its lineage).
+    public var bases: [BaseModelRef]
+}
+
 /// Finds the license of each base model, in order: configuration → a model folder of the same
-/// repository → the registry → the local Hugging Face cache → unknown.
+/// repository → `mlicense.lock` → the registry → the local Hugging Face cache → unknown.
+///
+/// The lock comes before the registry and the cache: it records what each ancestor's own card
+/// said at a pinned revision, reviewed and committed with the models, so every machine and CI
+/// decides alike; the registry is what this binary shipped with, and the cache is local state
+/// that differs between machines and changes when someone downloads. Configuration and the
+/// repository's own folders come first because they are the user's word and the repository's
+/// own content.
 public struct LicenseResolver: Sendable {
     let knowledge: LicenseKnowledge
     let configuration: Configuration
     let repoCards: [String: ModelCard]
     let cardLookup: BaseCardLookup?
+    let externalLookup: ExternalModelLookup?
+    let lock: LockFile?
     /// Model folders by lower-cased path, by lower-cased last two components, and by last name.
     let foldersByPath: [String: String]
     let foldersByTail: [String: String]
@@ -104,11 +165,13 @@ public struct LicenseResolver: Sendable {
 
     /// Creates a resolver; `repoCards` are the cards of the repository's model folders by path.
     public init(knowledge: LicenseKnowledge, configuration: Configuration, repoCards: [String: ModelCard],
-                cardLookup: BaseCardLookup?) {
+                cardLookup: BaseCardLookup?, externalLookup: ExternalModelLookup? = nil, lock: LockFile? = nil) {
         self.knowledge = knowledge
         self.configuration = configuration
         self.repoCards = repoCards
         self.cardLookup = cardLookup
+        self.externalLookup = externalLookup
+        self.lock = lock
         var byPath: [String: String] = [:], byTail: [String: String] = [:], byName: [String: [String]] = [:]
         for folder in repoCards.keys.sorted() {
             let lower = folder.lowercased()
@@ -124,28 +187,84 @@ public struct LicenseResolver: Sendable {
 
     /// Resolves `base`, named by the model at `modelPath`.
     public func resolve(_ base: BaseModelRef, from modelPath: String) -> ResolvedBase {
+        resolveModel(base, from: modelPath).base
+    }
+
+    /// Resolves `base` with what its source says of its own bases. `modelPath` is the repository
+    /// folder that names it (relative paths are read from there), nil when an outside model names it.
+    public func resolveModel(_ base: BaseModelRef, from modelPath: String?) -> ResolvedModel {
+        let key = base.id.lowercased()
         if let corpusLicense, let l = corpusLicense(base.id) {
-            return ResolvedBase(ref: base, license: l, source: .corpus, sourceDetail: base.id)
+            return ResolvedModel(base: ResolvedBase(ref: base, license: l, source: .corpus, sourceDetail: base.id),
+                                 key: key, repoFolder: nil, relation: nil, bases: [])
         }
-        if let d = configuration.baseLicenses[base.id.lowercased()] {
-            return ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
-                                source: .config, sourceDetail: d.location.display,
-                                kind: d.kind ?? (base.kind == .hub ? knowledge.baseModel(base.id)?.kind : nil))
+        if let d = configuration.baseLicenses[key] {
+            // The user's word for this model ends the walk there.
+            return ResolvedModel(base: ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
+                                                    source: .config, sourceDetail: d.location.display,
+                                                    kind: d.kind ?? (base.kind == .hub ? knowledge.baseModel(base.id)?.kind : nil)),
+                                 key: key, repoFolder: nil, relation: nil, bases: [])
         }
         if let (folder, card) = repoCard(for: base.id, from: modelPath), let l = Self.license(of: card, knowledge) {
-            return ResolvedBase(ref: base, license: l, source: .repo, sourceDetail: folder.isEmpty ? "." : folder)
+            return ResolvedModel(base: ResolvedBase(ref: base, license: l, source: .repo, sourceDetail: folder.isEmpty ? "." : folder),
+                                 key: "repo:" + folder, repoFolder: folder, relation: nil, bases: [])
         }
-        if base.kind == .hub, let entry = knowledge.baseModel(base.id) {
-            return ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge),
-                                source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf, kind: entry.kind)
+        guard base.kind == .hub else {
+            return ResolvedModel(base: ResolvedBase(ref: base, license: nil, source: .unknown), key: key, repoFolder: nil, relation: nil, bases: [])
         }
-        if base.kind == .hub, configuration.hfCache, let found = cardLookup?(base.id) {
+        if let e = lock?.entry(base.id) {
+            let license = e.license.map { DeclaredLicense(raw: $0, otherName: e.licenseName, knowledge: knowledge) }
+            let bases = e.bases.map { b in
+                BaseModelRef(id: b, kind: ModelReference.classify(b),
+                             evidence: [Evidence("\(LockFile.fileName) records it as a base of \(e.id)", at: e.location)])
+            }
+            let known = license.map { !$0.isMissing } ?? false
+            return ResolvedModel(base: ResolvedBase(ref: base, license: known ? license : nil, source: known ? .lock : .unknown,
+                                                    sourceDetail: "\(e.location.display), read from \(e.source)"
+                                                        + (e.revision.map { " at \($0)" } ?? ""),
+                                                    revision: e.revision),
+                                 key: key, repoFolder: nil, relation: e.relation, bases: bases)
+        }
+        if let entry = knowledge.baseModel(base.id) {
+            return ResolvedModel(base: ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge),
+                                                    source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf, kind: entry.kind),
+                                 key: key, repoFolder: nil, relation: nil, bases: [])
+        }
+        if configuration.hfCache, let external = externalLookup?(base.id) {
+            return resolveExternal(base, external, key: key)
+        }
+        if configuration.hfCache, let found = cardLookup?(base.id) {
             let card = ModelCard(path: found.path, bytes: found.bytes)
             if let l = Self.license(of: card, knowledge) {
-                return ResolvedBase(ref: base, license: l, source: .hfCache, sourceDetail: found.path)
+                return ResolvedModel(base: ResolvedBase(ref: base, license: l, source: .hfCache, sourceDetail: found.path),
+                                     key: key, repoFolder: nil, relation: nil, bases: [])
             }
         }
-        return ResolvedBase(ref: base, license: nil, source: .unknown)
+        return ResolvedModel(base: ResolvedBase(ref: base, license: nil, source: .unknown), key: key, repoFolder: nil, relation: nil, bases: [])
+    }
+
+    /// A model of the Hugging Face cache: its license from its card, its own bases from its card
+    /// and files, read as a repository's model is.
+    func resolveExternal(_ base: BaseModelRef, _ external: ExternalModel, key: String) -> ResolvedModel {
+        let files = external.files.keys.sorted().map { name in
+            SnapshotFile(path: name, size: UInt64(external.files[name]!.count), content: .full(external.files[name]!))
+        }
+        let repo = ModelRepo(path: "", folderName: String(base.id.split(separator: "/").last ?? ""), files: files,
+                             readGGUF: { _ in nil })
+        let lineage = LineageInference.infer(repo, name: repo.folderName)
+        // Locations point into the cache folder.
+        let bases = lineage.bases.map { b in
+            BaseModelRef(id: b.id, kind: b.kind, evidence: b.evidence.map { e in
+                Evidence(e.description, at: SourceLocation(path: external.location + "/" + e.location.path,
+                                                           line: e.location.line, column: e.location.column))
+            })
+        }
+        var detail = external.cardPath
+        if external.absent.contains("README.md") { detail = "\(external.location) (the cache records that it has no README.md)" }
+        let license = repo.card.flatMap { Self.license(of: $0, knowledge) }
+        return ResolvedModel(base: ResolvedBase(ref: base, license: license, source: license == nil ? .unknown : .hfCache,
+                                                sourceDetail: detail, revision: external.revision),
+                             key: key, repoFolder: nil, relation: lineage.relation, bases: bases)
     }
 
     /// The license a card declares, when it declares one.
@@ -156,9 +275,9 @@ public struct LicenseResolver: Sendable {
 
     /// A model folder of this repository that `id` names: a relative path inside the repository,
     /// a folder whose path is or ends with the id, or a unique folder with the id's last name.
-    func repoCard(for id: String, from modelPath: String) -> (String, ModelCard)? {
-        if id.hasPrefix("./") || id.hasPrefix("../") {
-            guard let p = Self.join(modelPath, id), let card = repoCards[p] else { return nil }
+    func repoCard(for id: String, from modelPath: String?) -> (String, ModelCard)? {
+        if id.hasPrefix("./") || id.hasPrefix("../") || id == "." || id == ".." {
+            guard let modelPath, let p = Self.join(modelPath, id), let card = repoCards[p] else { return nil }
             return (p, card)
         }
         guard ModelReference.classify(id) == .hub else { return nil }

@@ -10,6 +10,9 @@ public struct LintRequest: Sendable {
     public var rootName: String
     /// Reads base cards from the Hugging Face cache, when allowed.
     public var cardLookup: BaseCardLookup?
+    /// Reads base models (card and configs) from the Hugging Face cache, when allowed; preferred
+    /// to `cardLookup`, and followed to the bases' own bases.
+    public var externalLookup: ExternalModelLookup? = nil
     /// Paths a commit changes: only the models they touch are checked (a hook); nil = all models.
     public var changedPaths: [String]?
     /// Only model folders at or below this folder are checked ("" = all).
@@ -49,6 +52,8 @@ public struct ModelSummary: Sendable {
     public var lineage: Lineage
     /// The bases with their licenses.
     public var bases: [ResolvedBase]
+    /// Every ancestor to the roots, nearest first (the direct bases included).
+    public var ancestry: ModelAncestry = .empty
 }
 
 /// A finding accepted by the configuration's `ignore`.
@@ -113,11 +118,31 @@ public enum Linter {
         var modelCards: [String: ModelCard] = [:]
         modelCards.reserveCapacity(folders.count)
         for f in folders { if let c = repoCards[f] { modelCards[f] = c } }
+        // The lock is read from the snapshot (the staged one in a hook), like a card.
+        let (lock, lockProblem) = readLock(snapshot)
         let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: modelCards,
-                                       cardLookup: request.cardLookup)
-        let checked = Parallel.map(wanted, parallel: parallel) { folders -> [CheckedModel] in
+                                       cardLookup: request.cardLookup, externalLookup: request.externalLookup, lock: lock)
+        // 1. Each model read, its lineage inferred and its direct bases resolved.
+        let read = Parallel.map(wanted, parallel: parallel) { folders -> [ReadModel] in
             folders.map { folder in
-                check(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: resolver)
+                readModel(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: resolver)
+            }
+        }.flatMap { $0 }
+        // 2. The ancestry to the roots, once for every model.
+        var lineages: [String: (relation: Relation?, bases: [BaseModelRef])] = [:]
+        for m in read { lineages[m.model.path] = (m.lineage.relation, m.lineage.bases) }
+        let ancestry = Ancestry(start: read.flatMap(\.direct), resolver: resolver) { folder in
+            if let l = lineages[folder] { return l }
+            let m = readModel(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: nil)
+            return (m.lineage.relation, m.lineage.bases)
+        }
+        // 3. The rules.
+        let firstDerivative = read.firstIndex { !$0.direct.isEmpty } ?? 0
+        let indexed = Array(read.indices)
+        let checked = Parallel.map(indexed, parallel: parallel) { indices -> [CheckedModel] in
+            indices.map { i in
+                check(read[i], request: request, ancestry: ancestry.ancestry(ofFolder: read[i].model.path, direct: read[i].direct),
+                      lockProblem: i == firstDerivative ? lockProblem : nil)
             }
         }
         var models: [ModelSummary] = []
@@ -146,9 +171,24 @@ public enum Linter {
         var suppressed: [SuppressedFinding]
     }
 
-    /// Reads and checks the model in `folder`.
-    static func check(_ folder: String, request: LintRequest, card: ModelCard?, files: [SnapshotFile],
-                      resolver: LicenseResolver) -> CheckedModel {
+    /// `mlicense.lock` at the snapshot's root, or why it cannot be read.
+    static func readLock(_ snapshot: RepositorySnapshot) -> (LockFile?, LockFileError?) {
+        guard let f = snapshot.file(LockFile.fileName), let bytes = f.content.bytes else { return (nil, nil) }
+        do { return (try LockFile.read(bytes, path: f.path), nil) } catch { return (nil, error) }
+    }
+
+    /// One model read: its files, name, lineage, declared license and direct bases.
+    struct ReadModel: Sendable {
+        var model: ModelRepo
+        var name: Located<String>
+        var lineage: Lineage
+        var declared: DeclaredLicense
+        var direct: [ResolvedModel]
+    }
+
+    /// Reads the model in `folder` and resolves its direct bases (none without a resolver).
+    static func readModel(_ folder: String, request: LintRequest, card: ModelCard?, files: [SnapshotFile],
+                          resolver: LicenseResolver?) -> ReadModel {
         let config = request.configuration
         let folderName: String
         if folder.isEmpty {
@@ -165,7 +205,27 @@ public enum Linter {
         let card = model.card
         let declared = DeclaredLicense(raw: card?.hasValidMetadata == true ? card?.license?.string : nil,
                                        otherName: card?.licenseName?.string, knowledge: request.knowledge)
-        let bases = lineage.bases.map { resolver.resolve($0, from: folder) }
+        let direct = resolver.map { r in lineage.bases.map { r.resolveModel($0, from: folder) } } ?? []
+        return ReadModel(model: model, name: name, lineage: lineage, declared: declared, direct: direct)
+    }
+
+    /// Reads and checks the model in `folder` on its own (an audit's record): its bases and their
+    /// own bases from `resolver`, with no repository around it.
+    static func check(_ folder: String, request: LintRequest, card: ModelCard?, files: [SnapshotFile],
+                      resolver: LicenseResolver) -> CheckedModel {
+        let read = readModel(folder, request: request, card: card, files: files, resolver: resolver)
+        let ancestry = Ancestry(start: read.direct, resolver: resolver) { _ in (nil, []) }
+        return check(read, request: request, ancestry: ancestry.ancestry(ofFolder: folder, direct: read.direct), lockProblem: nil)
+    }
+
+    /// Checks a model read by ``readModel`` with its ancestry.
+    static func check(_ read: ReadModel, request: LintRequest, ancestry: ModelAncestry, lockProblem: LockFileError?) -> CheckedModel {
+        let config = request.configuration
+        let model = read.model, name = read.name, lineage = read.lineage, declared = read.declared
+        let card = model.card
+        let direct = read.direct.map(\.base)
+        // The ancestors whose terms an intermediate dropped bind this model as its bases do.
+        let bases = direct + ancestry.binding.filter { a in !direct.contains { $0.id.lowercased() == a.id.lowercased() } }
         var bodyLicense: (located: Located<String>, report: CompatibilityReport)?
         if declared.isMissing, card?.license == nil || card?.license?.value.scalar?.isNull == true,
            let stated = card?.bodyLicense, request.knowledge.license(named: stated.value) != nil {
@@ -179,7 +239,7 @@ public enum Linter {
                                                knowledge: request.knowledge,
                                                bareOtherStatesNothing: declared.isUnidentified && card?.licenseLink == nil
                                                    && model.files(withPrefix: ["license", "copying"]).isEmpty),
-            bodyLicense: bodyLicense)
+            bodyLicense: bodyLicense, directBases: direct, ancestry: ancestry, lockProblem: lockProblem)
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
         let ignores = !config.ignore.isEmpty
@@ -197,7 +257,7 @@ public enum Linter {
         let summary = ModelSummary(path: model.displayPath, name: name.value,
                                    declaredLicense: card?.hasValidMetadata == true ? card?.license?.value.scalar?.text : nil,
                                    licenseName: card?.licenseName?.string, licenseLink: card?.licenseLink?.string,
-                                   lineage: lineage, bases: bases)
+                                   lineage: lineage, bases: direct, ancestry: ancestry)
         return CheckedModel(summary: summary, findings: findings, suppressed: suppressed)
     }
 

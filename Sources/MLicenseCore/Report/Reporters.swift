@@ -480,6 +480,8 @@ public enum Reporters {
             }
         }
         w.endArray()
+        w.key("ancestors")
+        w.value(ancestorsJSON(m.pointee))
         w.endObject()
     }
 
@@ -542,6 +544,7 @@ public enum Reporters {
                     ("evidence", .array(b.ref.evidence.map(evidenceJSON))),
                 ])
             })),
+            ("ancestors", ancestorsJSON(m)),
         ])
     }
 

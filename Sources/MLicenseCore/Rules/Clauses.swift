@@ -39,9 +39,11 @@ public enum Clauses {
         case .repo: from = "as its card in this repository says"
         case .registry: from = b.reuploadOf.map { "a re-upload of \($0)" } ?? "per the registry"
         case .hfCache: from = "as its card in the Hugging Face cache says"
+        case .lock: from = "as mlicense.lock records"
         case .corpus: from = "as its entry in the audited corpus says"
         case .unknown: from = "unresolved"
         }
+        if let via = b.via { return "ancestor \(b.id) is under \(lic) (\(from)) through \(via.display)" + (via.droppedBy.map { ", and \($0) dropped its terms" } ?? "") }
         return "base \(b.id) is under \(lic) (\(from))"
     }
 }

@@ -64,9 +64,11 @@ public struct CompatibilityReport: Sendable {
             for l in known {
                 guard let family = l.record!.terms.exclusiveFamily else { continue }
                 // §1.b.v speaks of "any other large language model": a base known to be something
-                // else (a vision encoder joined to a Llama LLM, an embedding model) is not one.
+                // else (a vision encoder joined to a Llama LLM, an embedding model) is not one. An
+                // ancestor's own descendants on its chain are not outside material.
                 for o in known where o.id.lowercased() != l.id.lowercased() && o.record!.terms.llamaFamily != family
-                    && o.kind?.isLanguageModel != false {
+                    && o.kind?.isLanguageModel != false
+                    && !(l.via?.steps.contains { $0.id.lowercased() == o.id.lowercased() } ?? false) {
                     exclusivityBreaches.append((l, o))
                 }
             }

@@ -8,7 +8,9 @@ public struct RuleContext: Sendable {
     public let name: Located<String>
     /// The card's declared license.
     public let declared: DeclaredLicense
-    /// The bases with their licenses.
+    /// The bases with their licenses: the direct bases, then the ancestors further up whose terms
+    /// an intermediate base dropped (``ResolvedBase/via`` says through which chain), so that every
+    /// rule applies an ancestor's obligations as a direct base's.
     public let bases: [ResolvedBase]
     /// The knowledge base.
     public let knowledge: LicenseKnowledge
@@ -19,6 +21,12 @@ public struct RuleContext: Sendable {
     /// When the card has no `license` but its body states one (`- **License:** MIT`): that
     /// license and its analysis. The Hub does not read it; findings on it are warnings at most.
     public let bodyLicense: (located: Located<String>, report: CompatibilityReport)?
+    /// The bases the model names itself, with their licenses.
+    public internal(set) var directBases: [ResolvedBase] = []
+    /// The whole ancestry: every ancestor to the roots, and its problems (ML104).
+    public internal(set) var ancestry: ModelAncestry = .empty
+    /// When `mlicense.lock` could not be read: why (ML104, reported on one model of the run).
+    public internal(set) var lockProblem: LockFileError? = nil
 
     /// The card, when there is one.
     public var card: ModelCard? { model.card }

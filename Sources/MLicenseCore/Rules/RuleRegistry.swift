@@ -4,7 +4,7 @@ public enum RuleRegistry {
     public static let all: [any Rule] = [
         CardLicenseMissingRule(), CardLicenseInvalidRule(), CardLicenseOtherIncompleteRule(),
         CardFrontMatterInvalidRule(), CardMetadataAmbiguousRule(), ModelFileInvalidRule(),
-        BaseModelUndeclaredRule(), RelationMismatchRule(), BaseLicenseUnknownRule(),
+        BaseModelUndeclaredRule(), RelationMismatchRule(), BaseLicenseUnknownRule(), AncestryInvalidRule(),
         NoDerivativesRule(), CopyleftNotKeptRule(), NoncommercialDroppedRule(), LicenseNotKeptRule(),
         UseRestrictionsDroppedRule(), IncompatibleBasesRule(), LlamaExclusiveMergeRule(), LlamaNamePrefixRule(),
         NoticeMissingRule(), LicenseCopyMissingRule(), AttributionMissingRule(), CCRestrictionsAddedRule(), NonModelLicenseRule(),
