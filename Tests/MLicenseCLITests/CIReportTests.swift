@@ -32,7 +32,7 @@ struct CIReportTests {
         #expect((run?["results"] as? [Any])?.isEmpty == true)
 
         guard let python = peerPython(),
-              let schemas = ["/work/shared/schemas", Programs.packageRoot + "/../shared/schemas"]
+              let schemas = [Programs.packageRoot + "/Tests/Fixtures/schemas", Programs.packageRoot + "/../shared/schemas"]
                 .first(where: { FileManager.default.fileExists(atPath: $0 + "/sarif-schema-2.1.0.json") }) else {
             print("skipped the schema half: no jsonschema or no SARIF schema")
             return

@@ -95,7 +95,7 @@ struct ReportGoldenTests {
 
     @Test("SARIF output validates against the SARIF 2.1.0 schema")
     func sarifSchema() throws {
-        let candidates = ["/work/shared/schemas", Programs.packageRoot + "/../shared/schemas"]
+        let candidates = [Programs.packageRoot + "/Tests/Fixtures/schemas", Programs.packageRoot + "/../shared/schemas"]
         guard let schemas = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/sarif-schema-2.1.0.json") }) else {
             print("skipped: no sarif-schema-2.1.0.json in \(candidates)")
             return
