@@ -166,26 +166,7 @@ public enum CardEditor {
         return true
     }
 
-    private static func doubleQuoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 || u.value == 0x7F {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\x" + (hex.count < 2 ? "0" : "") + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    private static func doubleQuoted(_ s: String) -> String { YAMLQuoting.doubleQuoted(s) }
 }
 
 /// What one action does: edits inside an existing front matter, lines of a new front matter, lines
