@@ -37,6 +37,24 @@ struct BodyEvidenceTests {
         #expect(r.findings.contains { $0.code == "ML101" && $0.fix?.applicability == .unsafe })
     }
 
+    @Test("\"built upon [X](…) and [Y](…)\" and \"distilled from [X](…)\" name hints, also in an original-looking card")
+    func builtUponAndDistilledFrom() throws {
+        // BAAI/Bunny-Llama-3-8B-V's card (license: apache-2.0, no base_model): its two parts are named only in prose.
+        let bunny = "---\nlicense: apache-2.0\n---\n# Model Card\n\nWe provide Bunny-Llama-3-8B-V, which is built upon "
+            + "[SigLIP](https://huggingface.co/google/siglip-so400m-patch14-384) and "
+            + "[Llama-3-8B-Instruct](https://huggingface.co/meta-llama/Meta-Llama-3-8B-Instruct).\n"
+        let r = try InMemoryRepository.lint(["README.md": bunny], rootName: "Bunny-Llama-3-8B-V")
+        let ml101 = try #require(r.findings.first { $0.code == "ML101" })
+        #expect(ml101.fix?.applicability == .unsafe)
+        #expect(ml101.message.contains("google/siglip-so400m-patch14-384") && ml101.message.contains("meta-llama/Meta-Llama-3-8B-Instruct"))
+        #expect(r.models.first?.bases.isEmpty == true)
+        let distilled = "---\nlicense: openrail++\n---\n# Fast\n\nOur models are distilled from "
+            + "[stabilityai/stable-diffusion-xl-base-1.0](https://huggingface.co/stabilityai/stable-diffusion-xl-base-1.0).\n"
+        let d = try InMemoryRepository.lint(["README.md": distilled], rootName: "fast")
+        #expect(d.findings.contains { $0.code == "ML101" && $0.message.contains("stabilityai/stable-diffusion-xl-base-1.0") })
+        #expect(!d.findings.contains { $0.severity == .error })
+    }
+
     @Test("a bare link in an original model's card is no hint; in a LoRA's card it is")
     func bareLinks() throws {
         let body = "\n# m\n\nCompare with https://huggingface.co/meta-llama/Llama-3.1-8B.\n"

@@ -385,6 +385,9 @@ public struct ModelCard: Sendable {
         ("fine-tuned from", .finetunedFrom), ("finetuned from", .finetunedFrom), ("fine-tuned version of", .finetunedFrom),
         ("finetuned version of", .finetunedFrom), ("fine-tune of", .finetunedFrom), ("finetune of", .finetunedFrom),
         ("fine-tuned on top of", .finetunedFrom), ("trained on top of", .finetunedFrom),
+        // Vision-language and distilled models' cards: "built upon [SigLIP](…) and [Llama-3-8B-Instruct](…)",
+        // "Our models are distilled from [org/name](…)".
+        ("built upon", .finetunedFrom), ("built on top of", .finetunedFrom), ("distilled from", .finetunedFrom),
     ]
 
     /// Whether the body holds one of ``lineagePhrases`` (ASCII case folded; a byte search).
