@@ -55,6 +55,20 @@ struct BodyEvidenceTests {
         #expect(!d.findings.contains { $0.severity == .error })
     }
 
+    @Test("a phrase names the model after it: \"[org/x-base](…): the base model\" is a sibling, \"Parent Models: [X](…)\" a parent")
+    func phraseBeforeTheID() throws {
+        // HuggingFaceM4/idefics2-8b's card: its checkpoint list, then the template's "Parent Models" line.
+        let card = "---\nlicense: apache-2.0\n---\n# Idefics2\n\n"
+            + "- [idefics2-8b-base](https://huggingface.co/HuggingFaceM4/idefics2-8b-base): the base model\n\n"
+            + "- **Parent Models:** [google/siglip-so400m-patch14-384](https://huggingface.co/google/siglip-so400m-patch14-384) "
+            + "and [mistralai/Mistral-7B-v0.1](https://huggingface.co/mistralai/Mistral-7B-v0.1)\n"
+        let r = try InMemoryRepository.lint(["README.md": card], rootName: "idefics2-8b")
+        let ml101 = try #require(r.findings.first { $0.code == "ML101" })
+        #expect(ml101.message.contains("\"parent model\""))
+        #expect(ml101.message.contains("mistralai/Mistral-7B-v0.1"))
+        #expect(!ml101.message.contains("idefics2-8b-base"))
+    }
+
     @Test("a bare link in an original model's card is no hint; in a LoRA's card it is")
     func bareLinks() throws {
         let body = "\n# m\n\nCompare with https://huggingface.co/meta-llama/Llama-3.1-8B.\n"

@@ -388,6 +388,8 @@ public struct ModelCard: Sendable {
         // Vision-language and distilled models' cards: "built upon [SigLIP](…) and [Llama-3-8B-Instruct](…)",
         // "Our models are distilled from [org/name](…)".
         ("built upon", .finetunedFrom), ("built on top of", .finetunedFrom), ("distilled from", .finetunedFrom),
+        // "**Parent Models:** [google/siglip-…](…) and [mistralai/Mistral-7B-v0.1](…)" (HuggingFaceM4/idefics2-8b).
+        ("parent model", .finetunedFrom),
     ]
 
     /// Whether the body holds one of ``lineagePhrases`` (ASCII case folded; a byte search).
@@ -412,14 +414,29 @@ public struct ModelCard: Sendable {
             let ids = Self.modelIDs(in: line)
             guard !ids.isEmpty else { continue }
             let lower = line.lowercased()
-            let phrase = Self.lineagePhrases.first { lower.contains($0.phrase) }
-            let kind = phrase?.kind ?? .link
-            for (id, column) in ids where !out.contains(where: { $0.id.lowercased() == id.lowercased() && $0.kind == kind }) {
+            // A phrase names the model that follows it ("fine-tuned from X", "Original model: X"):
+            // in "- [org/x-base](…): the base model" the phrase describes a sibling, not a parent.
+            let scalars = Array(lower.unicodeScalars)
+            let phrases = Self.lineagePhrases.compactMap { p in Self.firstOffset(of: p.phrase, in: scalars).map { (p, $0) } }
+            for (id, column) in ids {
+                let phrase = phrases.first { $0.1 < column - 1 }?.0
+                let kind = phrase?.kind ?? .link
+                guard !out.contains(where: { $0.id.lowercased() == id.lowercased() && $0.kind == kind }) else { continue }
                 out.append(BodyModelMention(id: id, kind: kind, phrase: phrase?.phrase,
                                             location: SourceLocation(path: path, line: n, column: column)))
             }
         }
         return out
+    }
+
+    /// Where `needle` (ASCII) first starts in `scalars`, in Unicode scalars.
+    static func firstOffset(of needle: String, in scalars: [Unicode.Scalar]) -> Int? {
+        let n = Array(needle.unicodeScalars)
+        guard !n.isEmpty, scalars.count >= n.count else { return nil }
+        for i in 0...(scalars.count - n.count) where scalars[i] == n[0] {
+            if (1..<n.count).allSatisfy({ scalars[i + $0] == n[$0] }) { return i }
+        }
+        return nil
     }
 
     /// The Hub model ids a line names: `huggingface.co/org/name` URLs, and `org/name` in
