@@ -38,6 +38,14 @@ struct WildCaseTests {
         }
     }
 
+    @Test("probe cases: a publisher gets no warning the case does not name as expected or acceptable (no noise)",
+          arguments: probes.filter { $0.confidence != "low" })
+    func noNoise(_ c: WildCase) {
+        let named = Set(c.warningsExpected + c.warningsAcceptable).reduce(into: Set<String>()) { $0.formUnion(WildCase.codes(for: $1)) }
+        let extra = c.lint().findings.filter { $0.severity == .warning && !named.contains($0.code) }
+        #expect(extra.isEmpty, "\(extra.map { "\($0.code) \($0.message)" })")
+    }
+
     @Test("low confidence: no case expected to pass is blocked", arguments: cases.filter { $0.confidence == "low" && !$0.block })
     func lowConfidencePasses(_ c: WildCase) {
         let result = c.lint()

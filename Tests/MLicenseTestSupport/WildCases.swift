@@ -21,6 +21,9 @@ public struct WildCase: Sendable, CustomTestStringConvertibleShim {
     public let categories: [String]
     /// `expected.warnings_expected`: rule slugs that must be reported (at any severity).
     public let warningsExpected: [String]
+    /// `expected.warnings_acceptable`: rule slugs that may be reported as warnings (real obligations the
+    /// files cannot show met).
+    public let warningsAcceptable: [String]
     /// `confidence`: high, medium or low.
     public let confidence: String
     /// The files of `repo/`, path → bytes.
@@ -66,6 +69,7 @@ public struct WildCase: Sendable, CustomTestStringConvertibleShim {
             block: expected["block"]?.scalar?.yaml11Boolean ?? false,
             categories: strings(expected["categories"]).filter { $0 != "none" },
             warningsExpected: strings(expected["warnings_expected"]),
+            warningsAcceptable: strings(expected["warnings_acceptable"]),
             confidence: c["confidence"]?.string ?? "low",
             files: files)
     }
