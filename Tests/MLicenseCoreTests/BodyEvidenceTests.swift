@@ -28,6 +28,20 @@ struct BodyEvidenceTests {
         #expect(r.findings.contains { $0.code == "ML204" && $0.severity == .error })
     }
 
+    @Test("mlx-lm's \"converted to MLX format from [`org/name`]()\" in an MLX conversion names the base strongly")
+    func mlxConversion() throws {
+        // mlx-community/Meta-Llama-3-8B-Instruct-4bit's template line, on a card relabelled apache-2.0.
+        let card = "---\nlicense: apache-2.0\ntags:\n- mlx\n---\n\n# mlx-community/Meta-Llama-3-8B-Instruct-4bit\n"
+            + "This model was converted to MLX format from [`meta-llama/Meta-Llama-3-8B-Instruct`]() using mlx-lm version **0.9.0**.\n"
+        let r = try InMemoryRepository.lint(["README.md": card], rootName: "Meta-Llama-3-8B-Instruct-4bit")
+        #expect(r.models.first?.bases.map(\.id) == ["meta-llama/Meta-Llama-3-8B-Instruct"])
+        #expect(r.models.first?.lineage.relation == .quantized)
+        #expect(r.findings.contains { $0.code == "ML204" && $0.severity == .error })
+        // The same conversion keeping llama3 is not blocked.
+        let kept = card.replacingOccurrences(of: "license: apache-2.0", with: "license: llama3")
+        #expect(!(try InMemoryRepository.lint(["README.md": kept], rootName: "Meta-Llama-3-8B-Instruct-4bit")).findings.contains { $0.severity == .error })
+    }
+
     @Test("the same phrase without any quantization sign is only a hint: ML101 with an unsafe fix, no base")
     func weakWithoutQuantization() throws {
         let card = "---\nlicense: apache-2.0\n---\n# Notes\n\nA quantized version of [google/gemma-2-9b-it](https://huggingface.co/google/gemma-2-9b-it) is planned.\n"

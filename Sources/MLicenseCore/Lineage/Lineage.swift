@@ -147,7 +147,7 @@ public enum LineageInference {
         let showsQuantization = model.files.contains { $0.name.lowercased().hasSuffix(".gguf") } || model.config?.quantMethod != nil
             || model.file(named: "quantize_config.json") != nil
             || quantizedNameSuffixes.contains { lowerName.hasSuffix($0) } || quantizedNameToken(in: lowerName) != nil
-            || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml"].contains($0) }
+            || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml", "mlx"].contains($0) }
         // A bare link is a hint only in a repository that shows it derives from something (a
         // quantization, adapter or merge sign): original models link to others all the time.
         let showsDerivative = showsQuantization || model.adapter != nil

@@ -380,6 +380,8 @@ public struct ModelCard: Sendable {
         ("quantized from", .quantizedFrom), ("gguf version of", .quantizedFrom), ("gguf format of", .quantizedFrom),
         ("gguf conversion of", .quantizedFrom), ("gguf model files for", .quantizedFrom), ("model files for", .quantizedFrom),
         ("quantized model of", .quantizedFrom), ("converted from", .quantizedFrom),
+        // mlx-lm's card template: "This model was converted to MLX format from [`org/name`]()".
+        ("converted to mlx format from", .quantizedFrom),
         // The quantizers' card templates: "Original model: [org/name](…)", "Base model: …".
         ("original model", .quantizedFrom), ("base model", .quantizedFrom),
         ("fine-tuned from", .finetunedFrom), ("finetuned from", .finetunedFrom), ("fine-tuned version of", .finetunedFrom),
