@@ -408,6 +408,8 @@ public struct ModelCard: Sendable {
     /// of", "fine-tuned from", …) when there is one. Weak evidence: the Hub does not read the body.
     public var bodyModelMentions: [BodyModelMention] {
         var out: [BodyModelMention] = []
+        // The (kind, id) pairs already kept: a set, so a body of many links stays linear.
+        var seen = Set<String>()
         var inFence = false
         for (n, line) in bodyLines {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
@@ -423,7 +425,7 @@ public struct ModelCard: Sendable {
             for (id, column) in ids {
                 let phrase = phrases.first { $0.1 < column - 1 }?.0
                 let kind = phrase?.kind ?? .link
-                guard !out.contains(where: { $0.id.lowercased() == id.lowercased() && $0.kind == kind }) else { continue }
+                guard seen.insert("\(kind.rawValue) \(id.lowercased())").inserted else { continue }
                 out.append(BodyModelMention(id: id, kind: kind, phrase: phrase?.phrase,
                                             location: SourceLocation(path: path, line: n, column: column)))
             }
