@@ -42,6 +42,23 @@ struct BodyEvidenceTests {
         #expect(!(try InMemoryRepository.lint(["README.md": kept], rootName: "Meta-Llama-3-8B-Instruct-4bit")).findings.contains { $0.severity == .error })
     }
 
+    @Test("the model-card template's \"Finetuned from model: org/name\" names a bare id as a hint; other bare text does not")
+    func templateFinetunedFromLine() throws {
+        // UCLA-AGI/Gemma-2-9B-It-SPPO-Iter3 and Unsloth's template ("Finetuned from model :").
+        for line in ["- Finetuned from model: google/gemma-2-9b-it", "- **Finetuned from model :** unsloth/llama-3-8b-bnb-4bit",
+                     "- **Finetuned from model [optional]:** google/gemma-2-9b-it."] {
+            let r = try InMemoryRepository.lint(["README.md": "---\nlicense: gemma\n---\n# m\n\n\(line)\n"], rootName: "m")
+            let ml101 = try #require(r.findings.first { $0.code == "ML101" }, "\(line)")
+            #expect(ml101.message.hasSuffix("google/gemma-2-9b-it") || ml101.message.hasSuffix("unsloth/llama-3-8b-bnb-4bit"), "\(ml101.message)")
+            #expect(r.models.first?.bases.isEmpty == true)
+        }
+        for line in ["- **Finetuned from model [optional]:** [More Information Needed]", "- Finetuned from model: İ/x and/or y",
+                     "Finetuned from model: our in-house base"] {
+            let r = try InMemoryRepository.lint(["README.md": "---\nlicense: mit\n---\n# m\n\n\(line)\n"], rootName: "m")
+            #expect(!r.findings.contains { $0.code == "ML101" }, "\(line)")
+        }
+    }
+
     @Test("the same phrase without any quantization sign is only a hint: ML101 with an unsafe fix, no base")
     func weakWithoutQuantization() throws {
         let card = "---\nlicense: apache-2.0\n---\n# Notes\n\nA quantized version of [google/gemma-2-9b-it](https://huggingface.co/google/gemma-2-9b-it) is planned.\n"

@@ -415,7 +415,8 @@ public struct ModelCard: Sendable {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.hasPrefix("```") { inFence.toggle(); continue }
             guard !inFence, line.utf8.contains(UInt8(ascii: "/")) else { continue }
-            let ids = Self.modelIDs(in: line)
+            var ids = Self.modelIDs(in: line)
+            if ids.isEmpty, let id = Self.templateBaseID(in: line) { ids = [id] }
             guard !ids.isEmpty else { continue }
             let lower = line.lowercased()
             // A phrase names the model that follows it ("fine-tuned from X", "Original model: X"):
@@ -431,6 +432,29 @@ public struct ModelCard: Sendable {
             }
         }
         return out
+    }
+
+    /// The bare `org/name` of the Hub model-card template's line "- **Finetuned from model [optional]:**
+    /// org/name" (Unsloth writes "Finetuned from model :"), with its column: the one place a card names
+    /// a base as plain text, after its own label.
+    static func templateBaseID(in line: Substring) -> (String, Int)? {
+        let label = Array("finetuned from model".unicodeScalars)
+        let scalars = Array(line.lowercased().unicodeScalars)
+        guard let at = firstOffset(of: "finetuned from model", in: scalars) else { return nil }
+        var i = at + label.count
+        // The label's rest: " [optional]", spaces, "**", ":".
+        if let close = firstOffset(of: "[optional]", in: Array(scalars[i...])), close <= 1 { i += close + "[optional]".count }
+        while i < scalars.count, " *:_".unicodeScalars.contains(scalars[i]) { i += 1 }
+        var j = i
+        while j < scalars.count, !" \t*`,;)".unicodeScalars.contains(scalars[j]) { j += 1 }
+        guard j > i else { return nil }
+        // Lower-casing can change the number of scalars (U+0130); then the offsets do not carry over.
+        let original = Array(line.unicodeScalars)
+        guard original.count == scalars.count else { return nil }
+        var text = String(String.UnicodeScalarView(original[i..<j]))
+        while text.hasSuffix(".") { text.removeLast() }
+        guard text.contains("/"), ModelReference.classify(text) == .hub else { return nil }
+        return (text, i + 1)
     }
 
     /// Where `needle` (ASCII) first starts in `scalars`, in Unicode scalars.

@@ -10,7 +10,8 @@ public struct BaseModelUndeclaredRule: Rule {
             adapter_config.json, a mergekit configuration or a GGUF header names base models (Hub ids), and the \
             card has no `base_model` field. Also the card's body: "GGUF quants of [org/name](…)" in a repository \
             of quantized files names its base strongly (the license rules use it); other links and phrases \
-            ("fine-tuned from …", "built upon …", "distilled from …", "Parent Models: …") are weak hints, \
+            ("fine-tuned from …", "built upon …", "distilled from …", "Parent Models: …", and the card \
+            template's bare "Finetuned from model: org/name") are weak hints, \
             reported with an unsafe fix and not used as bases. A phrase names the models after it on its line: \
             in "[org/x-base](…): the base model" the link is a sibling, not a parent.
             """,
