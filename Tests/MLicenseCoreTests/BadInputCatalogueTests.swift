@@ -287,6 +287,9 @@ let badInputs: [BadInput] = [
             + String(repeating: "[", count: 200_000) + "\n", .noFinding(["ML101", "ML004"])),
     card("a lineage phrase with 100,000 links", "---\nlicense: mit\ntags: [lora]\n---\nquants of "
             + String(repeating: "https://huggingface.co/a/b ", count: 100_000) + "\n", .finding("ML101", path: "README.md", line: 5)),
+    card("20,000 lines each linking another model", "---\nlicense: mit\ntags: [lora]\n---\n"
+            + (0..<20_000).map { "fine-tuned from https://huggingface.co/o\($0)/m\($0)\n" }.joined(),
+         .finding("ML101", path: "README.md", line: 5)),
     card("100,000 thematic breaks and no metadata", "# title\n\n" + String(repeating: "---\nlicense\n", count: 100_000), .noFinding(["ML004"])),
     card("a body mergekit block of 50,000 models", "---\nlicense: mit\n---\n# m\n\n```yaml\nmerge_method: linear\nmodels:\n"
             + String(repeating: "  - model: a/b\n", count: 50_000) + "```\n", .noFinding(["ML004"])),

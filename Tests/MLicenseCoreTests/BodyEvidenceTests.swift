@@ -28,6 +28,37 @@ struct BodyEvidenceTests {
         #expect(r.findings.contains { $0.code == "ML204" && $0.severity == .error })
     }
 
+    @Test("mlx-lm's \"converted to MLX format from [`org/name`]()\" in an MLX conversion names the base strongly")
+    func mlxConversion() throws {
+        // mlx-community/Meta-Llama-3-8B-Instruct-4bit's template line, on a card relabelled apache-2.0.
+        let card = "---\nlicense: apache-2.0\ntags:\n- mlx\n---\n\n# mlx-community/Meta-Llama-3-8B-Instruct-4bit\n"
+            + "This model was converted to MLX format from [`meta-llama/Meta-Llama-3-8B-Instruct`]() using mlx-lm version **0.9.0**.\n"
+        let r = try InMemoryRepository.lint(["README.md": card], rootName: "Meta-Llama-3-8B-Instruct-4bit")
+        #expect(r.models.first?.bases.map(\.id) == ["meta-llama/Meta-Llama-3-8B-Instruct"])
+        #expect(r.models.first?.lineage.relation == .quantized)
+        #expect(r.findings.contains { $0.code == "ML204" && $0.severity == .error })
+        // The same conversion keeping llama3 is not blocked.
+        let kept = card.replacingOccurrences(of: "license: apache-2.0", with: "license: llama3")
+        #expect(!(try InMemoryRepository.lint(["README.md": kept], rootName: "Meta-Llama-3-8B-Instruct-4bit")).findings.contains { $0.severity == .error })
+    }
+
+    @Test("the model-card template's \"Finetuned from model: org/name\" names a bare id as a hint; other bare text does not")
+    func templateFinetunedFromLine() throws {
+        // UCLA-AGI/Gemma-2-9B-It-SPPO-Iter3 and Unsloth's template ("Finetuned from model :").
+        for line in ["- Finetuned from model: google/gemma-2-9b-it", "- **Finetuned from model :** unsloth/llama-3-8b-bnb-4bit",
+                     "- **Finetuned from model [optional]:** google/gemma-2-9b-it."] {
+            let r = try InMemoryRepository.lint(["README.md": "---\nlicense: gemma\n---\n# m\n\n\(line)\n"], rootName: "m")
+            let ml101 = try #require(r.findings.first { $0.code == "ML101" }, "\(line)")
+            #expect(ml101.message.hasSuffix("google/gemma-2-9b-it") || ml101.message.hasSuffix("unsloth/llama-3-8b-bnb-4bit"), "\(ml101.message)")
+            #expect(r.models.first?.bases.isEmpty == true)
+        }
+        for line in ["- **Finetuned from model [optional]:** [More Information Needed]", "- Finetuned from model: İ/x and/or y",
+                     "Finetuned from model: our in-house base"] {
+            let r = try InMemoryRepository.lint(["README.md": "---\nlicense: mit\n---\n# m\n\n\(line)\n"], rootName: "m")
+            #expect(!r.findings.contains { $0.code == "ML101" }, "\(line)")
+        }
+    }
+
     @Test("the same phrase without any quantization sign is only a hint: ML101 with an unsafe fix, no base")
     func weakWithoutQuantization() throws {
         let card = "---\nlicense: apache-2.0\n---\n# Notes\n\nA quantized version of [google/gemma-2-9b-it](https://huggingface.co/google/gemma-2-9b-it) is planned.\n"
@@ -35,6 +66,38 @@ struct BodyEvidenceTests {
         #expect(r.models.first?.bases.isEmpty == true)
         #expect(!r.findings.contains { $0.severity == .error })
         #expect(r.findings.contains { $0.code == "ML101" && $0.fix?.applicability == .unsafe })
+    }
+
+    @Test("\"built upon [X](…) and [Y](…)\" and \"distilled from [X](…)\" name hints, also in an original-looking card")
+    func builtUponAndDistilledFrom() throws {
+        // BAAI/Bunny-Llama-3-8B-V's card (license: apache-2.0, no base_model): its two parts are named only in prose.
+        let bunny = "---\nlicense: apache-2.0\n---\n# Model Card\n\nWe provide Bunny-Llama-3-8B-V, which is built upon "
+            + "[SigLIP](https://huggingface.co/google/siglip-so400m-patch14-384) and "
+            + "[Llama-3-8B-Instruct](https://huggingface.co/meta-llama/Meta-Llama-3-8B-Instruct).\n"
+        let r = try InMemoryRepository.lint(["README.md": bunny], rootName: "Bunny-Llama-3-8B-V")
+        let ml101 = try #require(r.findings.first { $0.code == "ML101" })
+        #expect(ml101.fix?.applicability == .unsafe)
+        #expect(ml101.message.contains("google/siglip-so400m-patch14-384") && ml101.message.contains("meta-llama/Meta-Llama-3-8B-Instruct"))
+        #expect(r.models.first?.bases.isEmpty == true)
+        let distilled = "---\nlicense: openrail++\n---\n# Fast\n\nOur models are distilled from "
+            + "[stabilityai/stable-diffusion-xl-base-1.0](https://huggingface.co/stabilityai/stable-diffusion-xl-base-1.0).\n"
+        let d = try InMemoryRepository.lint(["README.md": distilled], rootName: "fast")
+        #expect(d.findings.contains { $0.code == "ML101" && $0.message.contains("stabilityai/stable-diffusion-xl-base-1.0") })
+        #expect(!d.findings.contains { $0.severity == .error })
+    }
+
+    @Test("a phrase names the model after it: \"[org/x-base](…): the base model\" is a sibling, \"Parent Models: [X](…)\" a parent")
+    func phraseBeforeTheID() throws {
+        // HuggingFaceM4/idefics2-8b's card: its checkpoint list, then the template's "Parent Models" line.
+        let card = "---\nlicense: apache-2.0\n---\n# Idefics2\n\n"
+            + "- [idefics2-8b-base](https://huggingface.co/HuggingFaceM4/idefics2-8b-base): the base model\n\n"
+            + "- **Parent Models:** [google/siglip-so400m-patch14-384](https://huggingface.co/google/siglip-so400m-patch14-384) "
+            + "and [mistralai/Mistral-7B-v0.1](https://huggingface.co/mistralai/Mistral-7B-v0.1)\n"
+        let r = try InMemoryRepository.lint(["README.md": card], rootName: "idefics2-8b")
+        let ml101 = try #require(r.findings.first { $0.code == "ML101" })
+        #expect(ml101.message.contains("\"parent model\""))
+        #expect(ml101.message.contains("mistralai/Mistral-7B-v0.1"))
+        #expect(!ml101.message.contains("idefics2-8b-base"))
     }
 
     @Test("a bare link in an original model's card is no hint; in a LoRA's card it is")

@@ -58,6 +58,16 @@ struct CompatibilityTests {
         #expect(try codes("---\nlicense: creativeml-openrail-m\nbase_model: x/rail\n---\n", config: communityLicenses).isEmpty)
     }
 
+    @Test("the RAIL clause is cited in the base license's own numbering: the DeepSeek License §4(a), not OpenRAIL-M")
+    func railClauseNamesTheBaseLicense() throws {
+        // AI-MO/NuminaMath-7B-TIR: a DeepSeek-Math finetune labelled apache-2.0.
+        let r = try InMemoryRepository.lint(["README.md": "---\nlicense: apache-2.0\nbase_model: deepseek-ai/deepseek-math-7b-base\n---\n"])
+        let f = try #require(r.findings.first { $0.code == "ML205" })
+        #expect(f.severity == .error)
+        #expect(f.notes.contains { $0.hasPrefix("DeepSeek License Agreement §4(a)") && $0.contains("Attachment A") })
+        #expect(!f.notes.contains { $0.contains("OpenRAIL-M §4") })
+    }
+
     @Test("Llama 2 / Llama 3 license: relicensing blocked for every derivative, adapters included by §1.b.i; `adapters: lenient` makes it a warning")
     func llamaLicense() throws {
         for relation in ["finetune", "quantized", "merge", "adapter"] {

@@ -22,6 +22,20 @@ struct LineageTests {
         #expect(l.undeclaredBases.first?.location == SourceLocation(path: "adapter_config.json", line: 3, column: 3))
     }
 
+    @Test("a `merge` tag with one base and no mergekit configuration is a parent's tag: a finetune (of a merge)")
+    func mergeTagOnAFinetune() throws {
+        // mlabonne/NeuralBeagle14-7B: a DPO finetune of the merge Beagle14-7B, tagged merge/mergekit/lazymergekit.
+        let card = "---\nlicense: cc-by-nc-4.0\ntags:\n- merge\n- mergekit\n- lazymergekit\n- dpo\nbase_model: mlabonne/Beagle14-7B\n---\n"
+        let (l, _) = try lineage(["README.md": card], name: "NeuralBeagle14-7B")
+        #expect(l.relation == .finetune)
+        // Two bases, or a mergekit configuration, keep the tag's meaning.
+        let two = "---\nlicense: apache-2.0\ntags: [merge]\nbase_model: [a/x, b/y]\n---\n"
+        #expect(try lineage(["README.md": two]).0.relation == .merge)
+        let withConfig = ["README.md": "---\nlicense: apache-2.0\ntags: [merge]\nbase_model: a/x\n---\n",
+                          "mergekit_config.yml": "merge_method: slerp\nbase_model: a/x\nmodels:\n- model: a/x\n- model: b/y\n"]
+        #expect(try lineage(withConfig).0.relation == .merge)
+    }
+
     @Test("merge from a mergekit file: base_model, models, slices, experts and model+lora references")
     func mergekit() throws {
         let config = """

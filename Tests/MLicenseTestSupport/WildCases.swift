@@ -21,6 +21,9 @@ public struct WildCase: Sendable, CustomTestStringConvertibleShim {
     public let categories: [String]
     /// `expected.warnings_expected`: rule slugs that must be reported (at any severity).
     public let warningsExpected: [String]
+    /// `expected.warnings_acceptable`: rule slugs that may be reported as warnings (real obligations the
+    /// files cannot show met).
+    public let warningsAcceptable: [String]
     /// `confidence`: high, medium or low.
     public let confidence: String
     /// The files of `repo/`, path → bytes.
@@ -32,13 +35,18 @@ public struct WildCase: Sendable, CustomTestStringConvertibleShim {
     public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/wild-cases")
 
-    /// Every case, sorted by id.
-    public static func all() -> [WildCase] {
-        let ids = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        return ids.filter { $0.first?.isNumber == true }.sorted().compactMap { load($0) }
+    /// The folder of the probe cases: more real Hub cards in the same format
+    /// (`Tests/Fixtures/probe-cases/pNN-name`), kept apart from the thirty wild cases.
+    public static let probeRoot = root.deletingLastPathComponent().appendingPathComponent("probe-cases")
+
+    /// Every case of `folder` (the wild cases by default), sorted by id.
+    public static func all(in folder: URL = root) -> [WildCase] {
+        let ids = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return ids.filter { $0.first?.isNumber == true || ($0.first == "p" && $0.dropFirst().first?.isNumber == true) }
+            .sorted().compactMap { load($0, in: folder) }
     }
 
-    static func load(_ id: String) -> WildCase? {
+    static func load(_ id: String, in root: URL) -> WildCase? {
         let folder = root.appendingPathComponent(id)
         guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent("case.yml").path),
               let doc = try? YAML.parse(Array(data)), let c = doc.root, let expected = c["expected"] else { return nil }
@@ -61,6 +69,7 @@ public struct WildCase: Sendable, CustomTestStringConvertibleShim {
             block: expected["block"]?.scalar?.yaml11Boolean ?? false,
             categories: strings(expected["categories"]).filter { $0 != "none" },
             warningsExpected: strings(expected["warnings_expected"]),
+            warningsAcceptable: strings(expected["warnings_acceptable"]),
             confidence: c["confidence"]?.string ?? "low",
             files: files)
     }

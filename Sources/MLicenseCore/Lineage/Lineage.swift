@@ -147,7 +147,7 @@ public enum LineageInference {
         let showsQuantization = model.files.contains { $0.name.lowercased().hasSuffix(".gguf") } || model.config?.quantMethod != nil
             || model.file(named: "quantize_config.json") != nil
             || quantizedNameSuffixes.contains { lowerName.hasSuffix($0) } || quantizedNameToken(in: lowerName) != nil
-            || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml"].contains($0) }
+            || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml", "mlx"].contains($0) }
         // A bare link is a hint only in a repository that shows it derives from something (a
         // quantization, adapter or merge sign): original models link to others all the time.
         let showsDerivative = showsQuantization || model.adapter != nil
@@ -295,7 +295,12 @@ public enum LineageInference {
             case "controlnet", "controlnet-union":
                 // A ControlNet starts from a trainable copy of the base's encoder: modified base weights.
                 weak.append((.adapter, Evidence("the card is tagged `\(t)`, a network initialised from a copy of the base's encoder", at: tagLocation)))
-            case "merge", "mergekit", "lazymergekit": weak.append((.merge, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+            case "merge", "mergekit", "lazymergekit":
+                // A merge combines two or more models. With one base and no mergekit configuration the
+                // tag came with the parent's card (a finetune of a merge keeps its parent's tags).
+                if bases.count != 1 || !model.mergekit.isEmpty {
+                    weak.append((.merge, Evidence("the card is tagged `\(t)`", at: tagLocation)))
+                }
             case "gguf", "gptq", "awq", "exl2", "ggml", "4-bit", "8-bit", "bitsandbytes":
                 weak.append((.quantized, Evidence("the card is tagged `\(t)`", at: tagLocation)))
             default: break

@@ -380,11 +380,18 @@ public struct ModelCard: Sendable {
         ("quantized from", .quantizedFrom), ("gguf version of", .quantizedFrom), ("gguf format of", .quantizedFrom),
         ("gguf conversion of", .quantizedFrom), ("gguf model files for", .quantizedFrom), ("model files for", .quantizedFrom),
         ("quantized model of", .quantizedFrom), ("converted from", .quantizedFrom),
+        // mlx-lm's card template: "This model was converted to MLX format from [`org/name`]()".
+        ("converted to mlx format from", .quantizedFrom),
         // The quantizers' card templates: "Original model: [org/name](…)", "Base model: …".
         ("original model", .quantizedFrom), ("base model", .quantizedFrom),
         ("fine-tuned from", .finetunedFrom), ("finetuned from", .finetunedFrom), ("fine-tuned version of", .finetunedFrom),
         ("finetuned version of", .finetunedFrom), ("fine-tune of", .finetunedFrom), ("finetune of", .finetunedFrom),
         ("fine-tuned on top of", .finetunedFrom), ("trained on top of", .finetunedFrom),
+        // Vision-language and distilled models' cards: "built upon [SigLIP](…) and [Llama-3-8B-Instruct](…)",
+        // "Our models are distilled from [org/name](…)".
+        ("built upon", .finetunedFrom), ("built on top of", .finetunedFrom), ("distilled from", .finetunedFrom),
+        // "**Parent Models:** [google/siglip-…](…) and [mistralai/Mistral-7B-v0.1](…)" (HuggingFaceM4/idefics2-8b).
+        ("parent model", .finetunedFrom),
     ]
 
     /// Whether the body holds one of ``lineagePhrases`` (ASCII case folded; a byte search).
@@ -401,22 +408,63 @@ public struct ModelCard: Sendable {
     /// of", "fine-tuned from", …) when there is one. Weak evidence: the Hub does not read the body.
     public var bodyModelMentions: [BodyModelMention] {
         var out: [BodyModelMention] = []
+        // The (kind, id) pairs already kept: a set, so a body of many links stays linear.
+        var seen = Set<String>()
         var inFence = false
         for (n, line) in bodyLines {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if trimmed.hasPrefix("```") { inFence.toggle(); continue }
             guard !inFence, line.utf8.contains(UInt8(ascii: "/")) else { continue }
-            let ids = Self.modelIDs(in: line)
+            var ids = Self.modelIDs(in: line)
+            if ids.isEmpty, let id = Self.templateBaseID(in: line) { ids = [id] }
             guard !ids.isEmpty else { continue }
             let lower = line.lowercased()
-            let phrase = Self.lineagePhrases.first { lower.contains($0.phrase) }
-            let kind = phrase?.kind ?? .link
-            for (id, column) in ids where !out.contains(where: { $0.id.lowercased() == id.lowercased() && $0.kind == kind }) {
+            // A phrase names the model that follows it ("fine-tuned from X", "Original model: X"):
+            // in "- [org/x-base](…): the base model" the phrase describes a sibling, not a parent.
+            let scalars = Array(lower.unicodeScalars)
+            let phrases = Self.lineagePhrases.compactMap { p in Self.firstOffset(of: p.phrase, in: scalars).map { (p, $0) } }
+            for (id, column) in ids {
+                let phrase = phrases.first { $0.1 < column - 1 }?.0
+                let kind = phrase?.kind ?? .link
+                guard seen.insert("\(kind.rawValue) \(id.lowercased())").inserted else { continue }
                 out.append(BodyModelMention(id: id, kind: kind, phrase: phrase?.phrase,
                                             location: SourceLocation(path: path, line: n, column: column)))
             }
         }
         return out
+    }
+
+    /// The bare `org/name` of the Hub model-card template's line "- **Finetuned from model [optional]:**
+    /// org/name" (Unsloth writes "Finetuned from model :"), with its column: the one place a card names
+    /// a base as plain text, after its own label.
+    static func templateBaseID(in line: Substring) -> (String, Int)? {
+        let label = Array("finetuned from model".unicodeScalars)
+        let scalars = Array(line.lowercased().unicodeScalars)
+        guard let at = firstOffset(of: "finetuned from model", in: scalars) else { return nil }
+        var i = at + label.count
+        // The label's rest: " [optional]", spaces, "**", ":".
+        if let close = firstOffset(of: "[optional]", in: Array(scalars[i...])), close <= 1 { i += close + "[optional]".count }
+        while i < scalars.count, " *:_".unicodeScalars.contains(scalars[i]) { i += 1 }
+        var j = i
+        while j < scalars.count, !" \t*`,;)".unicodeScalars.contains(scalars[j]) { j += 1 }
+        guard j > i else { return nil }
+        // Lower-casing can change the number of scalars (U+0130); then the offsets do not carry over.
+        let original = Array(line.unicodeScalars)
+        guard original.count == scalars.count else { return nil }
+        var text = String(String.UnicodeScalarView(original[i..<j]))
+        while text.hasSuffix(".") { text.removeLast() }
+        guard text.contains("/"), ModelReference.classify(text) == .hub else { return nil }
+        return (text, i + 1)
+    }
+
+    /// Where `needle` (ASCII) first starts in `scalars`, in Unicode scalars.
+    static func firstOffset(of needle: String, in scalars: [Unicode.Scalar]) -> Int? {
+        let n = Array(needle.unicodeScalars)
+        guard !n.isEmpty, scalars.count >= n.count else { return nil }
+        for i in 0...(scalars.count - n.count) where scalars[i] == n[0] {
+            if (1..<n.count).allSatisfy({ scalars[i + $0] == n[$0] }) { return i }
+        }
+        return nil
     }
 
     /// The Hub model ids a line names: `huggingface.co/org/name` URLs, and `org/name` in

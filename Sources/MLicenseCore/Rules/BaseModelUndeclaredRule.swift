@@ -10,7 +10,10 @@ public struct BaseModelUndeclaredRule: Rule {
             adapter_config.json, a mergekit configuration or a GGUF header names base models (Hub ids), and the \
             card has no `base_model` field. Also the card's body: "GGUF quants of [org/name](…)" in a repository \
             of quantized files names its base strongly (the license rules use it); other links and phrases \
-            ("fine-tuned from …") are weak hints, reported with an unsafe fix and not used as bases.
+            ("fine-tuned from …", "built upon …", "distilled from …", "Parent Models: …", and the card \
+            template's bare "Finetuned from model: org/name") are weak hints, \
+            reported with an unsafe fix and not used as bases. A phrase names the models after it on its line: \
+            in "[org/x-base](…): the base model" the link is a sibling, not a parent.
             """,
         whyItMatters: """
             The Hub builds the model tree, and shows which licenses a model inherits, from the card's \
@@ -25,6 +28,8 @@ public struct BaseModelUndeclaredRule: Rule {
                          "mergekit_config.yml": "merge_method: slerp\nbase_model: ↓mistralai/Mistral-7B-v0.1\nmodels:\n- model: mistralai/Mistral-7B-v0.1\n- model: HuggingFaceH4/zephyr-7b-beta\n"]),
             .card("---\nlicense: apache-2.0\n---\n# Chat\n\nFine-tuned from ↓https://huggingface.co/mistralai/Mistral-7B-v0.1 on my data.\n",
                   comment: "the body names the base, the card does not"),
+            .card("---\nlicense: apache-2.0\n---\n# VLM\n\nIt is built upon [SigLIP](↓https://huggingface.co/google/siglip-so400m-patch14-384) and [Llama](https://huggingface.co/meta-llama/Meta-Llama-3-8B-Instruct).\n",
+                  comment: "a vision-language model's parts, named in prose"),
         ],
         nonTriggering: [
             RuleExample(["README.md": "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n",
@@ -34,6 +39,8 @@ public struct BaseModelUndeclaredRule: Rule {
                         comment: "a local path is not a Hub id to declare"),
             .card("---\nlicense: mit\n---\n# My model\n\nTrained with [transformers](https://github.com/huggingface/transformers).\n",
                   comment: "a link that names no model"),
+            .card("---\nlicense: apache-2.0\n---\n# Idefics2\n\n- [idefics2-8b-base](https://huggingface.co/HuggingFaceM4/idefics2-8b-base): the base model\n",
+                  comment: "the phrase follows the link: a sibling checkpoint, not this model's base"),
         ])
 
     public func check(_ c: RuleContext) -> [Finding] {

@@ -9,7 +9,9 @@ public enum Clauses {
         case .gemma:
             return "Gemma Terms of Use §3.1: derivatives are distributed subject to the Gemma terms, with their use restrictions (§3.2) and a copy of the terms"
         case .rail:
-            return "\(name): the use-based restrictions must be carried as enforceable terms in any license of a derivative (OpenRAIL-M §4 / Attachment A)"
+            // Every RAIL-family text (CreativeML and BigScience OpenRAIL-M, BLOOM RAIL, BigCode, OpenRAIL++, and
+            // the DeepSeek License built on them) numbers the clause the same way: paragraph 4(a), 4(b), 5.
+            return "\(name) §4(a): the use-based restrictions of §5 (Attachment A) must be included as an enforceable provision in any license of a derivative, and recipients get a copy of the license (§4(b))"
         case .copyleft:
             if record.id.hasPrefix("cc-") {
                 return "\(name) §3(b) ShareAlike: adapted material must be shared under the same license (or a later version, or a BY-SA compatible one); another label does not lift it"
