@@ -3,7 +3,9 @@ import Testing
 
 /// Which models a commit touches, at the scale of a large monorepo commit.
 @Suite struct TouchedModelsScaleTests {
-    @Test("20,000 changed models are matched to their folders in linear time", .timeLimit(.minutes(1)))
+    /// How long it takes is the benchmark harness's to say (Benchmarks/HISTORY.md: 20,000 staged
+    /// models); this checks what it finds at that scale.
+    @Test("20,000 changed models are matched to their folders")
     func manyChangedModels() {
         let folders = [""] + (0..<20_000).map { "models/m\($0)" } + ["models/m7/lora"]
         let changed = (0..<20_000).flatMap { ["models/m\($0)/README.md", "models/m\($0)/config.json"] }
