@@ -191,83 +191,23 @@ enum AuditCommand {
     }
 }
 
-/// A Hugging Face hub cache read as a corpus: each `models--ORG--NAME` folder's snapshot that
-/// `refs/main` names becomes the model folder `ORG/NAME` (files are followed through the cache's
-/// symbolic links into `blobs/`, and read only as far as ``FileInterest`` asks).
+/// A Hugging Face hub cache read as a corpus: each `models--ORG--NAME` folder's snapshot, chosen
+/// as the linter's cache lookup chooses it (``HFCache/snapshot(_:cache:)``), becomes the model
+/// folder `ORG/NAME`; its files are read as ``HFCache/snapshotFiles(_:)`` reads a snapshot.
 enum HFCacheCorpus {
     static func snapshot(_ path: String) throws -> RepositorySnapshot? {
-        var root = path
-        var names = listing(root)
-        if !names.contains(where: { $0.hasPrefix("models--") }), listing(path + "/hub").contains(where: { $0.hasPrefix("models--") }) {
-            root = path + "/hub"
-            names = listing(root)
-        }
-        let repos = names.filter { $0.hasPrefix("models--") }.sorted()
+        let isCache = { (dir: String) in HFCache.list(dir).contains { $0.hasPrefix("models--") } }
+        let root = !isCache(path) && isCache(path + "/hub") ? path + "/hub" : path
+        let repos = HFCache.list(root).filter { $0.hasPrefix("models--") }.sorted()
         guard !repos.isEmpty else { return nil }
         var files: [SnapshotFile] = []
         for repo in repos {
-            guard let id = modelID(repo) else { continue }
-            let dir = root + "/" + repo
-            guard let ref = read(dir + "/refs/main", limit: 256).flatMap({ String(decoding: $0, as: UTF8.self) }) else { continue }
-            let commit = ref.filter { !$0.isWhitespace }
-            guard !commit.isEmpty, commit.allSatisfy(\.isHexDigit) else { continue }
-            let snap = dir + "/snapshots/" + commit
-            walk(snap, relative: "") { rel in
-                let full = snap + "/" + rel
-                var info = stat()
-                guard stat(full, &info) == 0 else { return }
-                let size = UInt64(info.st_size)
-                let content: SnapshotContent
-                switch FileInterest.forPath(rel) {
-                case .text(let limit):
-                    let bytes = read(full, limit: limit) ?? []
-                    content = bytes.count < Int(size) ? .head(bytes) : .full(bytes)
-                case .header(let limit):
-                    content = .head(read(full, limit: limit) ?? [])
-                case .pointerCheck, .sizeOnly:
-                    content = .notLoaded
-                }
-                files.append(SnapshotFile(path: String(id) + "/" + rel, size: size, content: content))
+            guard let id = HFCache.modelID(cacheFolder: repo), let snap = HFCache.snapshot(id, cache: root) else { continue }
+            for f in try HFCache.snapshotFiles(snap.folder).files {
+                files.append(SnapshotFile(path: id + "/" + f.path, size: f.size, content: f.content))
             }
         }
         return RepositorySnapshot(source: .directory, files: files)
-    }
-
-    /// `models--ORG--NAME` → `ORG/NAME` (the cache's folder naming; `--` does not occur in ids).
-    static func modelID(_ folder: String) -> String? {
-        let rest = Array(folder.utf8.dropFirst("models--".count))
-        guard let i = rest.indices.first(where: { $0 + 1 < rest.count && rest[$0] == UInt8(ascii: "-") && rest[$0 + 1] == UInt8(ascii: "-") }),
-              i > 0, i + 2 < rest.count else { return nil }
-        return String(decoding: rest[..<i], as: UTF8.self) + "/" + String(decoding: rest[(i + 2)...], as: UTF8.self)
-    }
-
-    static func listing(_ dir: String) -> [String] {
-        guard let d = opendir(dir) else { return [] }
-        defer { closedir(d) }
-        var names: [String] = []
-        while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != ".", name != ".." { names.append(name) }
-        }
-        return names
-    }
-
-    /// Calls `visit` with every file below `dir` (paths relative to it), following links.
-    static func walk(_ dir: String, relative: String, depth: Int = 0, _ visit: (String) -> Void) {
-        guard depth < 16 else { return }
-        for name in listing(relative.isEmpty ? dir : dir + "/" + relative).sorted() {
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            var info = stat()
-            guard stat(dir + "/" + rel, &info) == 0 else { continue }
-            if info.st_mode & S_IFMT == S_IFDIR { walk(dir, relative: rel, depth: depth + 1, visit) } else { visit(rel) }
-        }
-    }
-
-    static func read(_ path: String, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        return FileDescriptor.readAll(fd, limit: limit)
     }
 }
 

@@ -129,11 +129,17 @@ enum HFCache {
     /// what `snapshot_download()` returns): the model's id and the revision.
     static func snapshotIdentity(_ folder: String) -> (id: String, revision: String)? {
         let parts = folder.split(separator: "/").map(String.init)
-        guard parts.count >= 3, parts[parts.count - 2] == "snapshots", parts[parts.count - 3].hasPrefix("models--") else { return nil }
-        let name = parts[parts.count - 3].dropFirst("models--".count)
-        let id = String(name).replacing("--", with: "/")
-        guard ModelReference.classify(id) == .hub else { return nil }
+        guard parts.count >= 3, parts[parts.count - 2] == "snapshots", let id = modelID(cacheFolder: parts[parts.count - 3])
+        else { return nil }
         return (id, parts[parts.count - 1])
+    }
+
+    /// `models--ORG--NAME` → `ORG/NAME`, the cache's folder naming (Hub names hold no `--`); nil
+    /// for any other name.
+    static func modelID(cacheFolder name: String) -> String? {
+        guard name.hasPrefix("models--") else { return nil }
+        let id = String(name.dropFirst("models--".count)).replacing("--", with: "/")
+        return ModelReference.classify(id) == .hub ? id : nil
     }
 
     /// A snapshot folder of the cache as a repository snapshot: its files are symbolic links into
