@@ -193,11 +193,6 @@ enum LintRun {
         return request
     }
 
-    /// 1 when a finding is at or above `failOn`, else 0.
-    static func exitStatus(_ result: LintResult, failOn: Severity) -> Int32 {
-        result.findings.contains { $0.severity >= failOn } ? 1 : 0
-    }
-
     /// 1 when `policy` fails a finding, else 0.
     static func exitStatus(_ result: LintResult, failOn policy: FailurePolicy) -> Int32 {
         result.findings.contains(where: policy.fails) ? 1 : 0

@@ -60,14 +60,9 @@ public struct AuditEntry: Sendable {
             return AuditBase(id: b.id, license: licenseIndex.index(of: b.record), corpusID: linked)
         }
         var hits: [AuditRuleHit] = []
-        // A bare `other` states no license: the relicensing rules warn that the base's terms are
-        // unstated, but there is no declared license to count as a breach (as ``AuditMapping/breaks``).
-        // A separate conditioning network (T2I-Adapter) holds none of the base's weights: the
-        // relicensing rules only warn that a strict reading could bind it, which is no breach to count.
-        let relicensing: Set<String> = ["ML202", "ML203", "ML204", "ML205"]
-        let unstated: Set<String> = summary.lineage.adapterKind == .conditioningNetwork ? relicensing
-            : declared.isUnidentified ? ["ML203", "ML204", "ML205"] : []
-        for f in findings where !unstated.contains(f.code) {
+        // Only what the license text settles counts (``Finding/settled``): not a bare `other`, terms
+        // allowed on conditions, or a conditioning network, which the rules report as readings.
+        for f in findings where f.settled {
             for c in Self.categories(of: f, bases: summary.bases) where !hits.contains(where: { $0.category == c }) {
                 hits.append(AuditRuleHit(category: c, code: f.code, base: f.base))
             }

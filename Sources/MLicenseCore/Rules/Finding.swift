@@ -74,6 +74,11 @@ public struct Finding: Sendable, Hashable {
     public var fix: Fix?
     /// The commit that holds the problem (pre-push).
     public var commit: String?
+    /// Whether the license text settles it. False where the rule reports a reading that could go
+    /// either way and so lowers it to a warning: a bare `other` that states no license, terms
+    /// allowed on conditions the card cannot show, a separate conditioning network. An audit
+    /// counts only settled findings as breaches.
+    public var settled = true
 
     /// Creates a finding.
     public init(code: String, rule: String, severity: Severity, model: String, location: SourceLocation,

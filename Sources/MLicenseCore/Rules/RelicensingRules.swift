@@ -24,11 +24,13 @@ extension RuleContext {
                 // Other terms are allowed on conditions the card cannot show: check them by hand.
                 f.notes.append("other terms are allowed on conditions: \(condition)")
                 f.severity = min(f.severity, .warning)
+                f.settled = false
             }
             if declared.isUnidentified {
                 // A bare `other` names no license: unstated rather than wrong, so a warning.
                 f.notes.append("`other` without license_name, license_link or a LICENSE file states no license, so the base's terms are not stated")
                 f.severity = min(f.severity, .warning)
+                f.settled = false
             }
             return f
         }

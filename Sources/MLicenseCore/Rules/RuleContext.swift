@@ -62,8 +62,14 @@ public struct RuleContext: Sendable {
                         adapterIsDerivative: Bool = false) -> Finding? {
         guard let severity = configuration.severity(for: rule, relation: lineage.relation,
                                                     adapterIsDerivative: adapterIsDerivative) else { return nil }
-        return Finding(code: rule.code, rule: rule.slug, severity: severity, model: model.displayPath,
-                       location: location, message: message, notes: notes, base: base, fix: fix)
+        var f = Finding(code: rule.code, rule: rule.slug, severity: severity, model: model.displayPath,
+                        location: location, message: message, notes: notes, base: base, fix: fix)
+        // A separate conditioning network holds none of the base's weights: whether a relicensing
+        // term reaches it is a reading, not settled by the text (``adapterNote(_:rule:)``).
+        if rule.lenientAdapterSeverity != nil, lineage.relation == .adapter, lineage.adapterKind == .conditioningNetwork {
+            f.settled = false
+        }
+        return f
     }
 
     /// Whether this model, an adapter, is a derivative of a base under `record` by that license's
