@@ -1,4 +1,5 @@
 import FoundationEssentials
+import MLicenseYAML
 
 /// A JSON value of a model-info line's `cardData`, as much as the card reader needs: scalars and
 /// lists kept, objects only noted.
@@ -34,7 +35,7 @@ enum CardValue: Sendable, Decodable {
     /// Appends the value as JSON, which YAML reads as flow syntax with the same meaning.
     func write(to out: inout [UInt8]) {
         switch self {
-        case .string(let s): HubModelRecord.writeQuoted(s, to: &out)
+        case .string(let s): YAMLQuoting.appendDoubleQuoted(s, to: &out)
         case .number(let n):
             if n.isFinite { out.append(contentsOf: (n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)).utf8) } else { out.append(contentsOf: "null".utf8) }
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -87,28 +88,6 @@ public struct HubModelRecord: Sendable {
         }
         out.append(contentsOf: "---\n".utf8)
         return out
-    }
-
-    /// `s` as a JSON string (a YAML double-quoted scalar): quotes, backslashes and control
-    /// characters escaped.
-    static func writeQuoted(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-            case 0x0A: out.append(contentsOf: "\\n".utf8)
-            case 0x0D: out.append(contentsOf: "\\r".utf8)
-            case 0x09: out.append(contentsOf: "\\t".utf8)
-            case 0..<0x20, 0x7F:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 15)])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Whether a file name is one lineage inference or the license rules look at.
