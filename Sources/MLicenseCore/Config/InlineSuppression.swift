@@ -31,11 +31,15 @@ public enum InlineSuppressions {
         var line = fm.yamlFirstLine
         var start = fm.yaml.lowerBound
         var i = start
+        var hasComment = false  // only a line with `#` can hold one: the others are not decoded
         while i <= fm.yaml.upperBound {
             if i == fm.yaml.upperBound || bytes[i] == 0x0A {
-                if let e = entry(bytes[start..<i], line: line) { entries.append(e) }
+                if hasComment, let e = entry(bytes[start..<i], line: line) { entries.append(e) }
                 line += 1
                 start = i + 1
+                hasComment = false
+            } else if bytes[i] == 0x23 {
+                hasComment = true
             }
             i += 1
         }
