@@ -87,6 +87,13 @@ extension Repository {
         return promisor
     }
 
+    /// The snapshot records of `entries` (an index's or a tree's), in order, read on this thread:
+    /// reading them over both cores was slower (5,000 models: 40–46 ms serial, 47–73 ms over two
+    /// threads), as libgit2 serialises pack access behind its own locks.
+    func blobFiles(_ entries: [BlobEntry]) throws -> [SnapshotFile] {
+        try entries.map { try blobFile(path: $0.path, oid: $0.oid, mode: $0.mode, include: $0.include) }
+    }
+
     /// The snapshot record of a blob (or gitlink) met in the index or a tree.
     func blobFile(path: String, oid: git_oid, mode: UInt32, include: Bool) throws -> SnapshotFile {
         if mode == FileMode.gitlink { return SnapshotFile(path: path, size: 0, content: .submodule) }
@@ -125,5 +132,15 @@ extension Repository {
         if let cacheKey { headerCache[cacheKey] = content }
         return SnapshotFile(path: path, size: size, content: content)
     }
+}
+
+
+/// A blob listed by an index or a tree, before it is read.
+struct BlobEntry {
+    var path: String
+    var oid: git_oid
+    var mode: UInt32
+    /// Whether its content is wanted (else only its size).
+    var include: Bool
 }
 

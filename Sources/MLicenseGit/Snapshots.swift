@@ -32,10 +32,11 @@ extension Repository {
     public func indexSnapshot(indexFile: String? = nil, include: (String) -> Bool = { _ in true }) throws -> RepositorySnapshot {
         let index = try openIndex(indexFile)
         var files: [SnapshotFile] = []
+        var items: [BlobEntry] = []
         var unmerged: [String] = []
         var blobs = BlobTable()
         let count = git_index_entrycount(index.pointer)
-        files.reserveCapacity(count)
+        items.reserveCapacity(count)
         for i in 0..<count {
             guard let entry = git_index_get_byindex(index.pointer, i)?.pointee, let cPath = entry.path else { continue }
             let stage = (entry.flags >> 12) & 3
@@ -44,10 +45,11 @@ extension Repository {
                 if unmerged.last != path { unmerged.append(path) }
                 continue
             }
-            files.append(try blobFile(path: path, oid: entry.id, mode: entry.mode, include: include(path)))
+            items.append(BlobEntry(path: path, oid: entry.id, mode: entry.mode, include: include(path)))
             blobs.record(path: path, oid: entry.id, mode: entry.mode)
         }
         if !unmerged.isEmpty { throw UnmergedIndexError(paths: unmerged) }
+        files = try blobFiles(items)
         try followTextSymlinks(&files, blobs: blobs, include: include)
         return RepositorySnapshot(source: .index(path: index.path), files: files)
     }
@@ -65,11 +67,13 @@ extension Repository {
             let mode = git_tree_entry_filemode(entry).rawValue
             if mode != FileMode.tree {
                 let name = String(cString: git_tree_entry_name(entry))
-                entries.items.append((String(cString: root!) + name, git_tree_entry_id(entry).pointee, mode))
+                entries.items.append(BlobEntry(path: entries.folder(root!) + name, oid: git_tree_entry_id(entry).pointee,
+                                               mode: mode, include: false))
             }
             return 0
         }, payload), "git_tree_walk")
-        var files = try entries.items.map { try blobFile(path: $0.path, oid: $0.oid, mode: $0.mode, include: include($0.path)) }
+        for i in entries.items.indices { entries.items[i].include = include(entries.items[i].path) }
+        var files = try blobFiles(entries.items)
         var blobs = BlobTable()
         for item in entries.items { blobs.record(path: item.path, oid: item.oid, mode: item.mode) }
         try followTextSymlinks(&files, blobs: blobs, include: include)
@@ -202,7 +206,19 @@ func followTextSymlinksOnDisk(_ files: inout [SnapshotFile], root: String, inclu
 
 /// Entries collected by a tree walk.
 private final class TreeEntries {
-    var items: [(path: String, oid: git_oid, mode: UInt32)] = []
+    var items: [BlobEntry] = []
+    /// The folder prefix of the tree being walked: git_tree_walk gives every entry its tree's
+    /// path, so the string is built once per tree, not once per entry.
+    private var lastRoot: [CChar] = [0]
+    private var lastFolder = ""
+
+    func folder(_ root: UnsafePointer<CChar>) -> String {
+        if strcmp(root, lastRoot) != 0 {
+            lastFolder = String(cString: root)
+            lastRoot = Array(UnsafeBufferPointer(start: root, count: strlen(root) + 1))
+        }
+        return lastFolder
+    }
 }
 
 /// The paths an index tracks, for walking the work tree.
@@ -249,36 +265,36 @@ struct DiskEntry: Sendable {
 /// The snapshot records of `entries`, read in chunks over the cores (plain file reads: no
 /// libgit2 call); the first entry in order that cannot be read throws, as a serial read would.
 func readDiskEntries(_ entries: [DiskEntry], root: String, commonDirectory: String?) throws -> [SnapshotFile] {
-    let chunkSize = 64
-    let chunks = (entries.count + chunkSize - 1) / chunkSize
-    @Sendable func read(_ chunk: Int) -> [Result<SnapshotFile?, any Error>] {
-        entries[(chunk * chunkSize)..<min((chunk + 1) * chunkSize, entries.count)].map { e in
-            Result { try diskFile(path: e.path, absolute: e.absolute, kind: e.kind, size: e.size, include: e.include,
-                                  commonDirectory: commonDirectory) }
-        }
-    }
-    var results: [[Result<SnapshotFile?, any Error>]]
-    if chunks > 1 {
-        let slots = ChunkResults(count: chunks)
-        DispatchQueue.concurrentPerform(iterations: chunks) { i in slots.set(i, read(i)) }
-        results = slots.take()
-    } else {
-        results = (0..<chunks).map(read)
+    let results = mapInChunks(entries.count) { i in
+        let e = entries[i]
+        return Result { try diskFile(path: e.path, absolute: e.absolute, kind: e.kind, size: e.size, include: e.include,
+                                     commonDirectory: commonDirectory) }
     }
     var files: [SnapshotFile] = []
     files.reserveCapacity(entries.count)
-    for chunk in results {
-        for r in chunk {
-            if let file = try r.get() { files.append(file) }
-        }
+    for r in results {
+        if let file = try r.get() { files.append(file) }
     }
     return files
 }
 
+/// `transform(i)` for every `i` in `0..<count`, in order; with more than one chunk of
+/// `chunkSize`, the chunks run concurrently over the cores.
+func mapInChunks<R: Sendable>(_ count: Int, chunkSize: Int = 64, _ transform: @Sendable (Int) -> R) -> [R] {
+    let chunks = (count + chunkSize - 1) / chunkSize
+    guard chunks > 1 else { return (0..<count).map(transform) }
+    let slots = ChunkResults<R>(count: chunks)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        slots.set(c, (c * chunkSize..<min((c + 1) * chunkSize, count)).map(transform))
+    }
+    return slots.take().flatMap { $0 }
+}
+
 /// One result slot per chunk; each concurrent iteration writes only its own slot, read after
-/// `concurrentPerform` returns.
-private final class ChunkResults: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<[Result<SnapshotFile?, any Error>]>
+/// `concurrentPerform` returns (separate slots of one buffer, so no two threads touch the same
+/// memory; a Swift array's subscript would be an overlapping access to the array).
+private final class ChunkResults<R>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<[R]>
 
     init(count: Int) {
         slots = .allocate(capacity: count)
@@ -290,7 +306,7 @@ private final class ChunkResults: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func set(_ i: Int, _ value: [Result<SnapshotFile?, any Error>]) { slots[i] = value }
+    func set(_ i: Int, _ value: [R]) { slots[i] = value }
 
-    func take() -> [[Result<SnapshotFile?, any Error>]] { Array(slots) }
+    func take() -> [[R]] { Array(slots) }
 }

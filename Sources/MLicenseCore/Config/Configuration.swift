@@ -114,15 +114,10 @@ public struct Configuration: Sendable {
     /// Whether the last component of `path` is one of ``fileNames`` (byte
     /// comparisons: this runs for every path of a large repository).
     public static func isConfigurationFile(_ path: String) -> Bool {
-        var p = path.utf8[...]
-        while p.last == UInt8(ascii: "/") { p = p.dropLast() }
-        for name in fileNames.map(\.utf8) where p.count >= name.count {
-            let tail = p.suffix(name.count)
-            if tail.elementsEqual(name), tail.startIndex == p.startIndex || p[p.index(before: tail.startIndex)] == UInt8(ascii: "/") {
-                return true
-            }
-        }
-        return false
+        var p = Substring(path)
+        while p.utf8.last == UInt8(ascii: "/") { p = p.dropLast() }
+        let name = p.utf8.lastIndex(of: UInt8(ascii: "/")).map { p[p.utf8.index(after: $0)...] } ?? p
+        return fileNames.contains { name == $0 }
     }
 
     /// Reads a configuration from the text of `path`. Unknown keys and rules are warnings; a

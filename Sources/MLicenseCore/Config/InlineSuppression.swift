@@ -80,17 +80,24 @@ public enum InlineSuppressions {
             byModel[model] = found
             return found
         }
+        // The findings a card accepts, by index: none in the usual case, which copies nothing.
+        var accepted: [(index: Int, reason: String)] = []
+        for (i, f) in result.findings.enumerated() {
+            if let e = entries(f.model).first(where: { $0.codes.contains(f.code) }) { accepted.append((i, e.reason)) }
+        }
+        guard !accepted.isEmpty else { return result }
         var out = result
         var kept: [Finding] = []
-        kept.reserveCapacity(result.findings.count)
-        for f in result.findings {
-            if let e = entries(f.model).first(where: { $0.codes.contains(f.code) }) {
-                out.suppressed.append(SuppressedFinding(finding: f, reason: e.reason))
+        kept.reserveCapacity(result.findings.count - accepted.count)
+        var next = 0
+        for (i, f) in result.findings.enumerated() {
+            if next < accepted.count, accepted[next].index == i {
+                out.suppressed.append(SuppressedFinding(finding: f, reason: accepted[next].reason))
+                next += 1
             } else {
                 kept.append(f)
             }
         }
-        guard kept.count != result.findings.count else { return result }
         out.findings = kept
         return out
     }

@@ -177,13 +177,22 @@ public enum Linter {
         do { return (try LockFile.read(bytes, path: f.path), nil) } catch { return (nil, error) }
     }
 
-    /// One model read: its files, name, lineage, declared license and direct bases.
-    struct ReadModel: Sendable {
-        var model: ModelRepo
-        var name: Located<String>
-        var lineage: Lineage
-        var declared: DeclaredLicense
-        var direct: [ResolvedModel]
+    /// One model read: its files, name, lineage, declared license and direct bases. A class, so
+    /// that handing a model from stage to stage costs one reference count, not one per field.
+    final class ReadModel: Sendable {
+        let model: ModelRepo
+        let name: Located<String>
+        let lineage: Lineage
+        let declared: DeclaredLicense
+        let direct: [ResolvedModel]
+
+        init(model: ModelRepo, name: Located<String>, lineage: Lineage, declared: DeclaredLicense, direct: [ResolvedModel]) {
+            self.model = model
+            self.name = name
+            self.lineage = lineage
+            self.declared = declared
+            self.direct = direct
+        }
     }
 
     /// Reads the model in `folder` and resolves its direct bases (none without a resolver).

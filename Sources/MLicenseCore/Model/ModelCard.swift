@@ -41,46 +41,94 @@ public struct BodyModelMention: Sendable, Hashable {
 /// A model card (README.md): its front matter as the Hub reads it, the fields that matter for
 /// lineage and licensing, and the body.
 public struct ModelCard: Sendable {
+    /// What was read, in one immutable box: a card is handed from discovery to the model reader
+    /// to the rules, and copying it then costs one reference count instead of one per field. A
+    /// setter (a fix's preview changes `root`) puts a changed copy in a new box.
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private struct Fields: Sendable {
+        var path: String
+        var bytes: [UInt8]
+        var isTruncated: Bool
+        var frontMatter: FrontMatter?
+        var absence: FrontMatterAbsence?
+        var yamlError: YAMLError?
+        var rootNotMapping: String?
+        var root: YAMLNode?
+        var duplicateKeys: [YAMLDuplicateKey]
+    }
+
+    private var storage: Storage
+
     /// Path of the README.md.
-    public var path: String
+    public var path: String {
+        get { storage.fields.path }
+        set { var f = storage.fields; f.path = newValue; storage = Storage(f) }
+    }
     /// The bytes read (the whole file, or its head when ``isTruncated``).
-    public var bytes: [UInt8]
+    public var bytes: [UInt8] {
+        get { storage.fields.bytes }
+        set { var f = storage.fields; f.bytes = newValue; storage = Storage(f) }
+    }
     /// Whether only the head of a very large file was read.
-    public var isTruncated: Bool
+    public var isTruncated: Bool {
+        get { storage.fields.isTruncated }
+        set { var f = storage.fields; f.isTruncated = newValue; storage = Storage(f) }
+    }
     /// The front matter, when the Hub would find one.
-    public var frontMatter: FrontMatter?
+    public var frontMatter: FrontMatter? {
+        get { storage.fields.frontMatter }
+        set { var f = storage.fields; f.frontMatter = newValue; storage = Storage(f) }
+    }
     /// Why the Hub would see no metadata, when it would not.
-    public var absence: FrontMatterAbsence?
+    public var absence: FrontMatterAbsence? {
+        get { storage.fields.absence }
+        set { var f = storage.fields; f.absence = newValue; storage = Storage(f) }
+    }
     /// The YAML error, when the front matter is not valid YAML.
-    public var yamlError: YAMLError?
+    public var yamlError: YAMLError? {
+        get { storage.fields.yamlError }
+        set { var f = storage.fields; f.yamlError = newValue; storage = Storage(f) }
+    }
     /// The kind of the root when it is not a mapping ("a list", "a string").
-    public var rootNotMapping: String?
+    public var rootNotMapping: String? {
+        get { storage.fields.rootNotMapping }
+        set { var f = storage.fields; f.rootNotMapping = newValue; storage = Storage(f) }
+    }
     /// The root mapping of the front matter.
-    public var root: YAMLNode?
+    public var root: YAMLNode? {
+        get { storage.fields.root }
+        set { var f = storage.fields; f.root = newValue; storage = Storage(f) }
+    }
     /// Keys written twice.
-    public var duplicateKeys: [YAMLDuplicateKey]
+    public var duplicateKeys: [YAMLDuplicateKey] {
+        get { storage.fields.duplicateKeys }
+        set { var f = storage.fields; f.duplicateKeys = newValue; storage = Storage(f) }
+    }
 
     /// Reads a card. Never fails: problems are recorded on the card.
     public init(path: String, bytes: [UInt8], isTruncated: Bool = false) {
-        self.path = path
-        self.bytes = bytes
-        self.isTruncated = isTruncated
-        self.duplicateKeys = []
+        var f = Fields(path: path, bytes: bytes, isTruncated: isTruncated, frontMatter: nil, absence: nil, yamlError: nil,
+                       rootNotMapping: nil, root: nil, duplicateKeys: [])
         switch FrontMatter.locate(in: bytes) {
         case .absent(let why):
-            absence = why
+            f.absence = why
         case .found(let fm):
-            frontMatter = fm
+            f.frontMatter = fm
             do {
                 let doc = try YAML.parse(bytes, range: fm.yaml, firstLine: fm.yamlFirstLine)
-                duplicateKeys = doc.duplicateKeys
+                f.duplicateKeys = doc.duplicateKeys
                 if let r = doc.root {
-                    if r.mapping != nil { root = r } else if !(r.scalar?.isNull ?? false) { rootNotMapping = r.kindDescription }
+                    if r.mapping != nil { f.root = r } else if !(r.scalar?.isNull ?? false) { f.rootNotMapping = r.kindDescription }
                 }
             } catch {
-                yamlError = error
+                f.yamlError = error
             }
         }
+        storage = Storage(f)
     }
 
     /// Whether the front matter exists and is a valid YAML mapping (or empty).
