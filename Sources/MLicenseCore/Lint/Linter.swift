@@ -156,7 +156,12 @@ public enum Linter {
                 suppressed.append(contentsOf: m.suppressed)
             }
         }
-        return LintResult(models: models, findings: Finding.sortedForReport(findings), suppressed: suppressed)
+        let result = LintResult(models: models, findings: Finding.sortedForReport(findings), suppressed: suppressed)
+        // What the run built and the result does not hold (cards, their YAML trees, the models as
+        // read) is freed on another core while the caller renders the report.
+        Parallel.release((consume read, consume checked, consume repoCards, consume modelCards, consume assigned,
+                          consume resolver, consume ancestry, consume lineages))
+        return result
     }
 
     /// Every rule with the relations it applies to (read once, not per model).

@@ -38,6 +38,24 @@ enum Parallel {
     }
 }
 
+extension Parallel {
+    /// Drops `value` on another thread: the last references to a large structure (a run's cards
+    /// and models) are released there, so that freeing its many small allocations overlaps the
+    /// caller's next step instead of delaying it. The caller must hand over its last reference
+    /// (`consume`).
+    static func release<T: Sendable>(_ value: consuming T) {
+        let box = ReleaseBox(value)
+        DispatchQueue.global(qos: .utility).async { box.drop() }
+    }
+}
+
+/// A value on its way to be released on another thread.
+private final class ReleaseBox<T: Sendable>: @unchecked Sendable {  // touched by one thread at a time
+    private var value: T?
+    init(_ value: consuming T) { self.value = value }
+    func drop() { value = nil }
+}
+
 /// One result slot per chunk. Each concurrent iteration writes only its own slot, and the slots
 /// are read after `concurrentPerform` returns (which orders the writes before the reads).
 private struct Slots<R: Sendable>: @unchecked Sendable {

@@ -215,15 +215,16 @@ public enum ModelDiscovery {
         var lastFolder: String?
         var lastMarked = false
         for f in snapshot.files {
-            let folder = f.folder
-            if folder == lastFolder, lastMarked { continue }
-            if folder != lastFolder {
+            if let last = lastFolder, f.isDirectly(in: last) {
+                if lastMarked { continue }
+            } else {
+                let folder = f.folder
                 lastFolder = folder
                 lastMarked = folders.contains(folder)
                 if lastMarked { continue }
             }
-            if marksModel(f, folder: folder, cards: cards) {
-                folders.insert(folder)
+            if marksModel(f, folder: lastFolder!, cards: cards) {
+                folders.insert(lastFolder!)
                 lastMarked = true
             }
         }
@@ -258,13 +259,26 @@ public enum ModelDiscovery {
     public static func assign(_ snapshot: RepositorySnapshot, to folders: [String]) -> [String: [SnapshotFile]] {
         let set = Set(folders)
         var result: [String: [SnapshotFile]] = [:]
+        // Files are sorted by path: the files of one folder come together, and the model folder
+        // found for the first of them holds the others.
+        var last: (folder: String, model: String?)?
         for f in snapshot.files {
-            var folder = f.folder
-            while true {
-                if set.contains(folder) { result[folder, default: []].append(f); break }
-                if folder.isEmpty { break }
-                folder = folder.lastIndex(of: "/").map { String(folder[..<$0]) } ?? ""
+            let owner: String?
+            if let last, f.isDirectly(in: last.folder) {
+                owner = last.model
+            } else {
+                let start = f.folder
+                var folder = start
+                var found: String?
+                while true {
+                    if set.contains(folder) { found = folder; break }
+                    if folder.isEmpty { break }
+                    folder = folder.lastIndex(of: "/").map { String(folder[..<$0]) } ?? ""
+                }
+                owner = found
+                last = (start, found)
             }
+            if let owner { result[owner, default: []].append(f) }
         }
         return result
     }

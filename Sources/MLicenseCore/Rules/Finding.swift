@@ -54,46 +54,104 @@ public struct Fix: Sendable, Hashable {
 
 /// A problem found in the checked repository.
 public struct Finding: Sendable, Hashable {
+    /// The fields, in one box: findings are collected per model, merged, sorted, filtered and
+    /// rendered, and a copy then costs one reference count instead of one per string. Changed in
+    /// place when this finding is the box's only owner, else in a copy (copy-on-write).
+    private final class Storage: @unchecked Sendable {  // mutated only while uniquely referenced
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private struct Fields: Sendable, Hashable {
+        var code: String
+        var rule: String
+        var severity: Severity
+        var model: String
+        var location: SourceLocation
+        var message: String
+        var notes: [String]
+        var base: String?
+        var fix: Fix?
+        var commit: String?
+        var settled: Bool
+    }
+
+    private var storage: Storage
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        return storage
+    }
+
     /// The rule's code (`ML204`).
-    public var code: String
+    public var code: String {
+        get { storage.fields.code }
+        set { unique().fields.code = newValue }
+    }
     /// The rule's slug (`license-not-kept`).
-    public var rule: String
+    public var rule: String {
+        get { storage.fields.rule }
+        set { unique().fields.rule = newValue }
+    }
     /// The severity in force (after configuration).
-    public var severity: Severity
+    public var severity: Severity {
+        get { storage.fields.severity }
+        set { unique().fields.severity = newValue }
+    }
     /// The model's path ("." for the root).
-    public var model: String
+    public var model: String {
+        get { storage.fields.model }
+        set { unique().fields.model = newValue }
+    }
     /// Where the offending field or the evidence is.
-    public var location: SourceLocation
+    public var location: SourceLocation {
+        get { storage.fields.location }
+        set { unique().fields.location = newValue }
+    }
     /// What is wrong, naming the base, its license and the clause, lower case without a period.
-    public var message: String
+    public var message: String {
+        get { storage.fields.message }
+        set { unique().fields.message = newValue }
+    }
     /// More lines of explanation (evidence, the clause's text).
-    public var notes: [String]
+    public var notes: [String] {
+        get { storage.fields.notes }
+        set { unique().fields.notes = newValue }
+    }
     /// The base model concerned, when one is.
-    public var base: String?
+    public var base: String? {
+        get { storage.fields.base }
+        set { unique().fields.base = newValue }
+    }
     /// How to fix it, when a fix exists.
-    public var fix: Fix?
+    public var fix: Fix? {
+        get { storage.fields.fix }
+        set { unique().fields.fix = newValue }
+    }
     /// The commit that holds the problem (pre-push).
-    public var commit: String?
+    public var commit: String? {
+        get { storage.fields.commit }
+        set { unique().fields.commit = newValue }
+    }
     /// Whether the license text settles it. False where the rule reports a reading that could go
     /// either way and so lowers it to a warning: a bare `other` that states no license, terms
     /// allowed on conditions the card cannot show, a separate conditioning network. An audit
     /// counts only settled findings as breaches.
-    public var settled = true
+    public var settled: Bool {
+        get { storage.fields.settled }
+        set { unique().fields.settled = newValue }
+    }
 
     /// Creates a finding.
     public init(code: String, rule: String, severity: Severity, model: String, location: SourceLocation,
                 message: String, notes: [String] = [], base: String? = nil, fix: Fix? = nil, commit: String? = nil) {
-        self.code = code
-        self.rule = rule
-        self.severity = severity
-        self.model = model
-        self.location = location
-        self.message = message
-        self.notes = notes
-        self.base = base
-        self.fix = fix
-        self.commit = commit
+        storage = Storage(Fields(code: code, rule: rule, severity: severity, model: model, location: location, message: message,
+                                 notes: notes, base: base, fix: fix, commit: commit, settled: true))
     }
+
+    public static func == (a: Finding, b: Finding) -> Bool { a.storage === b.storage || a.storage.fields == b.storage.fields }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
     /// The report order: path, line, column, code.
     public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
