@@ -151,6 +151,9 @@ public struct RepositorySnapshot: Sendable {
     /// The files, sorted by path.
     public private(set) var files: [SnapshotFile]
     private var indexByPath: [String: Int]
+    /// The folders, interned once: every folder holding a file and every folder above one ("" is
+    /// the root, id 0). Model discovery works on these ids instead of hashing folder strings.
+    let folders: FolderTable
 
     /// Creates a snapshot; files are sorted by path.
     public init(source: SnapshotSource, files: [SnapshotFile]) {
@@ -160,12 +163,58 @@ public struct RepositorySnapshot: Sendable {
         index.reserveCapacity(self.files.count)
         for (i, f) in self.files.enumerated() { index[f.path] = i }
         self.indexByPath = index
+        self.folders = FolderTable(self.files)
     }
 
     /// The file at `path`, or nil.
     public func file(_ path: String) -> SnapshotFile? {
         indexByPath[path].map { files[$0] }
     }
+}
+
+/// The folders of a snapshot's files as small integer ids.
+struct FolderTable: Sendable {
+    /// Each folder's path, by id; id 0 is the root ("").
+    private(set) var paths: [String] = [""]
+    /// Each folder's parent id (-1 for the root).
+    private(set) var parent: [Int32] = [-1]
+    /// The folder id of each file, in the snapshot's order.
+    private(set) var ofFile: [Int32] = []
+
+    init(_ files: [SnapshotFile]) {
+        var ids: [String: Int32] = ["": 0]
+        ofFile.reserveCapacity(files.count)
+        var last: (path: String, id: Int32)?
+        for f in files {
+            // Sorted paths put a folder's files mostly together: the previous file's folder is
+            // tried before the table (same length and a prefix: the same folder).
+            let utf8 = f.path.utf8
+            let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
+            let length = slash.map { utf8.distance(from: utf8.startIndex, to: $0) } ?? 0
+            if let last, last.path.utf8.count == length, f.path.hasPrefix(last.path) {
+                ofFile.append(last.id)
+                continue
+            }
+            let folder = slash.map { String(f.path[..<$0]) } ?? ""
+            let id = intern(folder, &ids)
+            last = (folder, id)
+            ofFile.append(id)
+        }
+    }
+
+    /// The id of `folder`, adding it and the folders above it when new.
+    private mutating func intern(_ folder: String, _ ids: inout [String: Int32]) -> Int32 {
+        if let id = ids[folder] { return id }
+        let parentID = intern(SnapshotFile.folder(of: folder), &ids)
+        let id = Int32(paths.count)
+        paths.append(folder)
+        parent.append(parentID)
+        ids[folder] = id
+        return id
+    }
+
+    /// The number of folders.
+    var count: Int { paths.count }
 }
 
 /// How much of a file mlicense wants to read.

@@ -72,14 +72,21 @@ public enum InlineSuppressions {
     /// `result` with the findings its models' cards accept moved to `suppressed`.
     public static func apply(_ result: LintResult, snapshot: RepositorySnapshot) -> LintResult {
         guard !result.findings.isEmpty else { return result }
-        var byModel: [String: [Entry]] = [:]
-        func entries(_ model: String) -> [Entry] {
-            if let known = byModel[model] { return known }
-            let card = model == "." || model.isEmpty ? "README.md" : model + "/README.md"
-            let found = snapshot.file(card)?.content.bytes.map(parse) ?? []
-            byModel[model] = found
-            return found
+        // The cards of the models with findings, read over the cores; only those with entries kept.
+        var models: [String] = []
+        var seen = Set<String>()
+        for f in result.findings where seen.insert(f.model).inserted { models.append(f.model) }
+        let parsed = Parallel.map(models, parallel: true) { chunk in
+            chunk.compactMap { model -> (String, [Entry])? in
+                let card = model == "." || model.isEmpty ? "README.md" : model + "/README.md"
+                let found = snapshot.file(card)?.content.bytes.map(parse) ?? []
+                return found.isEmpty ? nil : (model, found)
+            }
         }
+        var byModel: [String: [Entry]] = [:]
+        for chunk in parsed { for (model, found) in chunk { byModel[model] = found } }
+        guard !byModel.isEmpty else { return result }
+        func entries(_ model: String) -> [Entry] { byModel[model] ?? [] }
         // The findings a card accepts, by index: none in the usual case, which copies nothing.
         var accepted: [(index: Int, reason: String)] = []
         for (i, f) in result.findings.enumerated() {

@@ -142,12 +142,14 @@ public enum ModelDiscovery {
 
     /// The cards, parsed over the processor's cores with `parallel`.
     static func cards(in snapshot: RepositorySnapshot, parallel: Bool) -> [String: ModelCard] {
-        let readmes = snapshot.files.filter { $0.name == "README.md" && $0.content.bytes != nil }
-        let parsed = Parallel.map(readmes, parallel: parallel) { files in
-            files.map { f -> (String, ModelCard) in
+        let folders = snapshot.folders
+        let readmes = snapshot.files.indices.filter { snapshot.files[$0].name == "README.md" && snapshot.files[$0].content.bytes != nil }
+        let parsed = Parallel.map(readmes, parallel: parallel) { indices in
+            indices.map { i -> (String, ModelCard) in
+                let f = snapshot.files[i]
                 var truncated = false
                 if case .head = f.content { truncated = true }
-                return (f.folder, ModelCard(path: f.path, bytes: f.content.bytes!, isTruncated: truncated))
+                return (folders.paths[Int(folders.ofFile[i])], ModelCard(path: f.path, bytes: f.content.bytes!, isTruncated: truncated))
             }
         }
         var cards: [String: ModelCard] = [:]
@@ -210,24 +212,13 @@ public enum ModelDiscovery {
     /// kept when `include(folder)` says so.
     public static func modelFolders(in snapshot: RepositorySnapshot, cards: [String: ModelCard],
                                     include: (String) -> Bool = { _ in true }) -> [String] {
-        var folders = Set<String>()
-        // Files are sorted by path, so a folder's files are mostly together: remember the last one.
-        var lastFolder: String?
-        var lastMarked = false
-        for f in snapshot.files {
-            if let last = lastFolder, f.isDirectly(in: last) {
-                if lastMarked { continue }
-            } else {
-                let folder = f.folder
-                lastFolder = folder
-                lastMarked = folders.contains(folder)
-                if lastMarked { continue }
-            }
-            if marksModel(f, folder: lastFolder!, cards: cards) {
-                folders.insert(lastFolder!)
-                lastMarked = true
-            }
+        let table = snapshot.folders
+        var marked = [Bool](repeating: false, count: table.count)
+        for (i, f) in snapshot.files.enumerated() {
+            let id = Int(table.ofFile[i])
+            if !marked[id], marksModel(f, folder: table.paths[id], cards: cards) { marked[id] = true }
         }
+        let folders = table.paths.indices.lazy.filter { marked[$0] }.map { table.paths[$0] }
         return folders.filter(include).sorted { SourceLocation.pathPrecedes($0, $1) }
     }
 
@@ -257,29 +248,27 @@ public enum ModelDiscovery {
 
     /// The files belonging to each model folder: inside it and not inside a deeper model folder.
     public static func assign(_ snapshot: RepositorySnapshot, to folders: [String]) -> [String: [SnapshotFile]] {
-        let set = Set(folders)
-        var result: [String: [SnapshotFile]] = [:]
-        // Files are sorted by path: the files of one folder come together, and the model folder
-        // found for the first of them holds the others.
-        var last: (folder: String, model: String?)?
-        for f in snapshot.files {
-            let owner: String?
-            if let last, f.isDirectly(in: last.folder) {
-                owner = last.model
-            } else {
-                let start = f.folder
-                var folder = start
-                var found: String?
-                while true {
-                    if set.contains(folder) { found = folder; break }
-                    if folder.isEmpty { break }
-                    folder = folder.lastIndex(of: "/").map { String(folder[..<$0]) } ?? ""
-                }
-                owner = found
-                last = (start, found)
-            }
-            if let owner { result[owner, default: []].append(f) }
+        // The model folder holding each folder: itself when it is one, else its parent's.
+        let table = snapshot.folders
+        var isModel = [Bool](repeating: false, count: table.count)
+        var idOf: [String: Int] = [:]
+        for (id, p) in table.paths.enumerated() { idOf[p] = id }
+        for f in folders { if let id = idOf[f] { isModel[id] = true } }
+        var owner = [Int32](repeating: -2, count: table.count)  // -2: not worked out yet, -1: none
+        func ownerOf(_ id: Int32) -> Int32 {
+            if owner[Int(id)] != -2 { return owner[Int(id)] }
+            let o = isModel[Int(id)] ? id : (table.parent[Int(id)] < 0 ? -1 : ownerOf(table.parent[Int(id)]))
+            owner[Int(id)] = o
+            return o
         }
+        var byOwner: [[SnapshotFile]] = Array(repeating: [], count: table.count)
+        for (i, f) in snapshot.files.enumerated() {
+            let o = ownerOf(table.ofFile[i])
+            if o >= 0 { byOwner[Int(o)].append(f) }
+        }
+        var result: [String: [SnapshotFile]] = [:]
+        result.reserveCapacity(folders.count)
+        for (id, files) in byOwner.enumerated() where !files.isEmpty { result[table.paths[id]] = files }
         return result
     }
 }
