@@ -235,17 +235,12 @@ public enum FileInterest: Sendable, Hashable {
 
     /// What mlicense reads of the file at `path` (by name; the same rule for every source).
     public static func forPath(_ path: String) -> FileInterest {
-        if let interest = forASCIIPath(path) { return interest }
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let lower = name.lowercased()
-        switch name {
-        case "README.md", "config.json", "adapter_config.json", "mergekit_config.yml",
-             "mergekit_moe_config.yml", "measurement.json", "quantize_config.json", ".mlicense.yml",
-             ".mlicense.yaml", "mlicense.lock":
-            return .text(limit: textLimit)
-        default:
-            break
-        }
+        let u = path.utf8
+        let name = path[(u.lastIndex(of: UInt8(ascii: "/")).map { u.index(after: $0) } ?? u.startIndex)...]
+        if textNames.contains(where: { $0 == name }) { return .text(limit: textLimit) }
+        // An ASCII name is lower-cased byte by byte; any other the Unicode way (a Kelvin sign
+        // lower-cases to `k`).
+        let lower = name.utf8.allSatisfy({ $0 < 0x80 }) ? Substring(asciiLowercased(name)) : Substring(name.lowercased())
         if lower.hasPrefix("license") || lower.hasPrefix("notice") || lower.hasPrefix("copying") {
             return .text(limit: textLimit)
         }
@@ -256,36 +251,12 @@ public enum FileInterest: Sendable, Hashable {
         return .sizeOnly
     }
 
-    private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack", ".npz"]
-    private static let textNames: [[UInt8]] = [
-        "README.md", "config.json", "adapter_config.json", "mergekit_config.yml", "mergekit_moe_config.yml",
-        "measurement.json", "quantize_config.json", ".mlicense.yml", ".mlicense.yaml", "mlicense.lock",
-    ].map { Array($0.utf8) }
-    private static let textPrefixes: [[UInt8]] = ["license", "notice", "copying"].map { Array($0.utf8) }
-    private static let weightSuffixes: [[UInt8]] = weightExtensions.map { Array($0.utf8) }
-    private static let ggufSuffix = Array(".gguf".utf8)
+    private static let textNames = ["README.md", "config.json", "adapter_config.json", "mergekit_config.yml", "mergekit_moe_config.yml",
+                                    "measurement.json", "quantize_config.json", ".mlicense.yml", ".mlicense.yaml", "mlicense.lock"]
 
-    /// ``forPath(_:)`` byte by byte for a path whose last component is ASCII (where lower-casing
-    /// and comparing characters is lower-casing and comparing bytes); nil for any other path.
-    private static func forASCIIPath(_ path: String) -> FileInterest? {
-        let result: FileInterest?? = path.utf8.withContiguousStorageIfAvailable { p -> FileInterest? in
-            guard let last = p.last, last != UInt8(ascii: "/") else { return nil }
-            var start = p.count
-            while start > 0, p[start - 1] != UInt8(ascii: "/") { start -= 1 }
-            let name = UnsafeBufferPointer(rebasing: p[start...])
-            guard name.allSatisfy({ $0 < 0x80 }) else { return nil }
-            func lower(_ b: UInt8) -> UInt8 { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b }
-            func hasPrefix(_ s: [UInt8]) -> Bool {
-                name.count >= s.count && zip(name, s).allSatisfy { lower($0) == $1 }
-            }
-            func hasSuffix(_ s: [UInt8]) -> Bool {
-                name.count >= s.count && zip(name[(name.count - s.count)...], s).allSatisfy { lower($0) == $1 }
-            }
-            if textNames.contains(where: { $0.elementsEqual(name) }) { return .text(limit: textLimit) }
-            if textPrefixes.contains(where: hasPrefix) { return .text(limit: textLimit) }
-            if hasSuffix(ggufSuffix) { return .header(limit: ggufHeaderLimit) }
-            if weightSuffixes.contains(where: hasSuffix) { return .pointerCheck }
-            return .sizeOnly
-        }
-        return result ?? nil
-    }}
+    private static func asciiLowercased(_ s: Substring) -> String {
+        String(decoding: s.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private static let weightExtensions = [".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".onnx", ".h5", ".msgpack", ".npz"]
+}

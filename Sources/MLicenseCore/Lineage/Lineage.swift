@@ -119,21 +119,25 @@ public enum LineageInference {
 
     /// The first of ``quantizedNameTokens`` that is a part of `lowerName` between `-`, `_` and `.`.
     static func quantizedNameToken(in lowerName: String) -> String? {
-        let ascii: String?? = lowerName.utf8.withContiguousStorageIfAvailable { bytes -> String? in
-            // Characters are bytes in ASCII text, but for CR LF.
-            guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
-            var parts: [UnsafeBufferPointer<UInt8>] = []
-            var start = 0
-            for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "-")
-                || bytes[i] == UInt8(ascii: "_") || bytes[i] == UInt8(ascii: ".") {
-                if i > start { parts.append(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
-                start = i + 1
-            }
-            return quantizedNameTokens.first { t in parts.contains { $0.elementsEqual(t.utf8) } } ?? ""
+        func isSeparator(_ b: UInt8) -> Bool { b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") }
+        guard lowerName.utf8.allSatisfy({ $0 < 0x80 }) else {
+            // Characters decide where a non-ASCII name splits.
+            let tokens = lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }
+            return quantizedNameTokens.first { t in tokens.contains { $0 == t } }
         }
-        if let found = ascii ?? nil { return found.isEmpty ? nil : found }
-        let tokens = lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }
-        return quantizedNameTokens.first { t in tokens.contains { $0 == t } }
+        // ASCII: the parts are looked at in place, byte by byte; the earliest token in the list wins.
+        var best: Int?
+        let u = lowerName.utf8
+        var start = u.startIndex
+        while start < u.endIndex {
+            let end = u[start...].firstIndex(where: isSeparator) ?? u.endIndex
+            if start < end {
+                let part = lowerName[start..<end]
+                if let k = quantizedNameTokens.firstIndex(where: { $0 == part }), k < (best ?? .max) { best = k }
+            }
+            start = end < u.endIndex ? u.index(after: end) : end
+        }
+        return best.map { quantizedNameTokens[$0] }
     }
 
     /// What the card's body says about the bases when neither the card nor the files name one.

@@ -293,31 +293,26 @@ public struct LicenseResolver: Sendable {
     /// The last non-empty `/`-separated component of `path`, and the last two joined with `/`
     /// (nil when there are fewer): what `split(separator: "/")` gives as `last` and `suffix(2)`.
     static func lastComponents(_ path: String) -> (last: String?, tail: String?) {
-        guard path.utf8.allSatisfy({ $0 < 0x80 }) else {
-            // Characters decide where a non-ASCII path splits.
-            let parts = path.split(separator: "/")
-            return (parts.last.map(String.init), parts.count >= 2 ? parts.suffix(2).joined(separator: "/") : nil)
+        let slash = UInt8(ascii: "/")
+        let u = path.utf8
+        // A path without empty components (the usual one): its last two components are the text
+        // after the last slash and after the one before it.
+        var doubled = false
+        var previous: UInt8 = 0
+        for b in u {
+            if b == slash, previous == slash { doubled = true; break }
+            previous = b
         }
-        let ascii: (last: String?, tail: String?)? = path.utf8.withContiguousStorageIfAvailable { bytes in
-            var end = bytes.count
-            var found: [Range<Int>] = []
-            // Walk back over components, skipping empty ones, until two are found.
-            while found.count < 2 {
-                while end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
-                guard end > 0 else { break }
-                var start = end
-                while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
-                found.append(start..<end)
-                end = start
-            }
-            func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
-            guard let lastRange = found.first else { return (nil, nil) }
-            let last = text(lastRange)
-            return (last, found.count == 2 ? text(found[1]) + "/" + last : nil)
+        if let first = u.first, first != slash, u.last != slash, !doubled {
+            guard let s1 = u.lastIndex(of: slash) else { return (path, nil) }
+            let last = String(path[u.index(after: s1)...])
+            let before = path[..<s1]
+            let s2 = before.utf8.lastIndex(of: slash)
+            return (last, String(s2.map { path[u.index(after: $0)...] } ?? path[...]))
         }
-        if let ascii { return ascii }
         let parts = path.split(separator: "/")
-        return (parts.last.map(String.init), parts.count >= 2 ? parts.suffix(2).joined(separator: "/") : nil)
+        guard let last = parts.last else { return (nil, nil) }
+        return (String(last), parts.count >= 2 ? String(parts[parts.count - 2]) + "/" + String(last) : nil)
     }
 
     /// `base` joined with the relative `path`, or nil when it leaves the repository.

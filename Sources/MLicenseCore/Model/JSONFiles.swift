@@ -103,40 +103,36 @@ extension JSONInput: Decodable {
     /// escape, a control character or a non-ASCII byte; a number outside JSON's grammar or too large
     /// for a double; a NUL or non-ASCII byte anywhere (another encoding, a byte order mark); a
     /// watched key written twice.
-    static func needsFullRead(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { b in
-            let n = b.count
-            var seen = [Bool](repeating: false, count: watchedKeys.count)
-            var i = 0
-            while i < n {
-                let c = b[i]
-                if c == UInt8(ascii: "\"") {
-                    i += 1
-                    let start = i
-                    while i < n, b[i] != UInt8(ascii: "\"") {
-                        let d = b[i]
-                        if d == UInt8(ascii: "\\") || d < 0x20 || d >= 0x80 { return true }
-                        i += 1
-                    }
-                    let length = i - start
-                    for (k, key) in watchedKeys.enumerated() where key.count == length {
-                        if key.withUnsafeBufferPointer({ kb in (0..<length).allSatisfy { kb[$0] == b[start + $0] } }) {
-                            if seen[k] { return true }
-                            seen[k] = true
-                        }
-                    }
-                    i += 1
-                } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
-                    let start = i
-                    while i < n, isNumberByte(b[i]) { i += 1 }
-                    if !isPlainNumber(UnsafeBufferPointer(rebasing: b[start..<i])) { return true }
-                } else {
-                    if c == 0 || c >= 0x80 { return true }
+    static func needsFullRead(_ b: [UInt8]) -> Bool {
+        let n = b.count
+        var seen = [Bool](repeating: false, count: watchedKeys.count)
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                let start = i
+                while i < n, b[i] != UInt8(ascii: "\"") {
+                    let d = b[i]
+                    if d == UInt8(ascii: "\\") || d < 0x20 || d >= 0x80 { return true }
                     i += 1
                 }
+                let length = i - start
+                for (k, key) in watchedKeys.enumerated() where key.count == length && (0..<length).allSatisfy({ b[start + $0] == key[$0] }) {
+                    if seen[k] { return true }
+                    seen[k] = true
+                }
+                i += 1
+            } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
+                let start = i
+                while i < n, isNumberByte(b[i]) { i += 1 }
+                if !isPlainNumber(b[start..<i]) { return true }
+            } else {
+                if c == 0 || c >= 0x80 { return true }
+                i += 1
             }
-            return false
         }
+        return false
     }
 
     private static func isNumberByte(_ c: UInt8) -> Bool {
@@ -145,29 +141,31 @@ extension JSONInput: Decodable {
     }
 
     /// Whether `t` is `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`, short, with a small exponent.
-    private static func isPlainNumber(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard t.count <= 64 else { return false }
+    private static func isPlainNumber(_ number: ArraySlice<UInt8>) -> Bool {
+        guard number.count <= 64 else { return false }
+        let t = number
+        let o = number.startIndex
         func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
         var i = 0
-        if i < t.count, t[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < t.count, isDigit(t[i]) else { return false }
-        if t[i] == UInt8(ascii: "0") {
+        if i < t.count, t[o + i] == UInt8(ascii: "-") { i += 1 }
+        guard i < t.count, isDigit(t[o + i]) else { return false }
+        if t[o + i] == UInt8(ascii: "0") {
             i += 1
         } else {
-            while i < t.count, isDigit(t[i]) { i += 1 }
+            while i < t.count, isDigit(t[o + i]) { i += 1 }
         }
-        if i < t.count, t[i] == UInt8(ascii: ".") {
+        if i < t.count, t[o + i] == UInt8(ascii: ".") {
             i += 1
-            guard i < t.count, isDigit(t[i]) else { return false }
-            while i < t.count, isDigit(t[i]) { i += 1 }
+            guard i < t.count, isDigit(t[o + i]) else { return false }
+            while i < t.count, isDigit(t[o + i]) { i += 1 }
         }
-        if i < t.count, t[i] == UInt8(ascii: "e") || t[i] == UInt8(ascii: "E") {
+        if i < t.count, t[o + i] == UInt8(ascii: "e") || t[o + i] == UInt8(ascii: "E") {
             i += 1
-            if i < t.count, t[i] == UInt8(ascii: "+") || t[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < t.count, isDigit(t[i]) else { return false }
+            if i < t.count, t[o + i] == UInt8(ascii: "+") || t[o + i] == UInt8(ascii: "-") { i += 1 }
+            guard i < t.count, isDigit(t[o + i]) else { return false }
             var exponent = 0
-            while i < t.count, isDigit(t[i]) {
-                exponent = exponent * 10 + Int(t[i] - UInt8(ascii: "0"))
+            while i < t.count, isDigit(t[o + i]) {
+                exponent = exponent * 10 + Int(t[o + i] - UInt8(ascii: "0"))
                 if exponent > 300 { return false }
                 i += 1
             }

@@ -195,23 +195,21 @@ public struct Finding: Sendable, Hashable {
             Key(path: rank[Int(pathIndex[i])], index: Int32(i), line: findings[i].location.line,
                 column: findings[i].location.column)
         }
-        findings.withUnsafeBufferPointer { all in
-            keys.sort { a, b in
-                if a.path != b.path { return a.path < b.path }
-                if a.line != b.line || a.column != b.column {
-                    // Different places in one file: by line, then column; a missing line or column
-                    // counts as 0, and places that then tie keep their order.
-                    let la = a.line ?? 0, lb = b.line ?? 0
-                    if la != lb { return la < lb }
-                    let ca = a.column ?? 0, cb = b.column ?? 0
-                    if ca != cb { return ca < cb }
-                    return a.index < b.index
-                }
-                let fa = all[Int(a.index)], fb = all[Int(b.index)]
-                if fa.code != fb.code { return fa.code < fb.code }
-                if fa.message != fb.message { return fa.message < fb.message }
+        keys.sort { a, b in
+            if a.path != b.path { return a.path < b.path }
+            if a.line != b.line || a.column != b.column {
+                // Different places in one file: by line, then column; a missing line or column
+                // counts as 0, and places that then tie keep their order.
+                let la = a.line ?? 0, lb = b.line ?? 0
+                if la != lb { return la < lb }
+                let ca = a.column ?? 0, cb = b.column ?? 0
+                if ca != cb { return ca < cb }
                 return a.index < b.index
             }
+            let fa = findings[Int(a.index)], fb = findings[Int(b.index)]
+            if fa.code != fb.code { return fa.code < fb.code }
+            if fa.message != fb.message { return fa.message < fb.message }
+            return a.index < b.index
         }
         return keys.map { findings[Int($0.index)] }
     }

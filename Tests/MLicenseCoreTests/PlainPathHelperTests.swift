@@ -1,0 +1,64 @@
+@testable import MLicenseCore
+import Testing
+
+/// The small path and name readers the pipeline calls for every file or model, each checked
+/// against what `split` and `lowercased` give (their definitions) on the cases where a byte-level
+/// reading could differ: empty components, non-ASCII text, Unicode case mappings.
+@Suite("Path and name helpers")
+struct PlainPathHelperTests {
+    /// `lastComponents` as its documentation defines it.
+    func bySplit(_ path: String) -> (last: String?, tail: String?) {
+        let parts = path.split(separator: "/")
+        return (parts.last.map(String.init), parts.count >= 2 ? parts.suffix(2).joined(separator: "/") : nil)
+    }
+
+    @Test(arguments: ["meta-llama/Llama-3.1-8B", "Llama-3.1-8B", "models/org01/model-00001", "a//b", "/a/b", "a/b/",
+                      "//", "", "/", "a", "é/ü/ß", "org/naïve-model", "a/b//", "x/\u{301}y"])
+    func lastComponentsAgreeWithSplit(_ path: String) {
+        let got = LicenseResolver.lastComponents(path)
+        let want = bySplit(path)
+        #expect(got.last == want.last)
+        #expect(got.tail == want.tail)
+    }
+
+    /// `quantizedNameToken` as its documentation defines it.
+    func byCharacters(_ lowerName: String) -> String? {
+        let tokens = lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }
+        return LineageInference.quantizedNameTokens.first { t in tokens.contains { $0 == t } }
+    }
+
+    @Test(arguments: ["phi-3-mini-gguf-imatrix", "llama-3-8b-instruct", "model.awq", "x_gptq_exl2", "imatrix-gguf",
+                      "gguf", "-gguf-", "ggufs", "mistral-7b", "naïve-gguf", "gguf\u{301}-x", "", "--", "a.b_c-gptq"])
+    func quantizedNameTokenAgreesWithCharacterSplit(_ name: String) {
+        #expect(LineageInference.quantizedNameToken(in: name) == byCharacters(name))
+    }
+
+    @Test func quantizedNameTokenTakesTheListsOrderNotTheNames() {
+        // "gguf" comes before "imatrix" in the list, whichever comes first in the name.
+        #expect(LineageInference.quantizedNameToken(in: "model-imatrix-gguf") == "gguf")
+    }
+
+    @Test func fileInterestByName() {
+        #expect(FileInterest.forPath("m/README.md") == .text(limit: FileInterest.textLimit))
+        #expect(FileInterest.forPath("README.md") == .text(limit: FileInterest.textLimit))
+        #expect(FileInterest.forPath("m/readme.md") == .sizeOnly)  // the Hub reads README.md only
+        #expect(FileInterest.forPath("m/LICENSE.txt") == .text(limit: FileInterest.textLimit))
+        #expect(FileInterest.forPath("m/Notice") == .text(limit: FileInterest.textLimit))
+        #expect(FileInterest.forPath("m/model.Q4_K_M.GGUF") == .header(limit: FileInterest.ggufHeaderLimit))
+        #expect(FileInterest.forPath("m/model-00001-of-00002.safetensors") == .pointerCheck)
+        #expect(FileInterest.forPath("m/tokenizer.json") == .sizeOnly)
+        #expect(FileInterest.forPath("m/sub/") == .sizeOnly)
+        // A Kelvin sign lower-cases to `k` as a Character: the name is a checkpoint.
+        #expect(FileInterest.forPath("m/model.C\u{212A}PT") == .pointerCheck)
+        #expect(FileInterest.forPath("m/LİCENSE") == .sizeOnly)  // İ lower-cases to i + a combining dot
+    }
+
+    @Test func needleSearch() {
+        let hay = Array(#"{"model_type": "llama"}"#.utf8)
+        #expect(ModelDiscovery.contains(hay, Array(#""model_type""#.utf8)))
+        #expect(!ModelDiscovery.contains(hay, Array(#""architectures""#.utf8)))
+        #expect(ModelDiscovery.contains(hay, Array("}".utf8)))
+        #expect(!ModelDiscovery.contains(Array("ab".utf8), Array("abc".utf8)))
+        #expect(!ModelDiscovery.contains(hay, []))
+    }
+}
