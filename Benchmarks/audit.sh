@@ -1,51 +1,38 @@
 #!/usr/bin/env bash
 # The audit benchmark: `mlicense audit` over a generated Hub model-info JSONL corpus (default
 # 1,000,000 lines), against Python merely parsing the same file (`json.loads` per line), in the
-# same run. Writes Benchmarks/AUDIT-RESULTS.md. Knobs: BENCH_AUDIT_LINES, BENCH_WORK,
-# BENCH_BUILD_PATH, BENCH_BUILD_FLAGS, BENCH_PYTHON, BENCH_AUDIT_RUNS (runs of each, default 3).
+# same run. Run alone, it builds the release binary and writes Benchmarks/AUDIT-RESULTS.md; run.sh
+# sources it and calls audit_bench for a section of its report. Knobs: BENCH_AUDIT_LINES,
+# BENCH_WORK, BENCH_BUILD_PATH, BENCH_BUILD_FLAGS, BENCH_PYTHON, BENCH_AUDIT_RUNS (runs of each,
+# default 3), BENCH_AUDIT_RESULTS.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(dirname "$HERE")
-WORK=${BENCH_WORK:-$HERE/work}
-LINES=${BENCH_AUDIT_LINES:-1000000}
-RUNS=${BENCH_AUDIT_RUNS:-3}
-BUILD_FLAGS=${BENCH_BUILD_FLAGS---static-swift-stdlib}
-BUILD_PATH=${BENCH_BUILD_PATH:-$ROOT/.build}
-OUT=${BENCH_AUDIT_RESULTS:-$HERE/AUDIT-RESULTS.md}
-PY=${BENCH_PYTHON:-python3}
-[ -x /usr/bin/time ] || { echo "audit.sh: GNU time is missing (apt-get install -y time)" >&2; exit 1; }
+source "$HERE/lib.sh"
+AUDIT_RUNS=${BENCH_AUDIT_RUNS:-3}
 
-echo "== building (swift build -c release $BUILD_FLAGS)" >&2
-(cd "$ROOT" && swift build -c release --build-path "$BUILD_PATH" $BUILD_FLAGS >&2)
-BIN=$BUILD_PATH/release/mlicense
+# audit_bench LINES OUT HEADING: writes a corpus of LINES lines (once; kept under $WORK/audit), times
+# mlicense and the Python baseline AUDIT_RUNS times each, alternating, under GNU time, and writes
+# the Markdown to OUT under the heading HEADING. Needs BIN and PY.
+audit_bench() {
+    local LINES=$1 OUT=$2 HEADING=$3 CORPUS BYTES RAW LOAD CORES i
+    mkdir -p "$WORK/audit"
+    CORPUS=$WORK/audit/corpus-$LINES.jsonl
+    if [ ! -s "$CORPUS" ]; then
+        log "audit: writing $LINES model-info lines to $CORPUS"
+        "$PY" "$HERE/make_corpus.py" "$LINES" "$CORPUS.tmp" && mv "$CORPUS.tmp" "$CORPUS"
+    fi
+    BYTES=$(stat -L -c %s "$CORPUS")
 
-mkdir -p "$WORK/audit"
-CORPUS=$WORK/audit/corpus-$LINES.jsonl
-if [ ! -s "$CORPUS" ]; then
-    echo "== writing $LINES model-info lines to $CORPUS" >&2
-    "$PY" "$HERE/make_corpus.py" "$LINES" "$CORPUS.tmp" && mv "$CORPUS.tmp" "$CORPUS"
-fi
-BYTES=$(stat -L -c %s "$CORPUS")
-
-# measure LABEL COMMAND...: RUNS runs under GNU time; prints "label<TAB>wall<TAB>user<TAB>sys<TAB>maxrss" per run
-measure() {
-    local label=$1; shift
-    for i in $(seq "$RUNS"); do
-        /usr/bin/time -f "%e	%U	%S	%M" -o "$WORK/audit/time.tmp" "$@" > /dev/null 2> "$WORK/audit/stderr.tmp"
-        printf '%s\t%s\n' "$label" "$(tail -1 "$WORK/audit/time.tmp")"
+    RAW=$WORK/audit/runs.tsv
+    : > "$RAW"
+    log "audit: timing ($AUDIT_RUNS runs each, alternating, $LINES lines)"
+    for i in $(seq "$AUDIT_RUNS"); do
+        audit_run python "$PY" "$HERE/py_jsonl_baseline.py" "$CORPUS" >> "$RAW"
+        audit_run mlicense "$BIN" audit "$CORPUS" --format json --output "$WORK/audit/report.json" >> "$RAW"
     done
-}
-
-RAW=$WORK/audit/runs.tsv
-: > "$RAW"
-echo "== timing ($RUNS runs each, alternating)" >&2
-for i in $(seq "$RUNS"); do
-    RUNS=1 measure python "$PY" "$HERE/py_jsonl_baseline.py" "$CORPUS" >> "$RAW"
-    RUNS=1 measure mlicense "$BIN" audit "$CORPUS" --format json --output "$WORK/audit/report.json" >> "$RAW"
-done
-# The table of the last run, from its JSON report (no extra run).
-"$PY" - "$WORK/audit/report.json" > "$WORK/audit/table.txt" <<'PY'
+    # The table of the last run, from its JSON report (no extra run).
+    "$PY" - "$WORK/audit/report.json" > "$WORK/audit/table.txt" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 cols = ["finetune", "merge", "quantized", "adapter"]
@@ -57,12 +44,12 @@ for row in r["table"]:
     print("%-22s" % row["title"] + "".join("%-24s" % c for c in cells))
 print("findings: %d" % len(r["findings"]))
 PY
-LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-CORES=$(nproc)
+    LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+    CORES=$(nproc)
 
-"$PY" - "$RAW" "$LINES" "$BYTES" "$OUT" "$WORK/audit/table.txt" "$LOAD" "$CORES" <<'PY'
+    "$PY" - "$RAW" "$LINES" "$BYTES" "$OUT" "$WORK/audit/table.txt" "$LOAD" "$CORES" "$HEADING" <<'PY'
 import statistics, sys
-raw, lines, size, out, table, load, cores = sys.argv[1:8]
+raw, lines, size, out, table, load, cores, heading = sys.argv[1:9]
 lines, size = int(lines), int(size)
 runs = {}
 for row in open(raw):
@@ -77,7 +64,7 @@ def summary(label):
 mw, mu, mr = summary("mlicense")
 pw, pu, pr = summary("python")
 with open(out, "w") as f:
-    f.write("# Audit benchmark\n\n")
+    f.write(heading + "\n\n")
     f.write("Written by `Benchmarks/audit.sh`: `mlicense audit CORPUS --format json` over a generated Hub\n"
             "model-info JSONL corpus (`Benchmarks/make_corpus.py`: finetunes, quantizations, adapters and\n"
             "merges of registry models and of earlier lines), against `Benchmarks/py_jsonl_baseline.py`,\n"
@@ -96,5 +83,20 @@ with open(out, "w") as f:
         for w, u, s, m in runs[label]:
             f.write("%-9s wall %6.2f s  user %6.2f s  sys %5.2f s  rss %7d KB\n" % (label, w, u, s, m))
     f.write("```\n\nThe table it produced:\n\n```\n" + open(table).read() + "```\n")
-print(open(out).read())
 PY
+}
+
+# audit_run LABEL COMMAND...: one run under GNU time; prints "label<TAB>wall<TAB>user<TAB>sys<TAB>maxrss"
+audit_run() {
+    local label=$1; shift
+    /usr/bin/time -f "%e	%U	%S	%M" -o "$WORK/audit/time.tmp" "$@" > /dev/null 2> "$WORK/audit/stderr.tmp"
+    printf '%s\t%s\n' "$label" "$(tail -1 "$WORK/audit/time.tmp")"
+}
+
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    OUT=${BENCH_AUDIT_RESULTS:-$HERE/AUDIT-RESULTS.md}
+    need_tools audit.sh "$PY"
+    build_release
+    audit_bench "${BENCH_AUDIT_LINES:-1000000}" "$OUT" "# Audit benchmark"
+    cat "$OUT"
+fi

@@ -5,7 +5,8 @@
 #       (`git repack -a -d`), with a staged README change: the pre-commit hook reads the GGUF header;
 #   (f) a push of 200 commits that each edit a model whose card has one warning.
 # Writes the markdown section to $RES/git-parity.md. Expects BIN, PY, HERE, SC, RES, RUNS, WARMUP and
-# the helpers of run.sh (log, readme) in the environment it is sourced from. BENCH_BEFORE_BIN, when
+# the helpers of run.sh and lib.sh (log, readme, callgrind_bin, callgrind_ir) in the environment it is
+# sourced from; BENCH_CALLGRIND=0 (or no valgrind) leaves the instructions column empty. BENCH_BEFORE_BIN, when
 # set, names an older mlicense binary measured on the same scenarios for comparison.
 set -euo pipefail
 
@@ -86,9 +87,9 @@ measure() { # LABEL DIR STDIN-FILE COMMAND...
     /usr/bin/time -f '%M' -o "$RES/gp.rss" "$@" < "$input" > /dev/null 2> "$RES/gp.err" || true
     local rss; rss=$(( $(tail -1 "$RES/gp.rss") / 1024 ))
     local ir="n/a"
-    if [ "$1" != sh ] && command -v valgrind >/dev/null; then
-        valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" < "$input" > /dev/null 2> "$RES/gp.cg" || true
-        ir=$(awk '/Collected :/ {print $NF}' "$RES/gp.cg" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
+    if [ "$1" != sh ] && [ "${CALLGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
+        local nodebug; nodebug=$(callgrind_bin "$1")
+        ir=$(CALLGRIND_STDIN=$input callgrind_ir "$nodebug" "${@:2}" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta')
     fi
     local out; out=$(grep -c 'warning\[' "$RES/gp.err" || true)
     echo "| $label | $mean | $rss MB | $ir | $out warning line(s) |" >> "$section"

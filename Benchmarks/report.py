@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Turns run.sh's results folder (hyperfine JSON exports, rss.tsv, ratios.tsv, setup.tsv, env.txt)
-into the Markdown of RESULTS.md."""
+"""Turns run.sh's results folder (hyperfine JSON exports NN-ID.json, rss.tsv, ratios.tsv,
+targets.tsv, callgrind.tsv, setup.tsv, env.txt) into the Markdown of RESULTS.md."""
 import glob
 import json
 import os
-import statistics
+import re
 import sys
 
 res = sys.argv[1]
@@ -22,7 +22,7 @@ results = {}   # file id suffix -> {name: result}
 rows = []
 for path in sorted(glob.glob(os.path.join(res, "*.json"))):
     base = os.path.basename(path)[:-5]
-    if base.startswith(("mono-check", "merge-check")):
+    if not re.match(r"\d\d+-", base):   # mlicense's own JSON reports, other scripts' scratch files
         continue
     data = json.load(open(path))
     suffix = base.split("-", 1)[1]
@@ -54,6 +54,27 @@ for label, suffix, a, b, target in tsv("ratios.tsv"):
     ra, rb = results[suffix][a], results[suffix][b]
     print(f"| {label} | {ms(ra['median'])} | {ms(rb['median'])} | {ms(ra['median'] - rb['median'])} | "
           f"{ra['median'] / rb['median']:.3f} | {target} |")
+
+targets = tsv("targets.tsv")
+if targets:
+    print("\n## Time limits\n")
+    print("| measure | median (ms) | limit (ms) | met |")
+    print("|---|---:|---:|---|")
+    for label, suffix, name, limit in targets:
+        med = results[suffix][name]["median"] * 1000
+        print(f"| {label} | {med:,.2f} | {float(limit):,.0f} | {'yes' if med <= float(limit) else 'no'} |")
+
+counts = [row for row in tsv("callgrind.tsv") if len(row) > 1 and row[1].isdigit()]
+if counts:
+    print("\n## Instructions (callgrind, one run each)\n")
+    print("Total instructions executed (Ir, all threads) by one run under `valgrind --tool=callgrind`, of a")
+    print("copy of the binary made with `strip --strip-debug` (valgrind 3.19 cannot read the DWARF 5 debug")
+    print("information). Unlike wall times, these barely move with the machine's load: compare them across")
+    print("changes.\n")
+    print("| command | instructions |")
+    print("|---|---:|")
+    for label, ir in counts:
+        print(f"| {label} | {int(ir):,} |")
 
 setup = tsv("setup.tsv")
 if setup:
