@@ -24,66 +24,76 @@ final class LockIndex: @unchecked Sendable {
 
     /// The index of `bytes`, or nil when they are not in the writer's layout.
     init?(_ bytes: [UInt8], path: String) {
+        // The scan reads the bytes in place: indexing the array instead took 37 % more instructions
+        // (callgrind, a 20,000-entry lock: 36.7 M against 50.0 M).
+        guard let found = bytes.withUnsafeBufferPointer(Self.entries) else { return nil }
         self.bytes = bytes
         self.path = path
-        let prefix = Self.idPrefix
-        var starts: [Int] = []
-        var lines: [Int] = []
-        let ok = bytes.withUnsafeBufferPointer { b -> Bool in
-            let n = b.count
-            var start = 0, line = 0
-            var sawVersion = false, inList = false
-            var previous: Range<Int>?
-            while start < n {
-                line += 1
-                var end = start
-                while end < n, b[end] != 0x0A { end += 1 }
-                let length = end - start
-                if inList {
-                    if length >= 4, b[start] == 0x20, b[start + 1] == 0x20, b[start + 2] == 0x20, b[start + 3] == 0x20 {
-                        guard previous != nil else { return false }
-                    } else {
-                        // `  - id: "org/name"`: a Hub id needs no escape, so the quotes hold it as is.
-                        guard length > prefix.count + 1, b[end - 1] == UInt8(ascii: "\""),
-                              zip(b[start..<start + prefix.count], prefix).allSatisfy({ $0 == $1 }) else { return false }
-                        let id = start + prefix.count..<end - 1
-                        for i in id {
-                            let c = b[i]
-                            let word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
-                            guard word || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "/") else { return false }
-                        }
-                        // Sorted by lower-cased id, each once: what a binary search needs.
-                        if let p = previous, Self.compare(b, p, b, id) >= 0 { return false }
-                        previous = id
-                        starts.append(start)
-                        lines.append(line)
-                    }
-                } else if length == 0 || b[start] == UInt8(ascii: "#") {
-                } else if Self.equals(b, start..<end, "version: 1") || Self.equals(b, start..<end, "version: \"1\"") {
-                    sawVersion = true
-                } else if Self.equals(b, start..<end, "ancestors:") {
-                    guard sawVersion else { return false }
-                    inList = true
-                } else {
-                    return false
-                }
-                start = end + 1
-            }
-            return inList
-        }
-        guard ok, !starts.isEmpty else { return nil }
-        starts.append(bytes.count)
-        self.starts = starts
-        self.lines = lines
+        starts = found.starts
+        lines = found.lines
     }
 
-    static func equals(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ s: StaticString) -> Bool {
-        guard r.count == s.utf8CodeUnitCount else { return false }
-        return s.withUTF8Buffer { t in zip(b[r], t).allSatisfy { $0 == $1 } }
+    /// Where each entry of `b` starts (then `b`'s end) and its line number, or nil when `b` is not
+    /// in the writer's layout or has no entry.
+    static func entries(_ b: UnsafeBufferPointer<UInt8>) -> (starts: [Int], lines: [Int])? {
+        let prefix = idPrefix
+        var starts: [Int] = []
+        var lines: [Int] = []
+        let n = b.count
+        var start = 0, line = 0
+        var sawVersion = false, inList = false
+        var previous: Range<Int>?
+        while start < n {
+            line += 1
+            var end = start
+            while end < n, b[end] != 0x0A { end += 1 }
+            let length = end - start
+            if inList {
+                if length >= 4, b[start] == 0x20, b[start + 1] == 0x20, b[start + 2] == 0x20, b[start + 3] == 0x20 {
+                    guard previous != nil else { return nil }
+                } else {
+                    // `  - id: "org/name"`: a Hub id needs no escape, so the quotes hold it as is.
+                    guard length > prefix.count + 1, b[end - 1] == UInt8(ascii: "\""),
+                          zip(b[start..<start + prefix.count], prefix).allSatisfy({ $0 == $1 }) else { return nil }
+                    let id = start + prefix.count..<end - 1
+                    for i in id {
+                        let c = b[i]
+                        let word = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+                        guard word || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: "/") else { return nil }
+                    }
+                    // Sorted by lower-cased id, each once: what a binary search needs.
+                    if let p = previous, compare(b, p, b, id) >= 0 { return nil }
+                    previous = id
+                    starts.append(start)
+                    lines.append(line)
+                }
+            } else if length == 0 || b[start] == UInt8(ascii: "#") {
+            } else if equals(b, start..<end, "version: 1") || equals(b, start..<end, "version: \"1\"") {
+                sawVersion = true
+            } else if equals(b, start..<end, "ancestors:") {
+                guard sawVersion else { return nil }
+                inList = true
+            } else {
+                return nil
+            }
+            start = end + 1
+        }
+        guard inList, !starts.isEmpty else { return nil }
+        starts.append(n)
+        return (starts, lines)
+    }
+
+    @inline(__always)
+    static func equals<C: RandomAccessCollection<UInt8>>(_ b: C, _ r: Range<Int>, _ s: StaticString) -> Bool
+    where C.Index == Int {
+        s.withUTF8Buffer { t in b[r].elementsEqual(t) }
     }
 
     /// Compares two ASCII ids by their lower-cased bytes: <0, 0, >0.
-    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ ra: Range<Int>, _ b: UnsafeBufferPointer<UInt8>, _ rb: Range<Int>) -> Int {
+    @inline(__always)
+    static func compare<A: RandomAccessCollection<UInt8>, B: RandomAccessCollection<UInt8>>(
+        _ a: A, _ ra: Range<Int>, _ b: B, _ rb: Range<Int>
+    ) -> Int where A.Index == Int, B.Index == Int {
         func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
         var i = ra.lowerBound, j = rb.lowerBound
         while i < ra.upperBound, j < rb.upperBound {
@@ -97,24 +107,19 @@ final class LockIndex: @unchecked Sendable {
 
     /// The position of `id`'s entry, by binary search.
     func position(of id: String) -> Int? {
-        var key = Array(id.utf8)
+        let key = Array(id.utf8)
         guard !key.isEmpty, key.allSatisfy({ $0 < 0x80 }) else { return nil }
-        return bytes.withUnsafeBufferPointer { b -> Int? in
-            key.withUnsafeMutableBufferPointer { k -> Int? in
-                let kk = UnsafeBufferPointer(k)
-                var lo = 0, hi = starts.count - 1
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    let lineStart = starts[mid] + Self.idPrefix.count
-                    var end = lineStart
-                    while b[end] != UInt8(ascii: "\"") { end += 1 }
-                    let c = Self.compare(b, lineStart..<end, kk, 0..<kk.count)
-                    if c == 0 { return mid }
-                    if c < 0 { lo = mid + 1 } else { hi = mid }
-                }
-                return nil
-            }
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            let lineStart = starts[mid] + Self.idPrefix.count
+            var end = lineStart
+            while bytes[end] != UInt8(ascii: "\"") { end += 1 }
+            let c = Self.compare(bytes, lineStart..<end, key, key.indices)
+            if c == 0 { return mid }
+            if c < 0 { lo = mid + 1 } else { hi = mid }
         }
+        return nil
     }
 
     /// The entry of `id`, parsed on first use.

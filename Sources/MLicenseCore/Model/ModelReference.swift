@@ -33,31 +33,26 @@ public enum ModelReference {
     /// ``classify(_:)`` byte by byte for ASCII text without CR (where characters are bytes); nil
     /// for other text.
     private static func classifyASCII(_ text: String) -> ModelReferenceKind? {
-        let result: ModelReferenceKind?? = text.utf8.withContiguousStorageIfAvailable { all -> ModelReferenceKind? in
+        text.withContiguousUTF8 { all -> ModelReferenceKind? in
             guard all.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
             var lo = 0, hi = all.count
             while lo < hi, all[lo] == 0x20 || all[lo] == 0x09 { lo += 1 }
             while hi > lo, all[hi - 1] == 0x20 || all[hi - 1] == 0x09 { hi -= 1 }
             guard lo < hi else { return .invalid }
-            let t = UnsafeBufferPointer(rebasing: all[lo..<hi])
-            let first = t[0]
+            let t = all[lo..<hi]
+            let first = all[lo]
             if first == UInt8(ascii: "/") || first == UInt8(ascii: "~") || first == UInt8(ascii: ".")
                 || t.contains(UInt8(ascii: "\\")) { return .localPath }
-            let slashes = t.reduce(0) { $1 == UInt8(ascii: "/") ? $0 + 1 : $0 }
-            if slashes > 1 { return .localPath }
-            var partStart = 0
-            for i in 0...t.count {
-                guard i == t.count || t[i] == UInt8(ascii: "/") else { continue }
-                let part = UnsafeBufferPointer(rebasing: t[partStart..<i])
-                // Not empty, not `.`/`..`, not starting with `.`; word characters, `-` and `.` only.
-                guard let f = part.first, f != UInt8(ascii: "."),
-                      part.allSatisfy({ isWordScalar(Unicode.Scalar($0)) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
-                else { return .invalid }
-                partStart = i + 1
+            // Not empty, not `.`/`..`, not starting with `.`; word characters, `-` and `.` only.
+            func isName(_ part: some Collection<UInt8>) -> Bool {
+                guard let f = part.first, f != UInt8(ascii: ".") else { return false }
+                return part.allSatisfy { isWordScalar(Unicode.Scalar($0)) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
             }
-            return .hub
+            guard let slash = t.firstIndex(of: UInt8(ascii: "/")) else { return isName(t) ? .hub : .invalid }
+            let rest = t[(slash + 1)...]
+            if rest.contains(UInt8(ascii: "/")) { return .localPath }
+            return isName(t[..<slash]) && isName(rest) ? .hub : .invalid
         }
-        return result ?? nil
     }
 
     private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {

@@ -22,19 +22,14 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable {
 
     /// Whether `a` sorts before `b` byte by byte (UTF-8), as paths are ordered everywhere.
     static func pathPrecedes(_ a: String, _ b: String) -> Bool {
-        let fast = a.utf8.withContiguousStorageIfAvailable { x in
-            b.utf8.withContiguousStorageIfAvailable { y -> Bool in
-                let n = min(x.count, y.count)
-                var i = 0
-                while i < n {
-                    if x[i] != y[i] { return x[i] < y[i] }
-                    i += 1
-                }
+        // Over the bytes in place: a check sorts every file path, and the 5,000-model check took
+        // about 90 M (3 %) more instructions with `a.utf8.lexicographicallyPrecedes(b.utf8)`.
+        a.withContiguousUTF8 { x in
+            b.withContiguousUTF8 { y in
+                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
                 return x.count < y.count
             }
         }
-        if let result = fast ?? nil { return result }
-        return a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// `path:line:col`, or as much of it as is known.

@@ -121,14 +121,12 @@ public enum Reporters {
 
     /// The first 12 characters of a commit id.
     static func appendShortCommit(_ c: String, to out: inout ByteBuffer) {
-        var c = c
         // Bytes are characters in ASCII without CR (only CR LF is one character of two bytes).
-        let done = c.withUTF8 { u -> Bool in
-            guard !u.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return false }
-            out.append(UnsafeBufferPointer(rebasing: u.prefix(12)))
-            return true
+        if c.utf8.contains(where: { $0 >= 0x80 || $0 == 0x0D }) {
+            out.append(String(c.prefix(12)))
+        } else {
+            out.append(contentsOf: c.utf8.prefix(12))
         }
-        if !done { out.append(String(c.prefix(12))) }
     }
 
     /// Compiler-style text grouped by model, with a summary line. Findings are shown under every
@@ -142,57 +140,56 @@ public enum Reporters {
         let color = context.color
         let verbose = context.verbose
         var fixable = 0
-        result.findings.withUnsafeBufferPointer { findings in
-            // The shown findings of each model path, in report order: a group number per model path,
-            // then the findings ordered by group (a counting sort).
-            var groupOfModel: [String: Int] = [:]
-            var groupOfFinding = [Int](repeating: -1, count: findings.count)
-            var sizes: [Int] = []
-            var last = -1  // the last shown finding
-            var lastGroup = -1
-            for i in findings.indices {
-                let f = findings.baseAddress! + i
-                if !verbose && f.pointee.severity == .info { continue }
-                if f.pointee.fix?.applicability == .safe { fixable &+= 1 }
-                if last < 0 || findings[last].model != f.pointee.model {
-                    if let g = groupOfModel[f.pointee.model] {
-                        lastGroup = g
-                    } else {
-                        lastGroup = sizes.count
-                        groupOfModel[f.pointee.model] = lastGroup
-                        sizes.append(0)
-                    }
-                }
-                groupOfFinding[i] = lastGroup
-                sizes[lastGroup] &+= 1
-                last = i
-            }
-            var starts = [Int](repeating: 0, count: sizes.count &+ 1)
-            for g in sizes.indices { starts[g &+ 1] = starts[g] &+ sizes[g] }
-            var next = starts
-            var order = [Int](repeating: 0, count: starts[sizes.count])
-            for i in findings.indices where groupOfFinding[i] >= 0 {
-                order[next[groupOfFinding[i]]] = i
-                next[groupOfFinding[i]] &+= 1
-            }
-
-            for m in result.models {
-                guard let g = groupOfModel[m.path] else { continue }
-                if color { out.append("\u{1B}[1m") }
-                if m.path == "." {
-                    out.append(". (")
-                    out.appendEscapedText(m.name)
-                    out.append(UInt8(ascii: ")"))
+        let findings = result.findings
+        // The shown findings of each model path, in report order: a group number per model path,
+        // then the findings ordered by group (a counting sort).
+        var groupOfModel: [String: Int] = [:]
+        var groupOfFinding = [Int](repeating: -1, count: findings.count)
+        var sizes: [Int] = []
+        var last = -1  // the last shown finding
+        var lastGroup = -1
+        for i in findings.indices {
+            // Field by field: a copy of the whole finding costs 4 % of the text report.
+            if !verbose && findings[i].severity == .info { continue }
+            if findings[i].fix?.applicability == .safe { fixable &+= 1 }
+            if last < 0 || findings[last].model != findings[i].model {
+                if let g = groupOfModel[findings[i].model] {
+                    lastGroup = g
                 } else {
-                    out.appendQuotedPath(m.path)
+                    lastGroup = sizes.count
+                    groupOfModel[findings[i].model] = lastGroup
+                    sizes.append(0)
                 }
-                if color { out.append("\u{1B}[0m") }
-                out.append(0x0A)
-                for k in starts[g]..<starts[g &+ 1] {
-                    writeTextFinding(findings.baseAddress! + order[k], color: color, verbose: verbose, to: &out)
-                }
-                out.append(0x0A)
             }
+            groupOfFinding[i] = lastGroup
+            sizes[lastGroup] &+= 1
+            last = i
+        }
+        var starts = [Int](repeating: 0, count: sizes.count &+ 1)
+        for g in sizes.indices { starts[g &+ 1] = starts[g] &+ sizes[g] }
+        var next = starts
+        var order = [Int](repeating: 0, count: starts[sizes.count])
+        for i in findings.indices where groupOfFinding[i] >= 0 {
+            order[next[groupOfFinding[i]]] = i
+            next[groupOfFinding[i]] &+= 1
+        }
+
+        for m in result.models {
+            guard let g = groupOfModel[m.path] else { continue }
+            if color { out.append("\u{1B}[1m") }
+            if m.path == "." {
+                out.append(". (")
+                out.appendEscapedText(m.name)
+                out.append(UInt8(ascii: ")"))
+            } else {
+                out.appendQuotedPath(m.path)
+            }
+            if color { out.append("\u{1B}[0m") }
+            out.append(0x0A)
+            for k in starts[g]..<starts[g &+ 1] {
+                writeTextFinding(findings[order[k]], color: color, verbose: verbose, to: &out)
+            }
+            out.append(0x0A)
         }
         if context.verbose {
             for s in result.suppressed {
@@ -236,45 +233,45 @@ public enum Reporters {
     }
 
     /// One finding of the text report, with its commit, notes (verbose) and fix.
-    static func writeTextFinding(_ f: UnsafePointer<Finding>, color: Bool, verbose: Bool, to out: inout ByteBuffer) {
-        appendDisplay(f.pointee.location, to: &out)
+    static func writeTextFinding(_ f: Finding, color: Bool, verbose: Bool, to out: inout ByteBuffer) {
+        appendDisplay(f.location, to: &out)
         out.append(": ")
         if color {
-            switch f.pointee.severity {
+            switch f.severity {
             case .error: out.append("\u{1B}[1;31m")
             case .warning: out.append("\u{1B}[1;33m")
             case .info: out.append("\u{1B}[1;36m")
             }
         }
-        out.append(f.pointee.severity.rawValue)
+        out.append(f.severity.rawValue)
         out.append(UInt8(ascii: "["))
-        out.append(f.pointee.code)
+        out.append(f.code)
         out.append(UInt8(ascii: "]"))
         if color { out.append("\u{1B}[0m") }
         out.append(UInt8(ascii: " "))
-        out.appendEscapedText(f.pointee.message)
+        out.appendEscapedText(f.message)
         out.append(" [")
-        out.append(f.pointee.rule)
+        out.append(f.rule)
         out.append("]\n")
-        if f.pointee.commit != nil {
+        if let commit = f.commit {
             out.append("  = in commit ")
-            appendShortCommit(f.pointee.commit!, to: &out)
+            appendShortCommit(commit, to: &out)
             out.append(0x0A)
         }
         if verbose {
-            for n in f.pointee.notes {
+            for n in f.notes {
                 out.append("  = note: ")
                 out.appendEscapedText(n)
                 out.append(0x0A)
             }
         }
-        if f.pointee.fix != nil {
-            switch f.pointee.fix!.applicability {
+        if let fix = f.fix {
+            switch fix.applicability {
             case .safe: out.append("  = fix (--fix): ")
             case .unsafe: out.append("  = fix (--unsafe-fixes): ")
             case .displayOnly: out.append("  = help: ")
             }
-            out.appendEscapedText(f.pointee.fix!.title)
+            out.appendEscapedText(fix.title)
             out.append(0x0A)
         }
     }
@@ -285,18 +282,15 @@ public enum Reporters {
     }
 
     static func writeLines(_ result: LintResult, to out: inout ByteBuffer) {
-        result.findings.withUnsafeBufferPointer { findings in
-            for i in findings.indices {
-                let f = findings.baseAddress! + i
-                appendDisplay(f.pointee.location, to: &out)
-                out.append(": ")
-                out.append(f.pointee.severity.rawValue)
-                out.append(UInt8(ascii: " "))
-                out.append(f.pointee.code)
-                out.append(UInt8(ascii: " "))
-                out.appendEscapedText(f.pointee.message)
-                out.append(0x0A)
-            }
+        for f in result.findings {
+            appendDisplay(f.location, to: &out)
+            out.append(": ")
+            out.append(f.severity.rawValue)
+            out.append(UInt8(ascii: " "))
+            out.append(f.code)
+            out.append(UInt8(ascii: " "))
+            out.appendEscapedText(f.message)
+            out.append(0x0A)
         }
     }
 
@@ -306,35 +300,32 @@ public enum Reporters {
     }
 
     static func writeGitHub(_ result: LintResult, to out: inout ByteBuffer) {
-        result.findings.withUnsafeBufferPointer { findings in
-            for i in findings.indices {
-                let f = findings.baseAddress! + i
-                switch f.pointee.severity {
-                case .error: out.append("::error file=")
-                case .warning: out.append("::warning file=")
-                case .info: out.append("::notice file=")
-                }
-                appendWorkflowEscaped(f.pointee.location.path, property: true, to: &out)
-                if let l = f.pointee.location.line {
-                    out.append(",line=")
-                    out.append(decimal: l)
-                }
-                if let c = f.pointee.location.column {
-                    out.append(",col=")
-                    out.append(decimal: c)
-                }
-                out.append(",title=mlicense ")
-                appendWorkflowEscaped(f.pointee.code, property: true, to: &out)
-                out.append(UInt8(ascii: " "))
-                appendWorkflowEscaped(f.pointee.rule, property: true, to: &out)
-                out.append("::")
-                appendWorkflowEscaped(f.pointee.message, property: false, to: &out)
-                if f.pointee.fix != nil {
-                    out.append("%0Afix: ")
-                    appendWorkflowEscaped(f.pointee.fix!.title, property: false, to: &out)
-                }
-                out.append(0x0A)
+        for f in result.findings {
+            switch f.severity {
+            case .error: out.append("::error file=")
+            case .warning: out.append("::warning file=")
+            case .info: out.append("::notice file=")
             }
+            appendWorkflowEscaped(f.location.path, property: true, to: &out)
+            if let l = f.location.line {
+                out.append(",line=")
+                out.append(decimal: l)
+            }
+            if let c = f.location.column {
+                out.append(",col=")
+                out.append(decimal: c)
+            }
+            out.append(",title=mlicense ")
+            appendWorkflowEscaped(f.code, property: true, to: &out)
+            out.append(UInt8(ascii: " "))
+            appendWorkflowEscaped(f.rule, property: true, to: &out)
+            out.append("::")
+            appendWorkflowEscaped(f.message, property: false, to: &out)
+            if let fix = f.fix {
+                out.append("%0Afix: ")
+                appendWorkflowEscaped(fix.title, property: false, to: &out)
+            }
+            out.append(0x0A)
         }
         let counts = Counts(result.findings)
         out.append("mlicense: ")
@@ -362,40 +353,22 @@ public enum Reporters {
 
     /// Appends `s` with `%`, CR and LF percent-encoded and, in a property, `:` and `,` too.
     static func appendWorkflowEscaped(_ s: String, property: Bool, to out: inout ByteBuffer) {
-        var s = s
-        s.withUTF8 { u in
-            guard let p = u.baseAddress else { return }
-            var run = 0
-            var i = 0
-            while i < u.count {
-                // Eight bytes at a time while none needs escaping.
-                if i &+ 8 <= u.count {
-                    let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                    if !ByteBuffer.contains(w, UInt8(ascii: "%")) && !ByteBuffer.contains(w, 0x0D)
-                        && !ByteBuffer.contains(w, 0x0A)
-                        && !(property && (ByteBuffer.contains(w, UInt8(ascii: ":")) || ByteBuffer.contains(w, UInt8(ascii: ","))))
-                    {
-                        i &+= 8
-                        continue
-                    }
+        func plain(_ w: UInt64) -> Bool {
+            !ByteBuffer.contains(w, UInt8(ascii: "%")) && !ByteBuffer.contains(w, 0x0D) && !ByteBuffer.contains(w, 0x0A)
+                && !(property && (ByteBuffer.contains(w, UInt8(ascii: ":")) || ByteBuffer.contains(w, UInt8(ascii: ","))))
+        }
+        s.withContiguousUTF8 { bytes in
+            out.appendEscaping(bytes, wordIsPlain: plain, isPlain: { b in
+                b != UInt8(ascii: "%") && b != 0x0D && b != 0x0A && !(property && (b == UInt8(ascii: ":") || b == UInt8(ascii: ",")))
+            }, escape: { b, out in
+                switch b {
+                case UInt8(ascii: "%"): out.append("%25")
+                case 0x0D: out.append("%0D")
+                case 0x0A: out.append("%0A")
+                case UInt8(ascii: ":"): out.append("%3A")
+                default: out.append("%2C")
                 }
-                let code: StaticString
-                switch p[i] {
-                case UInt8(ascii: "%"): code = "%25"
-                case 0x0D: code = "%0D"
-                case 0x0A: code = "%0A"
-                case UInt8(ascii: ":") where property: code = "%3A"
-                case UInt8(ascii: ",") where property: code = "%2C"
-                default:
-                    i &+= 1
-                    continue
-                }
-                out.append(UnsafeBufferPointer(start: p + run, count: i &- run))
-                out.append(code)
-                i &+= 1
-                run = i
-            }
-            out.append(UnsafeBufferPointer(start: p + run, count: u.count &- run))
+            })
         }
     }
 
@@ -410,20 +383,15 @@ public enum Reporters {
         w.endObject()
         w.key("models")
         w.beginArray()
-        // Through pointers: the elements are read in place, not copied.
-        result.models.withUnsafeBufferPointer { models in
-            for i in models.indices { writeModel(models.baseAddress! + i, to: &w) }
-        }
+        for m in result.models { writeModel(m, to: &w) }
         w.endArray()
         w.key("findings")
         w.beginArray()
-        result.findings.withUnsafeBufferPointer { findings in
-            for i in findings.indices { writeFinding(findings.baseAddress! + i, reason: nil, to: &w) }
-        }
+        for f in result.findings { writeFinding(f, reason: nil, to: &w) }
         w.endArray()
         w.key("suppressed")
         w.beginArray()
-        for s in result.suppressed { withUnsafePointer(to: s.finding) { writeFinding($0, reason: s.reason, to: &w) } }
+        for s in result.suppressed { writeFinding(s.finding, reason: s.reason, to: &w) }
         w.endArray()
         let counts = Counts(result.findings)
         w.key("summary")
@@ -438,86 +406,77 @@ public enum Reporters {
     }
 
     /// One model of the JSON report (`modelJSON`).
-    static func writeModel(_ m: UnsafePointer<ModelSummary>, to w: inout JSONWriter) {
+    static func writeModel(_ m: ModelSummary, to w: inout JSONWriter) {
         w.beginObject()
-        w.field("path", m.pointee.path)
-        w.field("name", m.pointee.name)
-        w.field("declaredLicense", m.pointee.declaredLicense)
-        w.field("licenseName", m.pointee.licenseName)
-        w.field("licenseLink", m.pointee.licenseLink)
-        w.field("relation", m.pointee.lineage.relation?.rawValue)
-        w.field("relationSource", m.pointee.lineage.relation == nil ? nil : m.pointee.lineage.relationSource.rawValue)
+        w.field("path", m.path)
+        w.field("name", m.name)
+        w.field("declaredLicense", m.declaredLicense)
+        w.field("licenseName", m.licenseName)
+        w.field("licenseLink", m.licenseLink)
+        w.field("relation", m.lineage.relation?.rawValue)
+        w.field("relationSource", m.lineage.relation == nil ? nil : m.lineage.relationSource.rawValue)
         w.key("relationEvidence")
         w.beginArray()
-        m.pointee.lineage.relationEvidence.withUnsafeBufferPointer { evidence in
-            for i in evidence.indices { writeEvidence(evidence.baseAddress! + i, to: &w) }
-        }
+        for e in m.lineage.relationEvidence { writeEvidence(e, to: &w) }
         w.endArray()
         w.key("bases")
         w.beginArray()
-        m.pointee.bases.withUnsafeBufferPointer { bases in
-            for i in bases.indices {
-                let b = bases.baseAddress! + i
-                w.beginObject()
-                w.field("id", b.pointee.ref.id)
-                w.key("license")
-                if b.pointee.license == nil {
-                    w.null()
-                } else if b.pointee.license!.record != nil {
-                    w.string(b.pointee.license!.record!.id)
-                } else {
-                    w.string(b.pointee.license!.display)
-                }
-                w.field("licenseSource", b.pointee.source.rawValue)
-                w.field("reuploadOf", b.pointee.reuploadOf)
-                w.key("evidence")
-                w.beginArray()
-                b.pointee.ref.evidence.withUnsafeBufferPointer { evidence in
-                    for j in evidence.indices { writeEvidence(evidence.baseAddress! + j, to: &w) }
-                }
-                w.endArray()
-                w.endObject()
+        for b in m.bases {
+            w.beginObject()
+            w.field("id", b.ref.id)
+            w.key("license")
+            if let license = b.license {
+                w.string(license.record?.id ?? license.display)
+            } else {
+                w.null()
             }
+            w.field("licenseSource", b.source.rawValue)
+            w.field("reuploadOf", b.reuploadOf)
+            w.key("evidence")
+            w.beginArray()
+            for e in b.ref.evidence { writeEvidence(e, to: &w) }
+            w.endArray()
+            w.endObject()
         }
         w.endArray()
         w.key("ancestors")
-        w.value(ancestorsJSON(m.pointee))
+        w.value(ancestorsJSON(m))
         w.endObject()
     }
 
-    static func writeEvidence(_ e: UnsafePointer<Evidence>, to w: inout JSONWriter) {
+    static func writeEvidence(_ e: Evidence, to w: inout JSONWriter) {
         w.beginObject()
-        w.field("description", e.pointee.description)
-        w.field("path", e.pointee.location.path)
-        w.field("line", e.pointee.location.line)
-        w.field("column", e.pointee.location.column)
+        w.field("description", e.description)
+        w.field("path", e.location.path)
+        w.field("line", e.location.line)
+        w.field("column", e.location.column)
         w.endObject()
     }
 
     /// One finding of the JSON report; a suppressed one ends with its reason.
-    static func writeFinding(_ f: UnsafePointer<Finding>, reason: String?, to w: inout JSONWriter) {
+    static func writeFinding(_ f: Finding, reason: String?, to w: inout JSONWriter) {
         w.beginObject()
-        w.field("code", f.pointee.code)
-        w.field("rule", f.pointee.rule)
-        w.field("severity", f.pointee.severity.rawValue)
-        w.field("model", f.pointee.model)
-        w.field("path", f.pointee.location.path)
-        w.field("line", f.pointee.location.line)
-        w.field("column", f.pointee.location.column)
-        w.field("message", f.pointee.message)
-        if !f.pointee.notes.isEmpty {
+        w.field("code", f.code)
+        w.field("rule", f.rule)
+        w.field("severity", f.severity.rawValue)
+        w.field("model", f.model)
+        w.field("path", f.location.path)
+        w.field("line", f.location.line)
+        w.field("column", f.location.column)
+        w.field("message", f.message)
+        if !f.notes.isEmpty {
             w.key("notes")
             w.beginArray()
-            for n in f.pointee.notes { w.string(n) }
+            for n in f.notes { w.string(n) }
             w.endArray()
         }
-        if f.pointee.base != nil { w.field("base", f.pointee.base!) }
-        if f.pointee.commit != nil { w.field("commit", f.pointee.commit!) }
-        if f.pointee.fix != nil {
+        if let base = f.base { w.field("base", base) }
+        if let commit = f.commit { w.field("commit", commit) }
+        if let fix = f.fix {
             w.key("fix")
             w.beginObject()
-            w.field("applicability", f.pointee.fix!.applicability.rawValue)
-            w.field("title", f.pointee.fix!.title)
+            w.field("applicability", fix.applicability.rawValue)
+            w.field("title", fix.title)
             w.endObject()
         }
         if let reason { w.field("reason", reason) }

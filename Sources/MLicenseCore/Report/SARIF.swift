@@ -193,25 +193,20 @@ public enum SARIF {
 
     /// Appends `path` with every byte but ASCII letters, digits and `-._~/` percent-encoded.
     static func appendURI(_ path: String, to out: inout ByteBuffer) {
-        var path = path
-        path.withUTF8 { u in
-            guard let p = u.baseAddress else { return }
-            var run = 0
-            for i in 0..<u.count {
-                let b = p[i]
+        path.withContiguousUTF8 { bytes in
+            out.appendEscaping(bytes, isPlain: { b in
                 switch b {
                 case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
                      UInt8(ascii: "~"), UInt8(ascii: "/"):
-                    continue
+                    true
                 default:
-                    out.append(UnsafeBufferPointer(start: p + run, count: i &- run))
-                    out.append(UInt8(ascii: "%"))
-                    out.append(upperHex[Int(b >> 4)], upperHex[Int(b & 0xF)])
-                    run = i &+ 1
+                    false
                 }
-            }
-            out.append(UnsafeBufferPointer(start: p + run, count: u.count &- run))
+            }, escape: { b, out in
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHex[Int(b >> 4)], upperHex[Int(b & 0xF)])
+            })
         }
     }
 
@@ -228,9 +223,8 @@ public enum SARIF {
     static func fingerprintHash(_ f: Finding) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
         func mix(_ s: String) {
-            var s = s
-            s.withUTF8 { u in
-                for b in u {
+            s.withContiguousUTF8 { bytes in
+                for b in bytes {
                     h ^= UInt64(b)
                     h = h &* 0x100000001b3
                 }
