@@ -125,9 +125,9 @@ extension Repository {
             cacheKey = "\(oid.hex) \(limit)"
             if let cached = headerCache[cacheKey!] { return SnapshotFile(path: path, size: size, content: cached) }
         }
-        let common = commonDirectory
+        // The common directory (where git-lfs keeps objects) is asked for only for a pointer.
         let content = try readContent(interest, from: source) { pointer, limit in
-            lfsObjectHead(pointer, limit: limit, commonDirectory: common)
+            lfsObjectHead(pointer, limit: limit, commonDirectory: self.commonDirectory)
         }
         if let cacheKey { headerCache[cacheKey] = content }
         return SnapshotFile(path: path, size: size, content: content)

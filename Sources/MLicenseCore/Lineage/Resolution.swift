@@ -295,15 +295,17 @@ public struct LicenseResolver: Sendable {
     static func lastComponents(_ path: String) -> (last: String?, tail: String?) {
         let slash = UInt8(ascii: "/")
         let u = path.utf8
-        // A path without empty components (the usual one): its last two components are the text
-        // after the last slash and after the one before it.
-        var doubled = false
+        // An ASCII path without empty components (the usual one): its last two components are the
+        // text after the last slash and after the one before it.
+        // (ASCII only: a combining mark after a slash makes one Character of the two, which
+        // `split` does not split.)
+        var plain = true
         var previous: UInt8 = 0
         for b in u {
-            if b == slash, previous == slash { doubled = true; break }
+            if b >= 0x80 || (b == slash && previous == slash) { plain = false; break }
             previous = b
         }
-        if let first = u.first, first != slash, u.last != slash, !doubled {
+        if plain, let first = u.first, first != slash, u.last != slash {
             guard let s1 = u.lastIndex(of: slash) else { return (path, nil) }
             let last = String(path[u.index(after: s1)...])
             let before = path[..<s1]

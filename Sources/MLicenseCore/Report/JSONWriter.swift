@@ -101,6 +101,29 @@ struct JSONWriter: ~Copyable {
         afterKey = true
     }
 
+    /// Writes `items` as the items of the innermost open array, each with `write`. Many items are
+    /// written in chunks over the cores, each chunk by its own writer at this depth, and the
+    /// chunks' bytes appended in order: the same bytes as writing them here one by one.
+    mutating func items<T: Sendable>(_ items: [T], _ write: @escaping @Sendable (T, inout JSONWriter) -> Void) {
+        guard items.count >= Self.parallelItems else {
+            for item in items { write(item, &self) }
+            return
+        }
+        let depth = self.depth, pretty = self.pretty, first = !hasItems
+        let chunks = Parallel.map(items, parallel: true, chunkSize: Self.parallelItems / 2) { chunk -> [UInt8] in
+            var w = JSONWriter(pretty: pretty, capacity: 64 * 1024)
+            w.depth = depth
+            w.hasItems = !(first && chunk.startIndex == 0)
+            for item in chunk { write(item, &w) }
+            return w.finish().bytes()
+        }
+        for bytes in chunks { out.append(contentsOf: bytes) }
+        hasItems = true
+    }
+
+    /// From how many items ``items(_:_:)`` writes over the cores.
+    static let parallelItems = 512
+
     // MARK: Values
 
     @inline(__always)

@@ -383,11 +383,11 @@ public enum Reporters {
         w.endObject()
         w.key("models")
         w.beginArray()
-        for m in result.models { writeModel(m, to: &w) }
+        w.items(result.models) { m, w in writeModel(m, to: &w) }
         w.endArray()
         w.key("findings")
         w.beginArray()
-        for f in result.findings { writeFinding(f, reason: nil, to: &w) }
+        w.items(result.findings) { f, w in writeFinding(f, reason: nil, to: &w) }
         w.endArray()
         w.key("suppressed")
         w.beginArray()
