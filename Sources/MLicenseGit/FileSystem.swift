@@ -108,6 +108,11 @@ func walkFolder(
             throw FileReader.systemError("opendir", absolute.display)
         }
         defer { closedir(dir) }
+        // The folder's entries in byte order of their names (readdir's order is the file
+        // system's): the walk then yields paths nearly in the snapshot's order, which its sort
+        // takes in one pass instead of sorting them from scratch. Sub-folders are pushed in
+        // reverse so that they are walked in order.
+        var listed: [(name: [UInt8], isFolder: Bool)] = []
         while let entry = readdir(dir) {
             let nameBytes = withUnsafePointer(to: &entry.pointee.d_name) {
                 $0.withMemoryRebound(to: UInt8.self, capacity: Int(NAME_MAX) + 1) { p in
@@ -115,26 +120,43 @@ func walkFolder(
                 }
             }
             if nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E] || nameBytes == [0x2E, 0x67, 0x69, 0x74] { continue }
+            listed.append((nameBytes, entry.pointee.d_type == UInt8(DT_DIR)))
+        }
+        listed.sort { $0.name.lexicographicallyPrecedes($1.name) }
+        var folders: [(String, DiskPath)] = []
+        for (nameBytes, isFolder) in listed {
             let name = String(decoding: nameBytes, as: UTF8.self)
             let path = relative.isEmpty ? name : relative + "/" + name
             let onDisk = absolute.appending(nameBytes)
-            var info = stat()
-            guard onDisk.withCString({ lstat($0, &info) }) == 0 else {
-                if errno == ENOENT { continue }
-                throw FileReader.systemError("lstat", onDisk.display)
+            // A folder is known from the entry's type (no size is kept for one); anything else is
+            // looked up relative to the open folder, not by its whole path.
+            var mode: mode_t = S_IFDIR
+            var size: UInt64 = 0
+            if !isFolder {
+                var info = stat()
+                let found = (nameBytes + [0]).withUnsafeBufferPointer {
+                    $0.withMemoryRebound(to: CChar.self) { fstatat(dirfd(dir), $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) }
+                }
+                guard found == 0 else {
+                    if errno == ENOENT { continue }
+                    throw FileReader.systemError("lstat", onDisk.display)
+                }
+                mode = info.st_mode & S_IFMT
+                size = UInt64(info.st_size)
             }
-            switch info.st_mode & S_IFMT {
+            switch mode {
             case S_IFDIR:
                 switch try folder(path, onDisk) {
-                case .descend: pending.append((path, onDisk))
+                case .descend: folders.append((path, onDisk))
                 case .skip: break
                 case .submodule: try visit(path, .directory, 0, onDisk)
                 }
-            case S_IFREG: try visit(path, .file, UInt64(info.st_size), onDisk)
-            case S_IFLNK: try visit(path, .symlink, UInt64(info.st_size), onDisk)
-            default: try visit(path, .other, UInt64(info.st_size), onDisk)
+            case S_IFREG: try visit(path, .file, size, onDisk)
+            case S_IFLNK: try visit(path, .symlink, size, onDisk)
+            default: try visit(path, .other, size, onDisk)
             }
         }
+        pending.append(contentsOf: folders.reversed())
     }
 }
 
