@@ -108,6 +108,14 @@ public struct Ancestry: Sendable {
     /// Builds the graph from `start` (each model's direct bases, already resolved) upwards.
     /// `repoBases` gives a model folder's own bases (its lineage); it is asked at most once per folder.
     public init(start: [ResolvedModel], resolver: LicenseResolver, repoBases: (String) -> (relation: Relation?, bases: [BaseModelRef])) {
+        self.init(startLists: [start], resolver: resolver, repoBases: repoBases)
+    }
+
+    /// ``init(start:resolver:repoBases:)`` from each model's list of direct bases. Most of a
+    /// run's bases are the same few models: a base whose node exists is passed over by its key,
+    /// without copying it out of its list.
+    public init(startLists: [[ResolvedModel]], resolver: LicenseResolver,
+                repoBases: (String) -> (relation: Relation?, bases: [BaseModelRef])) {
         var queue: [(ResolvedModel, Int)] = []
         var head = 0
         func add(_ m: ResolvedModel, depth: Int) {
@@ -122,7 +130,9 @@ public struct Ancestry: Sendable {
             nodes[m.key] = AncestorNode(key: m.key, id: m.base.id, resolved: m.base, relation: relation, bases: bases, baseKeys: [])
             queue.append((m, depth))
         }
-        for m in start { add(m, depth: 1) }
+        for list in startLists {
+            for i in list.indices where nodes[list[i].key] == nil { add(list[i], depth: 1) }
+        }
         while head < queue.count {
             let (m, depth) = queue[head]
             head += 1

@@ -131,7 +131,7 @@ public enum Linter {
         // 2. The ancestry to the roots, once for every model.
         var lineages: [String: (relation: Relation?, bases: [BaseModelRef])] = [:]
         for m in read { lineages[m.model.path] = (m.lineage.relation, m.lineage.bases) }
-        let ancestry = Ancestry(start: read.flatMap(\.direct), resolver: resolver) { folder in
+        let ancestry = Ancestry(startLists: read.map(\.direct), resolver: resolver) { folder in
             if let l = lineages[folder] { return l }
             let m = readModel(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: nil)
             return (m.lineage.relation, m.lineage.bases)
