@@ -1,5 +1,4 @@
 internal import CGit2
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -265,48 +264,18 @@ struct DiskEntry: Sendable {
 /// The snapshot records of `entries`, read in chunks over the cores (plain file reads: no
 /// libgit2 call); the first entry in order that cannot be read throws, as a serial read would.
 func readDiskEntries(_ entries: [DiskEntry], root: String, commonDirectory: String?) throws -> [SnapshotFile] {
-    let results = mapInChunks(entries.count) { i in
-        let e = entries[i]
-        return Result { try diskFile(path: e.path, absolute: e.absolute, kind: e.kind, size: e.size, include: e.include,
-                                     commonDirectory: commonDirectory) }
+    let results = Parallel.map(entries, parallel: true, chunkSize: 64) { chunk in
+        chunk.map { e in
+            Result { try diskFile(path: e.path, absolute: e.absolute, kind: e.kind, size: e.size, include: e.include,
+                                  commonDirectory: commonDirectory) }
+        }
     }
     var files: [SnapshotFile] = []
     files.reserveCapacity(entries.count)
-    for r in results {
-        if let file = try r.get() { files.append(file) }
+    for chunk in results {
+        for r in chunk {
+            if let file = try r.get() { files.append(file) }
+        }
     }
     return files
-}
-
-/// `transform(i)` for every `i` in `0..<count`, in order; with more than one chunk of
-/// `chunkSize`, the chunks run concurrently over the cores.
-func mapInChunks<R: Sendable>(_ count: Int, chunkSize: Int = 64, _ transform: @Sendable (Int) -> R) -> [R] {
-    let chunks = (count + chunkSize - 1) / chunkSize
-    guard chunks > 1 else { return (0..<count).map(transform) }
-    let slots = ChunkResults<R>(count: chunks)
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        slots.set(c, (c * chunkSize..<min((c + 1) * chunkSize, count)).map(transform))
-    }
-    return slots.take().flatMap { $0 }
-}
-
-/// One result slot per chunk; each concurrent iteration writes only its own slot, read after
-/// `concurrentPerform` returns (separate slots of one buffer, so no two threads touch the same
-/// memory; a Swift array's subscript would be an overlapping access to the array).
-private final class ChunkResults<R>: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<[R]>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: [])
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    func set(_ i: Int, _ value: [R]) { slots[i] = value }
-
-    func take() -> [[R]] { Array(slots) }
 }

@@ -1,15 +1,16 @@
 import Dispatch
 
-/// Pure computations spread over the processor's cores, with results in input order.
-enum Parallel {
+/// Pure computations spread over the processor's cores, with results in input order (also used by
+/// the git reader for the work tree's file reads).
+package enum Parallel {
     /// Items per chunk: enough work per chunk to pay for handing it to a thread, and enough
     /// chunks to keep the cores busy when models differ in cost.
-    static let chunkSize = 48
+    package static let chunkSize = 48
 
     /// `transform` applied to consecutive chunks of `items`; the chunks' results in order. With
     /// `parallel` and more than one chunk, chunks run concurrently on the cores; `width`, when
     /// given, is the most chunks that run at once (`mlicense audit --jobs`).
-    static func map<T: Sendable, R: Sendable>(_ items: [T], parallel: Bool, chunkSize: Int = Parallel.chunkSize,
+    package static func map<T: Sendable, R: Sendable>(_ items: [T], parallel: Bool, chunkSize: Int = Parallel.chunkSize,
                                               width: Int? = nil,
                                               _ transform: @escaping @Sendable (ArraySlice<T>) -> R) -> [R] {
         let chunks = (items.count + chunkSize - 1) / chunkSize

@@ -42,8 +42,7 @@ public struct BodyModelMention: Sendable, Hashable {
 /// lineage and licensing, and the body.
 public struct ModelCard: Sendable {
     /// What was read, in one immutable box: a card is handed from discovery to the model reader
-    /// to the rules, and copying it then costs one reference count instead of one per field. A
-    /// setter (a fix's preview changes `root`) puts a changed copy in a new box.
+    /// to the rules, and copying it then costs one reference count instead of one per field.
     private final class Storage: Sendable {
         let fields: Fields
         init(_ fields: Fields) { self.fields = fields }
@@ -61,53 +60,36 @@ public struct ModelCard: Sendable {
         var duplicateKeys: [YAMLDuplicateKey]
     }
 
-    private var storage: Storage
+    private let storage: Storage
+
+    private init(_ fields: Fields) { storage = Storage(fields) }
+
+    /// The same card with `root` as its front matter's root mapping (what a rule asks of the card
+    /// without one of its fields).
+    public func replacingRoot(_ root: YAMLNode?) -> ModelCard {
+        var f = storage.fields
+        f.root = root
+        return ModelCard(f)
+    }
 
     /// Path of the README.md.
-    public var path: String {
-        get { storage.fields.path }
-        set { var f = storage.fields; f.path = newValue; storage = Storage(f) }
-    }
+    public var path: String { storage.fields.path }
     /// The bytes read (the whole file, or its head when ``isTruncated``).
-    public var bytes: [UInt8] {
-        get { storage.fields.bytes }
-        set { var f = storage.fields; f.bytes = newValue; storage = Storage(f) }
-    }
+    public var bytes: [UInt8] { storage.fields.bytes }
     /// Whether only the head of a very large file was read.
-    public var isTruncated: Bool {
-        get { storage.fields.isTruncated }
-        set { var f = storage.fields; f.isTruncated = newValue; storage = Storage(f) }
-    }
+    public var isTruncated: Bool { storage.fields.isTruncated }
     /// The front matter, when the Hub would find one.
-    public var frontMatter: FrontMatter? {
-        get { storage.fields.frontMatter }
-        set { var f = storage.fields; f.frontMatter = newValue; storage = Storage(f) }
-    }
+    public var frontMatter: FrontMatter? { storage.fields.frontMatter }
     /// Why the Hub would see no metadata, when it would not.
-    public var absence: FrontMatterAbsence? {
-        get { storage.fields.absence }
-        set { var f = storage.fields; f.absence = newValue; storage = Storage(f) }
-    }
+    public var absence: FrontMatterAbsence? { storage.fields.absence }
     /// The YAML error, when the front matter is not valid YAML.
-    public var yamlError: YAMLError? {
-        get { storage.fields.yamlError }
-        set { var f = storage.fields; f.yamlError = newValue; storage = Storage(f) }
-    }
+    public var yamlError: YAMLError? { storage.fields.yamlError }
     /// The kind of the root when it is not a mapping ("a list", "a string").
-    public var rootNotMapping: String? {
-        get { storage.fields.rootNotMapping }
-        set { var f = storage.fields; f.rootNotMapping = newValue; storage = Storage(f) }
-    }
+    public var rootNotMapping: String? { storage.fields.rootNotMapping }
     /// The root mapping of the front matter.
-    public var root: YAMLNode? {
-        get { storage.fields.root }
-        set { var f = storage.fields; f.root = newValue; storage = Storage(f) }
-    }
+    public var root: YAMLNode? { storage.fields.root }
     /// Keys written twice.
-    public var duplicateKeys: [YAMLDuplicateKey] {
-        get { storage.fields.duplicateKeys }
-        set { var f = storage.fields; f.duplicateKeys = newValue; storage = Storage(f) }
-    }
+    public var duplicateKeys: [YAMLDuplicateKey] { storage.fields.duplicateKeys }
 
     /// Reads a card. Never fails: problems are recorded on the card.
     public init(path: String, bytes: [UInt8], isTruncated: Bool = false) {

@@ -48,11 +48,10 @@ extension ModelRepo {
     /// The same model as if its card declared no relation (to ask what the files alone say).
     var withoutDeclaredRelation: ModelRepo {
         var copy = self
-        if var card = copy.card, var root = card.root, var pairs = root.mapping {
+        if let card = copy.card, var root = card.root, var pairs = root.mapping {
             pairs.removeAll { $0.key.scalar?.text == "base_model_relation" }
             root.kind = .mapping(pairs)
-            card.root = root
-            copy.card = card
+            copy.card = card.replacingRoot(root)
         }
         return copy
     }
