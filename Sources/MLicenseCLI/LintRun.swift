@@ -127,7 +127,8 @@ enum LintRun {
         for (i, scope) in scopes.enumerated() {
             var req = request(snapshot, scope.config, rootName: rootName ?? ws.rootName, io: io, changedPaths: changedPaths)
             req.scope = scope.folder
-            var r = InlineSuppressions.apply(Linter.lint(req), snapshot: snapshot)
+            req.cardSuppressions = true
+            var r = Linter.lint(req)
             let deeper = scopes[(i + 1)...].map(\.folder).filter { scope.folder.isEmpty || $0.hasPrefix(scope.folder + "/") }
             if !deeper.isEmpty {
                 let claimed = { (model: String) in deeper.contains { model == $0 || model.hasPrefix($0 + "/") } }

@@ -27,6 +27,17 @@ public enum InlineSuppressions {
     /// The suppressions in the front matter of the card `bytes`.
     public static func parse(_ bytes: [UInt8]) -> [Entry] {
         guard let fm = FrontMatter.locate(in: bytes).frontMatter else { return [] }
+        return entries(bytes, fm)
+    }
+
+    /// The suppressions in the front matter of a card already read.
+    public static func parse(_ card: ModelCard) -> [Entry] {
+        guard let fm = card.frontMatter else { return [] }
+        return entries(card.bytes, fm)
+    }
+
+    /// The entries of the front matter `fm` of `bytes`.
+    private static func entries(_ bytes: [UInt8], _ fm: FrontMatter) -> [Entry] {
         var entries: [Entry] = []
         var line = fm.yamlFirstLine
         var start = fm.yaml.lowerBound
@@ -69,43 +80,18 @@ public enum InlineSuppressions {
         return nil
     }
 
-    /// `result` with the findings its models' cards accept moved to `suppressed`.
-    public static func apply(_ result: LintResult, snapshot: RepositorySnapshot) -> LintResult {
-        guard !result.findings.isEmpty else { return result }
-        // The cards of the models with findings, read over the cores; only those with entries kept.
-        var models: [String] = []
-        var seen = Set<String>()
-        for f in result.findings where seen.insert(f.model).inserted { models.append(f.model) }
-        let parsed = Parallel.map(models, parallel: true) { chunk in
-            chunk.compactMap { model -> (String, [Entry])? in
-                let card = model == "." || model.isEmpty ? "README.md" : model + "/README.md"
-                let found = snapshot.file(card)?.content.bytes.map(parse) ?? []
-                return found.isEmpty ? nil : (model, found)
-            }
-        }
-        var byModel: [String: [Entry]] = [:]
-        for chunk in parsed { for (model, found) in chunk { byModel[model] = found } }
-        guard !byModel.isEmpty else { return result }
-        func entries(_ model: String) -> [Entry] { byModel[model] ?? [] }
-        // The findings a card accepts, by index: none in the usual case, which copies nothing.
-        var accepted: [(index: Int, reason: String)] = []
-        for (i, f) in result.findings.enumerated() {
-            if let e = entries(f.model).first(where: { $0.codes.contains(f.code) }) { accepted.append((i, e.reason)) }
-        }
-        guard !accepted.isEmpty else { return result }
-        var out = result
+    /// One model's findings split by its card's `entries`: those an entry accepts (with the
+    /// first such entry's reason), and the rest, each in the order given.
+    public static func split(_ findings: [Finding], by entries: [Entry]) -> (kept: [Finding], accepted: [SuppressedFinding]) {
         var kept: [Finding] = []
-        kept.reserveCapacity(result.findings.count - accepted.count)
-        var next = 0
-        for (i, f) in result.findings.enumerated() {
-            if next < accepted.count, accepted[next].index == i {
-                out.suppressed.append(SuppressedFinding(finding: f, reason: accepted[next].reason))
-                next += 1
+        var accepted: [SuppressedFinding] = []
+        for f in findings {
+            if let e = entries.first(where: { $0.codes.contains(f.code) }) {
+                accepted.append(SuppressedFinding(finding: f, reason: e.reason))
             } else {
                 kept.append(f)
             }
         }
-        out.findings = kept
-        return out
+        return (kept, accepted)
     }
 }

@@ -19,6 +19,9 @@ public struct LintRequest: Sendable {
     public var scope: String = ""
     /// When set, only the rules with these codes run (an audit needs only the rules its rows count).
     public var onlyRules: Set<String>?
+    /// Whether `# mlicense: ignore[…]` comments in a model's card accept that model's findings
+    /// (``InlineSuppressions``): what `mlicense check` and the hooks do.
+    public var cardSuppressions = false
     /// Reads a GGUF header into lineage facts.
     public var readGGUF: @Sendable (SnapshotFile) -> Result<GGUFInfo, ModelFileProblem>?
 
@@ -141,20 +144,32 @@ public enum Linter {
         let indexed = Array(read.indices)
         let checked = Parallel.map(indexed, parallel: parallel) { indices -> [CheckedModel] in
             indices.map { i in
-                check(read[i], request: request, ancestry: ancestry.ancestry(ofFolder: read[i].model.path, direct: read[i].direct),
-                      lockProblem: i == firstDerivative ? lockProblem : nil)
+                var m = check(read[i], request: request, ancestry: ancestry.ancestry(ofFolder: read[i].model.path, direct: read[i].direct),
+                              lockProblem: i == firstDerivative ? lockProblem : nil)
+                // The card's own `# mlicense: ignore[…]` comments, read from the card already parsed.
+                if request.cardSuppressions, !m.findings.isEmpty, let card = read[i].model.card {
+                    let entries = InlineSuppressions.parse(card)
+                    if !entries.isEmpty { (m.findings, m.cardAccepted) = InlineSuppressions.split(m.findings, by: entries) }
+                }
+                return m
             }
         }
         var models: [ModelSummary] = []
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
+        var cardAccepted: [SuppressedFinding] = []
         models.reserveCapacity(wanted.count)
         for chunk in checked {
             for m in chunk {
                 models.append(m.summary)
                 findings.append(contentsOf: m.findings)
                 suppressed.append(contentsOf: m.suppressed)
+                cardAccepted.append(contentsOf: m.cardAccepted)
             }
+        }
+        // The configuration's suppressions in model order, then the cards' in report order.
+        if !cardAccepted.isEmpty {
+            suppressed += Finding.reportIndices(cardAccepted.map(\.finding)).map { cardAccepted[$0] }
         }
         let result = LintResult(models: models, findings: Finding.sortedForReport(findings), suppressed: suppressed)
         // What the run built and the result does not hold (cards, their YAML trees, the models as
@@ -174,6 +189,8 @@ public enum Linter {
         var summary: ModelSummary
         var findings: [Finding]
         var suppressed: [SuppressedFinding]
+        /// The findings the model's card accepts (``LintRequest/cardSuppressions``).
+        var cardAccepted: [SuppressedFinding] = []
     }
 
     /// `mlicense.lock` at the snapshot's root, or why it cannot be read.

@@ -167,6 +167,13 @@ public struct Finding: Sendable, Hashable {
     /// and compares codes and messages only between findings at the same place.
     public static func sortedForReport(_ findings: [Finding]) -> [Finding] {
         guard findings.count > 1 else { return findings }
+        return reportIndices(findings).map { findings[$0] }
+    }
+
+    /// The indices of `findings` in report order (``sortedForReport(_:)``). Part of a list, put in
+    /// this order, is in the order its findings have in the whole list put in this order.
+    static func reportIndices(_ findings: [Finding]) -> [Int] {
+        guard findings.count > 1 else { return Array(findings.indices) }
         // Rank the distinct paths once, in the order `SourceLocation` compares them.
         var rankOf: [String: Int32] = [:]
         var paths: [String] = []
@@ -211,6 +218,6 @@ public struct Finding: Sendable, Hashable {
             if fa.message != fb.message { return fa.message < fb.message }
             return a.index < b.index
         }
-        return keys.map { findings[Int($0.index)] }
+        return keys.map { Int($0.index) }
     }
 }
