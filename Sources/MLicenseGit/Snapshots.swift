@@ -24,7 +24,7 @@ extension Repository {
     ///     (from the object header, never by loading the blob).
     /// Symbolic links are recorded with their target and submodules as such, whatever `include`
     /// says; an included link mlicense reads as text (README.md) whose target is a regular file
-    /// of the index inside the repository is read through (``followTextSymlinks(_:blobs:include:)``).
+    /// of the index inside the repository is read through (``followTextSymlinks(_:entries:include:)``).
     /// An index with unmerged entries (a merge, rebase or cherry-pick stopped on a
     /// conflict) has no staged content for them: that throws ``UnmergedIndexError``, naming them,
     /// rather than checking one side.
@@ -33,7 +33,6 @@ extension Repository {
         var files: [SnapshotFile] = []
         var items: [BlobEntry] = []
         var unmerged: [String] = []
-        var blobs = BlobTable()
         let count = git_index_entrycount(index.pointer)
         items.reserveCapacity(count)
         for i in 0..<count {
@@ -45,11 +44,10 @@ extension Repository {
                 continue
             }
             items.append(BlobEntry(path: path, oid: entry.id, mode: entry.mode, include: include(path)))
-            blobs.record(path: path, oid: entry.id, mode: entry.mode)
         }
         if !unmerged.isEmpty { throw UnmergedIndexError(paths: unmerged) }
         files = try blobFiles(items)
-        try followTextSymlinks(&files, blobs: blobs, include: include)
+        try followTextSymlinks(&files, entries: items, include: include)
         return RepositorySnapshot(source: .index(path: index.path), files: files)
     }
 
@@ -73,9 +71,7 @@ extension Repository {
         }, payload), "git_tree_walk")
         for i in entries.items.indices { entries.items[i].include = include(entries.items[i].path) }
         var files = try blobFiles(entries.items)
-        var blobs = BlobTable()
-        for item in entries.items { blobs.record(path: item.path, oid: item.oid, mode: item.mode) }
-        try followTextSymlinks(&files, blobs: blobs, include: include)
+        try followTextSymlinks(&files, entries: entries.items, include: include)
         return RepositorySnapshot(source: .commit(id: id), files: files)
     }
 
@@ -141,8 +137,10 @@ extension Repository {
 struct BlobTable {
     private var byPath: [String: (oid: git_oid, mode: UInt32)] = [:]
 
-    mutating func record(path: String, oid: git_oid, mode: UInt32) {
-        byPath[path] = (oid, mode)
+    /// The table of `entries` (of a path listed twice, the last entry).
+    init(_ entries: [BlobEntry]) {
+        byPath.reserveCapacity(entries.count)
+        for e in entries { byPath[e.path] = (e.oid, e.mode) }
     }
 
     func blob(_ path: String) -> (oid: git_oid, mode: UInt32)? { byPath[path] }
@@ -175,18 +173,23 @@ extension Repository {
     /// Replaces each included symbolic link that mlicense reads as text, and whose target is a
     /// regular blob of the same index or tree inside the repository, by that blob's content read
     /// with the link's interest. One level: a link to a link stays a link.
-    func followTextSymlinks(_ files: inout [SnapshotFile], blobs: BlobTable, include: (String) -> Bool) throws {
+    ///
+    /// `entries` are the index's or tree's blobs; the table of their paths is built only when a
+    /// link is to be followed (most trees have none).
+    func followTextSymlinks(_ files: inout [SnapshotFile], entries: [BlobEntry], include: (String) -> Bool) throws {
+        var blobs: BlobTable?
         for i in files.indices {
             guard case .symlink(let target) = files[i].content, include(files[i].path), isTextInterest(files[i].path),
-                  let resolved = symlinkTarget(link: files[i].path, target: target),
-                  let blob = blobs.blob(resolved), blob.mode & 0o170000 == 0o100000 else { continue }
+                  let resolved = symlinkTarget(link: files[i].path, target: target) else { continue }
+            if blobs == nil { blobs = BlobTable(entries) }
+            guard let blob = blobs?.blob(resolved), blob.mode & 0o170000 == 0o100000 else { continue }
             let read = try blobFile(path: files[i].path, oid: blob.oid, mode: blob.mode, include: true)
             files[i] = read
         }
     }
 }
 
-/// ``Repository/followTextSymlinks(_:blobs:include:)`` for the work tree: the target must resolve
+/// ``Repository/followTextSymlinks(_:entries:include:)`` for the work tree: the target must resolve
 /// (`realpath`) to a regular file inside `root`.
 func followTextSymlinksOnDisk(_ files: inout [SnapshotFile], root: String, include: (String) -> Bool, commonDirectory: String) {
     let realRoot = realPath(root)
