@@ -122,6 +122,40 @@ struct AncestryTests {
         #expect(s.findings.contains { $0.code == "ML104" && $0.message.contains("naming itself") })
     }
 
+    @Test("the JSON report streams each model's ancestors with the bytes of the ancestors' JSON tree")
+    func streamedAncestorsEqualTree() throws {
+        var chain: [LockEntry] = []
+        for i in 0..<40 { chain.append(lockEntry("org/m\(i)", "apache-2.0", bases: ["org/m\(i + 1)"])) }
+        let results = try [
+            // An intermediate that dropped its base's terms (droppedBy), four hops of folders.
+            lintAncestry([
+                "models/d/README.md": "---\nlicense: apache-2.0\nbase_model: ../c\n---\n",
+                "models/c/README.md": "---\nlicense: apache-2.0\nbase_model: ../b\n---\n",
+                "models/b/README.md": "---\nlicense: apache-2.0\nbase_model: ../a\n---\n",
+                "models/a/README.md": "---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B-Instruct\n---\n",
+            ]),
+            // A cycle, a self-reference and a chain past the depth limit: problems after the ancestors.
+            lintAncestry(["README.md": "---\nlicense: apache-2.0\nbase_model: a/x\n---\n",
+                          "mlicense.lock": lockText([lockEntry("a/x", "apache-2.0", bases: ["b/y"]), lockEntry("b/y", "apache-2.0", bases: ["a/x"])])]),
+            lintAncestry(["README.md": "---\nlicense: apache-2.0\nbase_model: c/self\n---\n",
+                          "mlicense.lock": lockText([lockEntry("c/self", "apache-2.0", bases: ["c/self"])])]),
+            lintAncestry(["README.md": "---\nlicense: apache-2.0\nbase_model: org/m0\n---\n", "mlicense.lock": lockText(chain)]),
+        ]
+        var kinds = Set<String>()
+        for r in results {
+            for m in r.models {
+                for pretty in [true, false] {
+                    var w = JSONWriter(pretty: pretty)
+                    Reporters.writeAncestors(m, to: &w)
+                    #expect(w.string() == Reporters.ancestorsJSON(m).serialized(pretty: pretty), "\(m.path)")
+                }
+                if !m.ancestry.binding.isEmpty { kinds.insert("dropped") }
+                for p in m.ancestry.problems { kinds.insert("\(p.kind)") }
+            }
+        }
+        #expect(kinds.count >= 3, "the cases cover dropped terms and the kinds of problems: \(kinds)")
+    }
+
     @Test("a chain longer than 32 models ends with a finding")
     func depthLimit() throws {
         var entries: [LockEntry] = []

@@ -25,6 +25,43 @@ extension Reporters {
         })
     }
 
+    /// ``ancestorsJSON(_:)`` written straight to `w`, with the same bytes, without building the tree.
+    static func writeAncestors(_ m: ModelSummary, to w: inout JSONWriter) {
+        let ancestors = m.ancestry.ancestors
+        w.beginArray()
+        if !ancestors.isEmpty {
+            let binding = Dictionary(m.ancestry.binding.map { ($0.id.lowercased(), $0.via?.droppedBy) }, uniquingKeysWith: { a, _ in a })
+            let byKey = Dictionary(ancestors.map { ($0.node.key, $0.node.id) }, uniquingKeysWith: { a, _ in a })
+            for a in ancestors {
+                let n = a.node
+                w.beginObject()
+                w.field("id", n.id)
+                w.field("license", n.license.map { $0.record?.id ?? $0.display })
+                w.field("licenseSource", n.resolved.source.rawValue)
+                w.field("revision", n.resolved.revision)
+                w.field("relation", n.relation?.rawValue)
+                w.field("depth", a.depth)
+                w.field("baseOf", a.childKey.flatMap { byKey[$0] })
+                w.key("bases")
+                w.beginArray()
+                for b in n.bases { w.string(b.id) }
+                w.endArray()
+                if let dropped = binding[n.id.lowercased()] { w.field("droppedBy", dropped) }
+                w.endObject()
+            }
+        }
+        for p in m.ancestry.problems {
+            w.beginObject()
+            w.field("problem", p.kind == .cycle ? "cycle" : p.kind == .selfReference ? "self-reference" : "depth-limit")
+            w.key("chain")
+            w.beginArray()
+            for c in p.chain { w.string(c) }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+    }
+
     /// A model's ancestry as an indented tree, one line per ancestor under the model it is a base
     /// of (`mlicense lineage`):
     /// `midorg/relabelled-ft: apache-2.0 (lock, read from hub at 1a2b…)`.

@@ -440,7 +440,7 @@ public enum Reporters {
         }
         w.endArray()
         w.key("ancestors")
-        w.value(ancestorsJSON(m))
+        writeAncestors(m, to: &w)
         w.endObject()
     }
 
