@@ -246,14 +246,12 @@ struct DocumentBuilder {
             }
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
-            guard var node = anchors[name] else {
+            guard let node = anchors[name] else {
                 let isOpen = stack.contains { $0.anchor == name }
                 throw YAMLError(message: isOpen ? "found recursive alias \"\(name)\"" : "found undefined alias \"\(name)\"",
                                 mark: start)
             }
-            node.span = YAMLSpan(start: start, end: end)
-            node.isAlias = true
-            add(node)
+            add(node.aliased(at: YAMLSpan(start: start, end: end)))
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
             let anchor = try define(data.anchor, at: start)
@@ -346,11 +344,12 @@ struct DocumentBuilder {
             } else {
                 stack[index].firstKeySpans![text] = span
             }
-        } else if let first = stack[index].pairs.first(where: { p in
-            if case .scalar(let k) = p.key.kind { return k.text == text }
-            return false
-        }) {
-            duplicateKeys.append(YAMLDuplicateKey(key: text, first: first.key.span, duplicate: span))
+        } else {
+            // The keys are looked at where they lie; only a duplicate's first key is copied.
+            let pairs = stack[index].pairs
+            if let i = pairs.indices.first(where: { pairs[$0].key.isScalar(text) }) {
+                duplicateKeys.append(YAMLDuplicateKey(key: text, first: pairs[i].key.span, duplicate: span))
+            }
         }
     }
 
