@@ -61,7 +61,7 @@ struct SourceMap {
     let firstLine: Int
     /// Byte offset (relative to `range.lowerBound`) of each character index libyaml reports, with
     /// one entry past the end; nil when the text is ASCII and indexes are offsets.
-    let characterOffsets: [Int]?
+    private(set) var characterOffsets: [Int]?
     /// The mark at the end of the range. libyaml moves its end-of-stream mark to a new line; this
     /// one stays where the text ends.
     private(set) var endMark: YAMLMark
@@ -70,17 +70,18 @@ struct SourceMap {
         self.bytes = bytes
         self.range = range
         self.firstLine = firstLine
-        if bytes[range].allSatisfy({ $0 < 0x80 }) {
-            characterOffsets = nil
-        } else {
+        characterOffsets = nil
+        // One walk finds the end mark and whether the text is ASCII.
+        var isASCII = true
+        endMark = YAMLMark(offset: range.lowerBound, line: firstLine, column: 1)
+        endMark = advance(endMark, to: range.upperBound, isASCII: &isASCII)
+        if !isASCII {
             var offsets: [Int] = []
             offsets.reserveCapacity(range.count + 1)
             for i in range where bytes[i] & 0xC0 != 0x80 { offsets.append(i - range.lowerBound) }
             offsets.append(range.count)
             characterOffsets = offsets
         }
-        endMark = YAMLMark(offset: range.lowerBound, line: firstLine, column: 1)
-        endMark = advance(endMark, to: range.upperBound)
     }
 
     var startMark: YAMLMark { YAMLMark(offset: range.lowerBound, line: firstLine, column: 1) }
@@ -96,10 +97,23 @@ struct SourceMap {
     /// The mark at byte `offset`, counted forward from `mark`, with libyaml's line breaks (LF, CR,
     /// CRLF, NEL, LS, PS).
     func advance(_ mark: YAMLMark, to offset: Int) -> YAMLMark {
+        var isASCII = true
+        return advance(mark, to: offset, isASCII: &isASCII)
+    }
+
+    /// ``advance(_:to:)``, clearing `isASCII` when a byte on the way is not ASCII.
+    private func advance(_ mark: YAMLMark, to offset: Int, isASCII: inout Bool) -> YAMLMark {
         var m = mark
         var i = m.offset
         while i < offset {
             let b = bytes[i]
+            if b >= 0x20 && b < 0x80 {
+                // Printable ASCII, most of any text: one column.
+                m.column += 1
+                i += 1
+                continue
+            }
+            if b >= 0x80 { isASCII = false }
             if b == 0x0D || (b == 0x0A && !(i > range.lowerBound && bytes[i - 1] == 0x0D)) {
                 m.line += 1
                 m.column = 1
@@ -230,11 +244,11 @@ struct DocumentBuilder {
     /// Handles one event; returns true at the end of the stream.
     mutating func handle(_ event: yaml_event_t) throws(YAMLError) -> Bool {
         events += 1
-        let start = source.mark(event.start_mark)
-        let end = source.mark(event.end_mark)
         guard events <= limits.maxEvents else {
-            throw YAMLError(message: "the document has more than \(limits.maxEvents) events", mark: start)
+            throw YAMLError(message: "the document has more than \(limits.maxEvents) events",
+                            mark: source.mark(event.start_mark))
         }
+        // Marks are converted only for the events whose spans are kept (or whose error needs one).
         switch event.type {
         case YAML_STREAM_END_EVENT:
             return true
@@ -242,9 +256,11 @@ struct DocumentBuilder {
             documents += 1
             guard documents == 1 else {
                 throw YAMLError(message: "but found another document",
-                                context: "expected a single document in the stream", mark: start)
+                                context: "expected a single document in the stream", mark: source.mark(event.start_mark))
             }
         case YAML_ALIAS_EVENT:
+            let start = source.mark(event.start_mark)
+            let end = source.mark(event.end_mark)
             let name = String(cString: event.data.alias.anchor)
             guard let node = anchors[name] else {
                 let isOpen = stack.contains { $0.anchor == name }
@@ -253,6 +269,8 @@ struct DocumentBuilder {
             }
             add(node.aliased(at: YAMLSpan(start: start, end: end)))
         case YAML_SCALAR_EVENT:
+            let start = source.mark(event.start_mark)
+            let end = source.mark(event.end_mark)
             let data = event.data.scalar
             let anchor = try define(data.anchor, at: start)
             let tag = data.tag.map { Self.shortTag(String(cString: $0)) }
@@ -267,15 +285,20 @@ struct DocumentBuilder {
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
             try open(isMapping: false, anchor: data.anchor, hasTag: data.tag != nil,
-                     isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE, start: start, end: end)
+                     isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE, start: source.mark(event.start_mark),
+                     end: source.mark(event.end_mark))
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
             try open(isMapping: true, anchor: data.anchor, hasTag: data.tag != nil,
-                     isFlow: data.style == YAML_FLOW_MAPPING_STYLE, start: start, end: end)
+                     isFlow: data.style == YAML_FLOW_MAPPING_STYLE, start: source.mark(event.start_mark),
+                     end: source.mark(event.end_mark))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             let frame = stack.removeLast()
             let lastEnd = frame.isMapping ? frame.pairs.last?.value.span.end : frame.items.last?.span.end
-            let span = YAMLSpan(start: frame.start, end: frame.isFlow ? end : lastEnd ?? frame.start)
+            // A flow collection ends at its bracket (the event's end); a block one where its last
+            // value ends.
+            let span = YAMLSpan(start: frame.start,
+                                end: frame.isFlow ? source.mark(event.end_mark) : lastEnd ?? frame.start)
             let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
             let node = YAMLNode(kind: kind, span: span, isFlow: frame.isFlow, anchor: frame.anchor)
             if let anchor = frame.anchor { anchors[anchor] = node }
