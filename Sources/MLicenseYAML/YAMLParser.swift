@@ -221,6 +221,11 @@ struct DocumentBuilder {
         var firstKeySpans: [String: YAMLSpan]?
     }
 
+    /// The pairs and items a mapping and a sequence have room for from their first one: a card's
+    /// usual collections at once, instead of growing 1, 2, 4, 8, 16 (an empty one allocates nothing).
+    private static let initialPairs = 16
+    private static let initialItems = 4
+
     /// Mappings with more pairs than this index their keys to find duplicates.
     private static let keyIndexThreshold = 16
 
@@ -340,9 +345,11 @@ struct DocumentBuilder {
         // would copy it.
         let top = stack.count - 1
         if !stack[top].isMapping {
+            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(Self.initialItems) }
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {
             stack[top].pendingKey = nil
+            if stack[top].pairs.isEmpty { stack[top].pairs.reserveCapacity(Self.initialPairs) }
             stack[top].pairs.append(YAMLPair(key: key, value: node))
         } else {
             if case .scalar(let key) = node.kind {
