@@ -124,6 +124,11 @@ public struct YAMLPair: Sendable {
 ///
 /// Mappings keep their pairs in document order, duplicates included (the parser reports them).
 /// An alias is resolved to the node its anchor names; the value is shared, not copied.
+///
+/// A node is a value held in one immutable box: copying a node (into a pair, out of a mapping,
+/// into a card's field) costs one reference count, not a copy of its strings, span and arrays.
+/// Nothing changes a box once built, so no copy can see a change made through another; a
+/// different node is a new node (``init(kind:span:isFlow:anchor:isAlias:)``).
 public struct YAMLNode: Sendable {
     /// What the node holds.
     public enum Kind: Sendable {
@@ -132,45 +137,74 @@ public struct YAMLNode: Sendable {
         case mapping([YAMLPair])
     }
 
+    /// The node's parts, built once.
+    private final class Storage: Sendable {
+        let kind: Kind
+        let span: YAMLSpan
+        let isFlow: Bool
+        let anchor: String?
+        let isAlias: Bool
+
+        init(kind: Kind, span: YAMLSpan, isFlow: Bool, anchor: String?, isAlias: Bool) {
+            self.kind = kind
+            self.span = span
+            self.isFlow = isFlow
+            self.anchor = anchor
+            self.isAlias = isAlias
+        }
+    }
+
+    private let storage: Storage
+
     /// The content.
-    public var kind: Kind
+    public var kind: Kind { storage.kind }
     /// Where it was written (for an alias: where the alias was written).
-    public var span: YAMLSpan
+    public var span: YAMLSpan { storage.span }
     /// Whether a collection was written in flow style (`[a, b]`, `{a: b}`).
-    public var isFlow: Bool
+    public var isFlow: Bool { storage.isFlow }
     /// The anchor name (`&name`), when written; for a node reached through an alias, the anchor
     /// the alias names.
-    public var anchor: String?
+    public var anchor: String? { storage.anchor }
     /// Whether this node was reached through an alias (`*name`).
-    public var isAlias: Bool
+    public var isAlias: Bool { storage.isAlias }
 
     /// Creates a node.
     public init(kind: Kind, span: YAMLSpan, isFlow: Bool = false, anchor: String? = nil, isAlias: Bool = false) {
-        self.kind = kind
-        self.span = span
-        self.isFlow = isFlow
-        self.anchor = anchor
-        self.isAlias = isAlias
+        storage = Storage(kind: kind, span: span, isFlow: isFlow, anchor: anchor, isAlias: isAlias)
+    }
+
+    /// The same node as reached through an alias written at `span`: its content, flow style and
+    /// anchor, with the alias's span.
+    func aliased(at span: YAMLSpan) -> YAMLNode {
+        YAMLNode(kind: kind, span: span, isFlow: isFlow, anchor: anchor, isAlias: true)
+    }
+
+    /// The same node with `kind` as its content (span, flow style, anchor and alias flag kept).
+    public func replacingKind(_ kind: Kind) -> YAMLNode {
+        YAMLNode(kind: kind, span: span, isFlow: isFlow, anchor: anchor, isAlias: isAlias)
     }
 
     /// The scalar, when this node is one.
     public var scalar: YAMLScalar? {
-        if case .scalar(let s) = kind { return s }
+        if case .scalar(let s) = storage.kind { return s }
         return nil
     }
 
     /// The scalar's text, when this node is a scalar.
-    public var string: String? { scalar?.text }
+    public var string: String? {
+        if case .scalar(let s) = storage.kind { return s.text }
+        return nil
+    }
 
     /// The items, when this node is a sequence.
     public var sequence: [YAMLNode]? {
-        if case .sequence(let items) = kind { return items }
+        if case .sequence(let items) = storage.kind { return items }
         return nil
     }
 
     /// The pairs, when this node is a mapping.
     public var mapping: [YAMLPair]? {
-        if case .mapping(let pairs) = kind { return pairs }
+        if case .mapping(let pairs) = storage.kind { return pairs }
         return nil
     }
 
@@ -182,18 +216,26 @@ public struct YAMLNode: Sendable {
 
     /// The last pair whose key is the scalar `key`, or nil.
     public func pair(_ key: String) -> YAMLPair? {
-        guard case .mapping(let pairs) = kind else { return nil }
+        guard case .mapping(let pairs) = storage.kind else { return nil }
         var i = pairs.endIndex
         while i > pairs.startIndex {
             i -= 1
-            if case .scalar(let s) = pairs[i].key.kind, s.text == key { return pairs[i] }
+            // Only the matching pair is copied out; the others are looked at where they lie.
+            if pairs[i].key.isScalar(key) { return pairs[i] }
         }
         return nil
     }
 
+    /// Whether this node is a scalar whose text is `text`.
+    func isScalar(_ text: String) -> Bool {
+        // Lengths first: most keys differ in length, and a length is read without comparing.
+        if case .scalar(let s) = storage.kind { return s.text.utf8.count == text.utf8.count && s.text == text }
+        return false
+    }
+
     /// A short name of the node's kind for messages: "a string", "a list", "a mapping", "a number", ….
     public var kindDescription: String {
-        switch kind {
+        switch storage.kind {
         case .sequence: return "a list"
         case .mapping: return "a mapping"
         case .scalar(let s):

@@ -61,7 +61,7 @@ struct SourceMap {
     let firstLine: Int
     /// Byte offset (relative to `range.lowerBound`) of each character index libyaml reports, with
     /// one entry past the end; nil when the text is ASCII and indexes are offsets.
-    let characterOffsets: [Int]?
+    private(set) var characterOffsets: [Int]?
     /// The mark at the end of the range. libyaml moves its end-of-stream mark to a new line; this
     /// one stays where the text ends.
     private(set) var endMark: YAMLMark
@@ -70,17 +70,18 @@ struct SourceMap {
         self.bytes = bytes
         self.range = range
         self.firstLine = firstLine
-        if bytes[range].allSatisfy({ $0 < 0x80 }) {
-            characterOffsets = nil
-        } else {
+        characterOffsets = nil
+        // One walk finds the end mark and whether the text is ASCII.
+        var isASCII = true
+        endMark = YAMLMark(offset: range.lowerBound, line: firstLine, column: 1)
+        endMark = advance(endMark, to: range.upperBound, isASCII: &isASCII)
+        if !isASCII {
             var offsets: [Int] = []
             offsets.reserveCapacity(range.count + 1)
             for i in range where bytes[i] & 0xC0 != 0x80 { offsets.append(i - range.lowerBound) }
             offsets.append(range.count)
             characterOffsets = offsets
         }
-        endMark = YAMLMark(offset: range.lowerBound, line: firstLine, column: 1)
-        endMark = advance(endMark, to: range.upperBound)
     }
 
     var startMark: YAMLMark { YAMLMark(offset: range.lowerBound, line: firstLine, column: 1) }
@@ -96,10 +97,23 @@ struct SourceMap {
     /// The mark at byte `offset`, counted forward from `mark`, with libyaml's line breaks (LF, CR,
     /// CRLF, NEL, LS, PS).
     func advance(_ mark: YAMLMark, to offset: Int) -> YAMLMark {
+        var isASCII = true
+        return advance(mark, to: offset, isASCII: &isASCII)
+    }
+
+    /// ``advance(_:to:)``, clearing `isASCII` when a byte on the way is not ASCII.
+    private func advance(_ mark: YAMLMark, to offset: Int, isASCII: inout Bool) -> YAMLMark {
         var m = mark
         var i = m.offset
         while i < offset {
             let b = bytes[i]
+            if b >= 0x20 && b < 0x80 {
+                // Printable ASCII, most of any text: one column.
+                m.column += 1
+                i += 1
+                continue
+            }
+            if b >= 0x80 { isASCII = false }
             if b == 0x0D || (b == 0x0A && !(i > range.lowerBound && bytes[i - 1] == 0x0D)) {
                 m.line += 1
                 m.column = 1
@@ -207,6 +221,11 @@ struct DocumentBuilder {
         var firstKeySpans: [String: YAMLSpan]?
     }
 
+    /// The pairs and items a mapping and a sequence have room for from their first one: a card's
+    /// usual collections at once, instead of growing 1, 2, 4, 8, 16 (an empty one allocates nothing).
+    private static let initialPairs = 16
+    private static let initialItems = 4
+
     /// Mappings with more pairs than this index their keys to find duplicates.
     private static let keyIndexThreshold = 16
 
@@ -230,11 +249,11 @@ struct DocumentBuilder {
     /// Handles one event; returns true at the end of the stream.
     mutating func handle(_ event: yaml_event_t) throws(YAMLError) -> Bool {
         events += 1
-        let start = source.mark(event.start_mark)
-        let end = source.mark(event.end_mark)
         guard events <= limits.maxEvents else {
-            throw YAMLError(message: "the document has more than \(limits.maxEvents) events", mark: start)
+            throw YAMLError(message: "the document has more than \(limits.maxEvents) events",
+                            mark: source.mark(event.start_mark))
         }
+        // Marks are converted only for the events whose spans are kept (or whose error needs one).
         switch event.type {
         case YAML_STREAM_END_EVENT:
             return true
@@ -242,19 +261,21 @@ struct DocumentBuilder {
             documents += 1
             guard documents == 1 else {
                 throw YAMLError(message: "but found another document",
-                                context: "expected a single document in the stream", mark: start)
+                                context: "expected a single document in the stream", mark: source.mark(event.start_mark))
             }
         case YAML_ALIAS_EVENT:
+            let start = source.mark(event.start_mark)
+            let end = source.mark(event.end_mark)
             let name = String(cString: event.data.alias.anchor)
-            guard var node = anchors[name] else {
+            guard let node = anchors[name] else {
                 let isOpen = stack.contains { $0.anchor == name }
                 throw YAMLError(message: isOpen ? "found recursive alias \"\(name)\"" : "found undefined alias \"\(name)\"",
                                 mark: start)
             }
-            node.span = YAMLSpan(start: start, end: end)
-            node.isAlias = true
-            add(node)
+            add(node.aliased(at: YAMLSpan(start: start, end: end)))
         case YAML_SCALAR_EVENT:
+            let start = source.mark(event.start_mark)
+            let end = source.mark(event.end_mark)
             let data = event.data.scalar
             let anchor = try define(data.anchor, at: start)
             let tag = data.tag.map { Self.shortTag(String(cString: $0)) }
@@ -269,15 +290,20 @@ struct DocumentBuilder {
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
             try open(isMapping: false, anchor: data.anchor, hasTag: data.tag != nil,
-                     isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE, start: start, end: end)
+                     isFlow: data.style == YAML_FLOW_SEQUENCE_STYLE, start: source.mark(event.start_mark),
+                     end: source.mark(event.end_mark))
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
             try open(isMapping: true, anchor: data.anchor, hasTag: data.tag != nil,
-                     isFlow: data.style == YAML_FLOW_MAPPING_STYLE, start: start, end: end)
+                     isFlow: data.style == YAML_FLOW_MAPPING_STYLE, start: source.mark(event.start_mark),
+                     end: source.mark(event.end_mark))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             let frame = stack.removeLast()
             let lastEnd = frame.isMapping ? frame.pairs.last?.value.span.end : frame.items.last?.span.end
-            let span = YAMLSpan(start: frame.start, end: frame.isFlow ? end : lastEnd ?? frame.start)
+            // A flow collection ends at its bracket (the event's end); a block one where its last
+            // value ends.
+            let span = YAMLSpan(start: frame.start,
+                                end: frame.isFlow ? source.mark(event.end_mark) : lastEnd ?? frame.start)
             let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
             let node = YAMLNode(kind: kind, span: span, isFlow: frame.isFlow, anchor: frame.anchor)
             if let anchor = frame.anchor { anchors[anchor] = node }
@@ -319,9 +345,11 @@ struct DocumentBuilder {
         // would copy it.
         let top = stack.count - 1
         if !stack[top].isMapping {
+            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(Self.initialItems) }
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {
             stack[top].pendingKey = nil
+            if stack[top].pairs.isEmpty { stack[top].pairs.reserveCapacity(Self.initialPairs) }
             stack[top].pairs.append(YAMLPair(key: key, value: node))
         } else {
             if case .scalar(let key) = node.kind {
@@ -346,11 +374,12 @@ struct DocumentBuilder {
             } else {
                 stack[index].firstKeySpans![text] = span
             }
-        } else if let first = stack[index].pairs.first(where: { p in
-            if case .scalar(let k) = p.key.kind { return k.text == text }
-            return false
-        }) {
-            duplicateKeys.append(YAMLDuplicateKey(key: text, first: first.key.span, duplicate: span))
+        } else {
+            // The keys are looked at where they lie; only a duplicate's first key is copied.
+            let pairs = stack[index].pairs
+            if let i = pairs.indices.first(where: { pairs[$0].key.isScalar(text) }) {
+                duplicateKeys.append(YAMLDuplicateKey(key: text, first: pairs[i].key.span, duplicate: span))
+            }
         }
     }
 

@@ -18,6 +18,33 @@ struct ModelCardTests {
         #expect(card("---\nbase_model: a/b\n---\n").baseModels.map(\.value) == ["a/b"])
     }
 
+    @Test("base_model ids are trimmed of spaces and tabs only; blank and null ones are dropped")
+    func baseModelTrimming() {
+        let c = card("---\nbase_model:\n  - \"  a/b\\t\"\n  - c/d\n  - ' '\n  - ~\n  - \"\\u00a0e/f\"\n---\n")
+        #expect(c.baseModels.map(\.value) == ["a/b", "c/d", "\u{a0}e/f"])
+        #expect(c.baseModels.map(\.location.line) == [3, 4, 7])
+    }
+
+    @Test("the same card with another root reads its fields from that root")
+    func replacingRoot() throws {
+        let c = card("---\nlicense: mit\nbase_model: a/b\nbase_model_relation: finetune\ntags: [X]\n---\n")
+        let other = card("---\nlicense: apache-2.0\nlicense_name: qwen\nlicense_link: LICENSE\nbase_model: [c/d, e/f]\n---\n")
+        let replaced = c.replacingRoot(other.root)
+        #expect(replaced.license?.string == "apache-2.0")
+        #expect(replaced.licenseName?.string == "qwen")
+        #expect(replaced.licenseLink?.string == "LICENSE")
+        #expect(replaced.baseModelRelation == nil)
+        #expect(replaced.baseModels.map(\.value) == ["c/d", "e/f"])
+        #expect(replaced.tags.isEmpty)
+        let emptied = c.replacingRoot(nil)
+        #expect(emptied.license == nil && emptied.baseModels.isEmpty && emptied.tags.isEmpty)
+        // The card it came from is unchanged.
+        #expect(c.license?.string == "mit")
+        #expect(c.baseModelRelation?.string == "finetune")
+        #expect(c.baseModels.map(\.value) == ["a/b"])
+        #expect(c.tags == ["x"])
+    }
+
     @Test("a body license line in the Hub template's style, not prose")
     func bodyLicense() {
         #expect(card("---\nlibrary_name: peft\n---\n# x\n\n- **License:** MIT\n").bodyLicense?.value == "MIT")

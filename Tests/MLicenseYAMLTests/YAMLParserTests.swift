@@ -157,6 +157,18 @@ func parseError(_ text: String, limits: YAMLLimits = .default) -> YAMLError? {
         #expect(root["a"]?.span == YAMLSpan(start: mark(6, 1, 4), end: mark(7, 1, 5)))
     }
 
+    @Test func aNodeEndingWhereTheTextEndsGetsTheCountedEndMark() throws {
+        // Front matter stops before the closing fence's line break, so its last scalar ends where
+        // the range ends: that mark is counted from the start (CRLF, non-ASCII, tabs and NEL
+        // included), not taken from libyaml's end of stream.
+        let p = try Parsed("a: \"é\u{85}x\"\r\nb:\tlast")
+        #expect(p.root["b"]?.span == YAMLSpan(start: mark(15, 3, 4), end: mark(19, 3, 8)))
+        #expect(p.root.span.end == mark(19, 3, 8))
+        let ascii = try Parsed("a: 1\nb: [x, y]")
+        #expect(ascii.root["b"]?.span == YAMLSpan(start: mark(8, 2, 4), end: mark(14, 2, 10)))
+        #expect(ascii.root["b"]?.sequence?[1].span.end == mark(13, 2, 9))
+    }
+
     @Test func unicodeLineBreaksCountAsLibYAMLCountsThem() throws {
         // libyaml (YAML 1.1) takes NEL, LS and PS for line breaks; marks follow it.
         let p = try Parsed("a: \"x\u{2028}y\"\nb: c\n")
@@ -219,6 +231,40 @@ func parseError(_ text: String, limits: YAMLLimits = .default) -> YAMLError? {
         #expect(p.root["base"]?.isAlias == false)
         #expect(p.root["name"]?.string == "value")
         #expect(p.text(p.root.pair("name")?.key) == "*k")
+    }
+
+    @Test func anAliasIsANewNodeAndLeavesItsAnchorAsItWas() throws {
+        let p = try Parsed("base: &b [x]\ncopy: *b\n")
+        let base = try #require(p.root["base"])
+        let copy = try #require(p.root["copy"])
+        #expect(!base.isAlias && copy.isAlias)
+        #expect(base.span == YAMLSpan(start: mark(9, 1, 10), end: mark(12, 1, 13)))
+        #expect(copy.span == YAMLSpan(start: mark(19, 2, 7), end: mark(21, 2, 9)))
+        #expect(base.isFlow && copy.isFlow)
+        #expect(copy.sequence?.first?.string == "x")
+    }
+
+    @Test func replacingKindMakesANewNodeAndKeepsTheOthers() throws {
+        let p = try Parsed("a: 1\nb: 2\n")
+        let root = p.root
+        let copy = root
+        let smaller = root.replacingKind(.mapping(Array(root.mapping!.dropFirst())))
+        #expect(smaller.mapping?.count == 1)
+        #expect(smaller["a"] == nil && smaller["b"]?.string == "2")
+        #expect(smaller.span == root.span && smaller.isFlow == root.isFlow && smaller.anchor == root.anchor)
+        // The node it came from, and every copy of it, still hold both pairs.
+        #expect(root.mapping?.count == 2 && copy.mapping?.count == 2)
+        #expect(root["a"]?.string == "1" && copy["a"]?.string == "1")
+    }
+
+    @Test func pairFindsTheLastScalarKeyAndSkipsOtherKeys() throws {
+        let p = try Parsed("[k]: list\nk: first\nkk: longer\n? {k: v}\n: map\nk: last\n\"k\": quoted\n")
+        #expect(p.root.pair("k")?.value.string == "quoted")
+        #expect(p.text(p.root.pair("k")?.key) == "\"k\"")
+        #expect(p.root["kk"]?.string == "longer")
+        #expect(p.root["kkk"] == nil)
+        #expect(p.root["k"]?["k"] == nil)
+        #expect(p.document.duplicateKeys.map(\.key) == ["k", "k"])
     }
 
     @Test func undefinedAndRecursiveAliasesAreErrors() {

@@ -58,6 +58,34 @@ public struct ModelCard: Sendable {
         var rootNotMapping: String?
         var root: YAMLNode?
         var duplicateKeys: [YAMLDuplicateKey]
+        /// What is read from `root` for every model; set whenever `root` is.
+        var read = ReadFields()
+    }
+
+    /// The fields every model's check reads (several stages each), taken from the root once when
+    /// the card is read instead of on every access.
+    private struct ReadFields: Sendable {
+        var license: CardField?
+        var licenseName: CardField?
+        var licenseLink: CardField?
+        var baseModelRelation: CardField?
+        var baseModels: [Located<String>]
+        var tags: [String]
+
+        /// None of the fields (a card without a root mapping).
+        init() {
+            baseModels = []
+            tags = []
+        }
+
+        init(root: YAMLNode?, path: String) {
+            license = ModelCard.field("license", in: root, path: path)
+            licenseName = ModelCard.field("license_name", in: root, path: path)
+            licenseLink = ModelCard.field("license_link", in: root, path: path)
+            baseModelRelation = ModelCard.field("base_model_relation", in: root, path: path)
+            baseModels = ModelCard.baseModels(ModelCard.field("base_model", in: root, path: path), path: path)
+            tags = ModelCard.tags(ModelCard.field("tags", in: root, path: path))
+        }
     }
 
     private let storage: Storage
@@ -69,6 +97,7 @@ public struct ModelCard: Sendable {
     public func replacingRoot(_ root: YAMLNode?) -> ModelCard {
         var f = storage.fields
         f.root = root
+        f.read = ReadFields(root: root, path: f.path)
         return ModelCard(f)
     }
 
@@ -110,6 +139,7 @@ public struct ModelCard: Sendable {
                 f.yamlError = error
             }
         }
+        f.read = ReadFields(root: f.root, path: path)
         storage = Storage(f)
     }
 
@@ -118,6 +148,11 @@ public struct ModelCard: Sendable {
 
     /// The field `key`, when present (the last one, as PyYAML reads duplicates).
     public func field(_ key: String) -> CardField? {
+        Self.field(key, in: root, path: path)
+    }
+
+    /// The field `key` of the root mapping `root` of the card at `path`.
+    private static func field(_ key: String, in root: YAMLNode?, path: String) -> CardField? {
         guard let pair = root?.pair(key) else { return nil }
         let v = pair.value
         let isEmpty = v.scalar?.isNull ?? false
@@ -127,30 +162,44 @@ public struct ModelCard: Sendable {
     }
 
     /// `license`.
-    public var license: CardField? { field("license") }
+    public var license: CardField? { storage.fields.read.license }
     /// `license_name`.
-    public var licenseName: CardField? { field("license_name") }
+    public var licenseName: CardField? { storage.fields.read.licenseName }
     /// `license_link`.
-    public var licenseLink: CardField? { field("license_link") }
+    public var licenseLink: CardField? { storage.fields.read.licenseLink }
     /// `base_model_relation`.
-    public var baseModelRelation: CardField? { field("base_model_relation") }
+    public var baseModelRelation: CardField? { storage.fields.read.baseModelRelation }
 
     /// The ids under `base_model` (a string or a list of strings), each with its location.
-    public var baseModels: [Located<String>] {
-        guard let f = field("base_model") else { return [] }
+    public var baseModels: [Located<String>] { storage.fields.read.baseModels }
+
+    /// The `tags` as lower-cased strings.
+    public var tags: [String] { storage.fields.read.tags }
+
+    /// The ids of a `base_model` field of the card at `path`.
+    private static func baseModels(_ field: CardField?, path: String) -> [Located<String>] {
+        guard let f = field else { return [] }
         let nodes = f.value.sequence ?? [f.value]
         return nodes.compactMap { n in
             guard let s = n.scalar, !s.isNull else { return nil }
-            let text = s.text.trimmed(" \t")
+            let text = trimmedSpacesAndTabs(s.text)
             guard !text.isEmpty else { return nil }
             return Located(text, at: SourceLocation(path: path, line: n.span.start.line, column: n.span.start.column),
                            byteRange: n.span.byteRange)
         }
     }
 
-    /// The `tags` as lower-cased strings.
-    public var tags: [String] {
-        guard let f = field("tags") else { return [] }
+    /// `text` without leading and trailing spaces and tabs; the text itself when it has none (a
+    /// Character that is a space or a tab is that one byte, so the ends' bytes tell).
+    private static func trimmedSpacesAndTabs(_ text: String) -> String {
+        func isBlank(_ b: UInt8?) -> Bool { b == 0x20 || b == 0x09 }
+        guard isBlank(text.utf8.first) || isBlank(text.utf8.last) else { return text }
+        return text.trimmed(" \t")
+    }
+
+    /// The lower-cased strings of a `tags` field.
+    private static func tags(_ field: CardField?) -> [String] {
+        guard let f = field else { return [] }
         return (f.value.sequence ?? [f.value]).compactMap { $0.scalar?.text.lowercased() }
     }
 

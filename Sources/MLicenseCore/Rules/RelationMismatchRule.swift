@@ -48,10 +48,9 @@ extension ModelRepo {
     /// The same model as if its card declared no relation (to ask what the files alone say).
     var withoutDeclaredRelation: ModelRepo {
         var copy = self
-        if let card = copy.card, var root = card.root, var pairs = root.mapping {
+        if let card = copy.card, let root = card.root, var pairs = root.mapping {
             pairs.removeAll { $0.key.scalar?.text == "base_model_relation" }
-            root.kind = .mapping(pairs)
-            copy.card = card.replacingRoot(root)
+            copy.card = card.replacingRoot(root.replacingKind(.mapping(pairs)))
         }
         return copy
     }
