@@ -257,10 +257,11 @@ public enum Linter {
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
         let ignores = !config.ignore.isEmpty
-        for (rule, relations) in ruleTable {
-            if !relations.isEmpty, !(lineage.relation.map(relations.contains) ?? false) { continue }
-            if let only = request.onlyRules, !only.contains(type(of: rule).description.code) { continue }
-            for f in rule.check(context) {
+        let only = request.onlyRules
+        for entry in RuleRegistry.entries {
+            if !entry.applies(to: lineage.relation) { continue }
+            if let only, !only.contains(entry.code) { continue }
+            for f in entry.rule.check(context) {
                 if ignores, let entry = config.ignoreEntry(for: f) {
                     suppressed.append(SuppressedFinding(finding: f, reason: entry.reason))
                 } else {
