@@ -246,14 +246,15 @@ public enum Linter {
             let d = DeclaredLicense(raw: stated.value, otherName: nil, knowledge: request.knowledge)
             bodyLicense = (stated, CompatibilityReport(declared: d, bases: bases, relation: lineage.relation, knowledge: request.knowledge))
         }
+        let textFiles = LicenseTextFiles(model)
         let context = RuleContext(
             model: model, lineage: lineage, name: name, declared: declared, bases: bases,
             knowledge: request.knowledge, configuration: config,
             compatibility: CompatibilityReport(declared: declared, bases: bases, relation: lineage.relation,
                                                knowledge: request.knowledge,
                                                bareOtherStatesNothing: declared.isUnidentified && card?.licenseLink == nil
-                                                   && model.files(withPrefix: ["license", "copying"]).isEmpty),
-            bodyLicense: bodyLicense, directBases: direct, ancestry: ancestry, lockProblem: lockProblem)
+                                                   && textFiles.licenseOrCopying.isEmpty),
+            textFiles: textFiles, bodyLicense: bodyLicense, directBases: direct, ancestry: ancestry, lockProblem: lockProblem)
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
         let ignores = !config.ignore.isEmpty
