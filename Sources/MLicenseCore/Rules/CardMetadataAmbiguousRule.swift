@@ -1,3 +1,5 @@
+import MLicenseYAML
+
 /// ML005: duplicate keys, or YAML 1.1 booleans where a string is meant.
 public struct CardMetadataAmbiguousRule: Rule {
     public init() {}
@@ -32,19 +34,29 @@ public struct CardMetadataAmbiguousRule: Rule {
         guard let card = c.card, card.hasValidMetadata else { return [] }
         var out: [Finding] = []
         for d in card.duplicateKeys {
-            out.append(contentsOf: [c.finding(Self.description, at: SourceLocation(path: card.path, line: d.duplicate.start.line, column: d.duplicate.start.column),
-                                              "`\(d.key)` is given twice (first at line \(d.first.start.line)); the Hub's tooling keeps only the last")].compactMap { $0 })
+            if let f = c.finding(Self.description, at: SourceLocation(path: card.path, line: d.duplicate.start.line, column: d.duplicate.start.column),
+                                 "`\(d.key)` is given twice (first at line \(d.first.start.line)); the Hub's tooling keeps only the last") {
+                out.append(f)
+            }
+        }
+        func checkBoolean(_ n: YAMLNode, in key: String) {
+            guard let s = n.scalar, let b = s.yaml11Boolean else { return }
+            if let f = c.finding(Self.description, at: SourceLocation(path: card.path, line: n.span.start.line, column: n.span.start.column),
+                                 "`\(s.text)` in \(key) is read as the boolean \(b) by YAML 1.1 parsers; quote it") {
+                out.append(f)
+            }
         }
         for key in Self.stringFields {
-            guard let f = card.field(key) else { continue }
-            for n in f.value.sequence ?? [f.value] {
-                guard let s = n.scalar, let b = s.yaml11Boolean else { continue }
-                out.append(contentsOf: [c.finding(Self.description, at: SourceLocation(path: card.path, line: n.span.start.line, column: n.span.start.column),
-                                                  "`\(s.text)` in \(key) is read as the boolean \(b) by YAML 1.1 parsers; quote it")].compactMap { $0 })
+            guard let value = card.field(key)?.value else { continue }
+            if let items = value.sequence {
+                for n in items { checkBoolean(n, in: key) }
+            } else {
+                checkBoolean(value, in: key)
             }
         }
         // A base_model written as the model page's URL: mlicense reads the id, the Hub expects it.
-        for b in card.baseModels {
+        // The ids are trimmed already, so one that does not start with `http` is not a URL.
+        for b in card.baseModels where b.value.hasPrefix("http") {
             let id = ModelReference.id(b.value)
             guard id != b.value else { continue }
             if let f = c.finding(Self.description, at: b.location,
