@@ -34,7 +34,11 @@ public struct LlamaNamePrefixRule: Rule {
 
     /// Whether `name` begins with `prefix`, where a space in the prefix may be written as `-`, `_` or nothing.
     static func hasPrefix(_ name: String, _ prefix: String) -> Bool {
-        if let ascii = asciiHasPrefix(name, prefix) { return ascii }
+        asciiHasPrefix(name, prefix) ?? characterHasPrefix(name, prefix)
+    }
+
+    /// ``hasPrefix(_:_:)`` on characters, for any text.
+    static func characterHasPrefix(_ name: String, _ prefix: String) -> Bool {
         let fold = { (s: String) in s.lowercased().filter { $0 != " " && $0 != "-" && $0 != "_" } }
         return fold(name).hasPrefix(fold(prefix)) && name.lowercased().hasPrefix(prefix.lowercased().split(separator: " ")[0])
     }
