@@ -239,7 +239,8 @@ public enum Linter {
         let card = model.card
         let direct = read.direct.map(\.base)
         // The ancestors whose terms an intermediate dropped bind this model as its bases do.
-        let bases = direct + ancestry.binding.filter { a in !direct.contains { $0.id.lowercased() == a.id.lowercased() } }
+        let bases = ancestry.binding.isEmpty ? direct
+            : direct + ancestry.binding.filter { a in !direct.contains { $0.id.lowercased() == a.id.lowercased() } }
         var bodyLicense: (located: Located<String>, report: CompatibilityReport)?
         if declared.isMissing, card?.license == nil || card?.license?.value.scalar?.isNull == true,
            let stated = card?.bodyLicense, request.knowledge.license(named: stated.value) != nil {

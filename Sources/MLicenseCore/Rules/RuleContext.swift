@@ -154,7 +154,7 @@ public struct LicenseTextFiles: Sendable {
     public let all: [SnapshotFile]
 
     /// Finds them among `model`'s files.
-    public init(_ model: ModelRepo) {
+    public init(_ model: borrowing ModelRepo) {
         var license: [SnapshotFile] = [], licenseOrCopying: [SnapshotFile] = [], all: [SnapshotFile] = []
         for f in model.files {
             // The name: after the last slash. Most names have none of the prefixes, which the
