@@ -80,4 +80,19 @@ struct RuleHelperTests {
         #expect(NoticeMissingRule.contains(folded: NoticeMissingRule.fold(text), notice))
         #expect(!NoticeMissingRule.contains(folded: NoticeMissingRule.fold("llama"), notice))
     }
+
+    @Test("ML005's string fields: one pass finds the value field(_:) reads, the last of a duplicate key")
+    func stringFields() {
+        let text = "---\nlicense: mit\ntags:\n- no\nlibrary_name: x\nlicense_name: a\nbase_model: b/c\npipeline_tag: t\n"
+            + "license_name: yes\nmodel_name: m\n\"tags\": [on]\n1: 2\n---\n"
+        let card = ModelCard(path: "README.md", bytes: Array(text.utf8))
+        let values = CardMetadataAmbiguousRule.stringFieldValues(card.root)
+        for (key, value) in zip(CardMetadataAmbiguousRule.stringFields, values) {
+            let expected = card.field(key)?.value
+            #expect(value?.span.start.line == expected?.span.start.line && value?.span.start.column == expected?.span.start.column, "\(key)")
+        }
+        #expect(values[0]?.scalar?.text == "yes")
+        #expect(values[3] == nil)
+        #expect(values[5]?.sequence?.first?.scalar?.text == "on")
+    }
 }

@@ -30,6 +30,29 @@ public struct CardMetadataAmbiguousRule: Rule {
             .card("---\nlicense: mit\nmodel-index:\n- name: a\n- name: b\n---\n"),
         ])
 
+    /// The lengths of ``stringFields``' keys: most keys of a card are none of them by length alone.
+    static let stringFieldLengths = stringFields.map(\.utf8.count)
+
+    /// The value of each of ``stringFields`` in the card's root mapping, in their order: the last
+    /// pair of that key, as ``ModelCard/field(_:)`` reads it, found in one pass over the mapping
+    /// from its end.
+    static func stringFieldValues(_ root: YAMLNode?) -> [YAMLNode?] {
+        let keys = stringFields, lengths = stringFieldLengths
+        var values = [YAMLNode?](repeating: nil, count: keys.count)
+        guard let root, case .mapping(let pairs) = root.kind else { return values }
+        var found = 0
+        var i = pairs.endIndex
+        while i > pairs.startIndex, found < keys.count {
+            i -= 1
+            guard case .scalar(let k) = pairs[i].key.kind else { continue }
+            let n = k.text.utf8.count
+            guard let f = keys.indices.first(where: { lengths[$0] == n && keys[$0] == k.text }), values[f] == nil else { continue }
+            values[f] = pairs[i].value
+            found += 1
+        }
+        return values
+    }
+
     public func check(_ c: RuleContext) -> [Finding] {
         guard let card = c.card, card.hasValidMetadata else { return [] }
         var out: [Finding] = []
@@ -46,8 +69,8 @@ public struct CardMetadataAmbiguousRule: Rule {
                 out.append(f)
             }
         }
-        for key in Self.stringFields {
-            guard let value = card.field(key)?.value else { continue }
+        for (key, value) in zip(Self.stringFields, Self.stringFieldValues(card.root)) {
+            guard let value else { continue }
             if let items = value.sequence {
                 for n in items { checkBoolean(n, in: key) }
             } else {
