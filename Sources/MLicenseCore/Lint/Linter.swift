@@ -256,28 +256,31 @@ public enum Linter {
         let card = model.card
         let direct = read.direct.map(\.base)
         // The ancestors whose terms an intermediate dropped bind this model as its bases do.
-        let bases = direct + ancestry.binding.filter { a in !direct.contains { $0.id.lowercased() == a.id.lowercased() } }
+        let bases = ancestry.binding.isEmpty ? direct
+            : direct + ancestry.binding.filter { a in !direct.contains { $0.id.lowercased() == a.id.lowercased() } }
         var bodyLicense: (located: Located<String>, report: CompatibilityReport)?
         if declared.isMissing, card?.license == nil || card?.license?.value.scalar?.isNull == true,
            let stated = card?.bodyLicense, request.knowledge.license(named: stated.value) != nil {
             let d = DeclaredLicense(raw: stated.value, otherName: nil, knowledge: request.knowledge)
             bodyLicense = (stated, CompatibilityReport(declared: d, bases: bases, relation: lineage.relation, knowledge: request.knowledge))
         }
+        let textFiles = LicenseTextFiles(model)
         let context = RuleContext(
             model: model, lineage: lineage, name: name, declared: declared, bases: bases,
             knowledge: request.knowledge, configuration: config,
             compatibility: CompatibilityReport(declared: declared, bases: bases, relation: lineage.relation,
                                                knowledge: request.knowledge,
                                                bareOtherStatesNothing: declared.isUnidentified && card?.licenseLink == nil
-                                                   && model.files(withPrefix: ["license", "copying"]).isEmpty),
-            bodyLicense: bodyLicense, directBases: direct, ancestry: ancestry, lockProblem: lockProblem)
+                                                   && textFiles.licenseOrCopying.isEmpty),
+            textFiles: textFiles, bodyLicense: bodyLicense, directBases: direct, ancestry: ancestry, lockProblem: lockProblem)
         var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
         let ignores = !config.ignore.isEmpty
-        for (rule, relations) in ruleTable {
-            if !relations.isEmpty, !(lineage.relation.map(relations.contains) ?? false) { continue }
-            if let only = request.onlyRules, !only.contains(type(of: rule).description.code) { continue }
-            for f in rule.check(context) {
+        let only = request.onlyRules
+        for entry in RuleRegistry.entries {
+            if !entry.applies(to: lineage.relation) { continue }
+            if let only, !only.contains(entry.code) { continue }
+            for f in entry.rule.check(context) {
                 if ignores, let entry = config.ignoreEntry(for: f) {
                     suppressed.append(SuppressedFinding(finding: f, reason: entry.reason))
                 } else {

@@ -43,7 +43,9 @@ public struct BaseLicenseUnknownRule: Rule {
 
     public func check(_ c: RuleContext) -> [Finding] {
         let direct = c.directBases.isEmpty ? c.bases : c.directBases
-        return direct.filter { $0.source == .unknown || ($0.license?.isUnidentified ?? false) }.compactMap { b in
+        let unknown = direct.contains { $0.source == .unknown || ($0.license?.isUnidentified ?? false) }
+            ? direct.filter { $0.source == .unknown || ($0.license?.isUnidentified ?? false) } : []
+        let found = unknown.compactMap { b -> Finding? in
             var notes: [String] = []
             let message: String
             if b.ref.kind == .localPath {
@@ -56,12 +58,16 @@ public struct BaseLicenseUnknownRule: Rule {
             }
             return c.finding(Self.description, at: b.location, message, notes: notes, base: b.id,
                              fix: Fix(.displayOnly, "declare it in .mlicense.yml: base-licenses: {\(b.id): <license-id>}"))
-        } + termsUnknown(c) + unresolvedAncestors(c, direct: direct)
+        }
+        let terms = termsUnknown(c), ancestors = unresolvedAncestors(c, direct: direct)
+        if terms.isEmpty && ancestors.isEmpty { return found }
+        return found + terms + ancestors
     }
 
     /// Ancestors further up than the direct bases whose license is unknown: reported once each,
     /// where the model names the chain.
     func unresolvedAncestors(_ c: RuleContext, direct: [ResolvedBase]) -> [Finding] {
+        guard !c.ancestry.unresolved.isEmpty else { return [] }
         let named = Set(direct.map { $0.id.lowercased() })
         return c.ancestry.unresolved.filter { $0.ref.kind == .hub && !named.contains($0.id.lowercased()) }.compactMap { a in
             c.finding(Self.description, at: a.location,
@@ -79,10 +85,12 @@ public struct BaseLicenseUnknownRule: Rule {
     /// Bases whose license is named but whose terms are not known (`other` with a name that is
     /// neither built in nor stated in `.mlicense.yml` `licenses:`): nothing can be checked.
     func termsUnknown(_ c: RuleContext) -> [Finding] {
-        c.bases.filter { b in
+        func unknownTerms(_ b: ResolvedBase) -> Bool {
             guard let l = b.license, b.source != .unknown else { return false }
             return l.record == nil && !l.isMissing && !l.isUnidentified
-        }.compactMap { b in
+        }
+        guard c.bases.contains(where: unknownTerms) else { return [] }
+        return c.bases.filter(unknownTerms).compactMap { b in
             c.finding(Self.description, at: b.location,
                       "base \(b.id) is under \(b.license!.display), whose terms mlicense does not know (terms unknown): nothing is checked against it",
                       notes: ["\(Clauses.base(b)); state the terms in .mlicense.yml `licenses:` (non-commercial, no-derivatives, share-alike, use-restrictions, derivatives) so they are checked"],

@@ -32,7 +32,7 @@ public struct CardLicenseOtherIncompleteRule: Rule {
     public func check(_ c: RuleContext) -> [Finding] {
         guard let card = c.card, card.hasValidMetadata, c.declared.isOther, let field = card.license else { return [] }
         let hasName = card.licenseName?.string != nil
-        let hasText = card.licenseLink?.string != nil || !c.model.files(withPrefix: ["license"]).isEmpty
+        let hasText = card.licenseLink?.string != nil || !c.textFiles.license.isEmpty
         if hasName && hasText { return [] }
         var missing: [String] = []
         if !hasName { missing.append("license_name") }

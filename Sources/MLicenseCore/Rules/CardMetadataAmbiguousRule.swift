@@ -1,3 +1,5 @@
+import MLicenseYAML
+
 /// ML005: duplicate keys, or YAML 1.1 booleans where a string is meant.
 public struct CardMetadataAmbiguousRule: Rule {
     public init() {}
@@ -28,23 +30,56 @@ public struct CardMetadataAmbiguousRule: Rule {
             .card("---\nlicense: mit\nmodel-index:\n- name: a\n- name: b\n---\n"),
         ])
 
+    /// The lengths of ``stringFields``' keys: most keys of a card are none of them by length alone.
+    static let stringFieldLengths = stringFields.map(\.utf8.count)
+
+    /// The value of each of ``stringFields`` in the card's root mapping, in their order: the last
+    /// pair of that key, as ``ModelCard/field(_:)`` reads it, found in one pass over the mapping
+    /// from its end.
+    static func stringFieldValues(_ root: YAMLNode?) -> [YAMLNode?] {
+        let keys = stringFields, lengths = stringFieldLengths
+        var values = [YAMLNode?](repeating: nil, count: keys.count)
+        guard let root, case .mapping(let pairs) = root.kind else { return values }
+        var found = 0
+        var i = pairs.endIndex
+        while i > pairs.startIndex, found < keys.count {
+            i -= 1
+            guard case .scalar(let k) = pairs[i].key.kind else { continue }
+            let n = k.text.utf8.count
+            guard let f = keys.indices.first(where: { lengths[$0] == n && keys[$0] == k.text }), values[f] == nil else { continue }
+            values[f] = pairs[i].value
+            found += 1
+        }
+        return values
+    }
+
     public func check(_ c: RuleContext) -> [Finding] {
         guard let card = c.card, card.hasValidMetadata else { return [] }
         var out: [Finding] = []
         for d in card.duplicateKeys {
-            out.append(contentsOf: [c.finding(Self.description, at: SourceLocation(path: card.path, line: d.duplicate.start.line, column: d.duplicate.start.column),
-                                              "`\(d.key)` is given twice (first at line \(d.first.start.line)); the Hub's tooling keeps only the last")].compactMap { $0 })
+            if let f = c.finding(Self.description, at: SourceLocation(path: card.path, line: d.duplicate.start.line, column: d.duplicate.start.column),
+                                 "`\(d.key)` is given twice (first at line \(d.first.start.line)); the Hub's tooling keeps only the last") {
+                out.append(f)
+            }
         }
-        for key in Self.stringFields {
-            guard let f = card.field(key) else { continue }
-            for n in f.value.sequence ?? [f.value] {
-                guard let s = n.scalar, let b = s.yaml11Boolean else { continue }
-                out.append(contentsOf: [c.finding(Self.description, at: SourceLocation(path: card.path, line: n.span.start.line, column: n.span.start.column),
-                                                  "`\(s.text)` in \(key) is read as the boolean \(b) by YAML 1.1 parsers; quote it")].compactMap { $0 })
+        func checkBoolean(_ n: YAMLNode, in key: String) {
+            guard let s = n.scalar, let b = s.yaml11Boolean else { return }
+            if let f = c.finding(Self.description, at: SourceLocation(path: card.path, line: n.span.start.line, column: n.span.start.column),
+                                 "`\(s.text)` in \(key) is read as the boolean \(b) by YAML 1.1 parsers; quote it") {
+                out.append(f)
+            }
+        }
+        for (key, value) in zip(Self.stringFields, Self.stringFieldValues(card.root)) {
+            guard let value else { continue }
+            if let items = value.sequence {
+                for n in items { checkBoolean(n, in: key) }
+            } else {
+                checkBoolean(value, in: key)
             }
         }
         // A base_model written as the model page's URL: mlicense reads the id, the Hub expects it.
-        for b in card.baseModels {
+        // The ids are trimmed already, so one that does not start with `http` is not a URL.
+        for b in card.baseModels where b.value.hasPrefix("http") {
             let id = ModelReference.id(b.value)
             guard id != b.value else { continue }
             if let f = c.finding(Self.description, at: b.location,

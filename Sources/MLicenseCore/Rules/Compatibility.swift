@@ -53,7 +53,8 @@ public struct CompatibilityReport: Sendable {
         clashingBases = []
         exclusivityBreaches = []
         needsCombinedLicense = false
-        let known = bases.filter { $0.record != nil }
+        // Usually every base is known: then the array is shared, not copied base by base.
+        let known = bases.allSatisfy { $0.license?.record != nil } ? bases : bases.filter { $0.record != nil }
 
         // ND: nothing may be published, whatever is declared.
         for b in known where b.record!.terms.derivatives == .none {
@@ -73,16 +74,22 @@ public struct CompatibilityReport: Sendable {
                 }
             }
         }
-        // What every base accepts.
-        var acceptable: Set<String>?
-        var order: [String] = []
+        // What every base accepts, lower-cased, in the order of the first base that restricts: the
+        // ids every base accepts are all among that base's, so its order is the order they first
+        // appear in. A base or two each with a few ids: lists, not sets.
+        var acceptable: [String]?
         for b in known {
             guard case .only(let ids) = b.record!.terms.derivatives else { continue }
-            let set = Set(ids.map { $0.lowercased() })
-            acceptable = acceptable.map { $0.intersection(set) } ?? set
-            for id in ids where !order.contains(id.lowercased()) { order.append(id.lowercased()) }
+            let lower = ids.map { $0.lowercased() }
+            if let a = acceptable {
+                acceptable = a.filter { lower.contains($0) }
+            } else {
+                var first: [String] = []
+                for id in lower where !first.contains(id) { first.append(id) }
+                acceptable = first
+            }
         }
-        self.acceptable = acceptable.map { a in order.filter { a.contains($0) } }
+        self.acceptable = acceptable
 
         let hasND = breaches.contains { $0.breach == .noDerivatives }
         if relation == .merge, !hasND, let a = acceptable, a.isEmpty {
@@ -122,11 +129,11 @@ public struct CompatibilityReport: Sendable {
         }
         let declaredTerms = declared.record?.terms
         if needsCombinedLicense, declared.isOther, declared.otherName != nil { return }
+        let lowerKey = key.lowercased()
         for b in known {
             let terms = b.record!.terms
             guard case .only(let ids) = terms.derivatives else { continue }
-            let allowed = ids.map { $0.lowercased() }
-            if allowed.contains(key.lowercased()) { continue }
+            if ids.contains(where: { $0.lowercased() == lowerKey }) { continue }
             let breach: Breach
             if terms.nonCommercial && !(declaredTerms?.nonCommercial ?? false) && terms.family == .nonCommercial {
                 breach = .nonCommercial

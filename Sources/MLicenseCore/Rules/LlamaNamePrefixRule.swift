@@ -34,8 +34,34 @@ public struct LlamaNamePrefixRule: Rule {
 
     /// Whether `name` begins with `prefix`, where a space in the prefix may be written as `-`, `_` or nothing.
     static func hasPrefix(_ name: String, _ prefix: String) -> Bool {
+        asciiHasPrefix(name, prefix) ?? characterHasPrefix(name, prefix)
+    }
+
+    /// ``hasPrefix(_:_:)`` on characters, for any text.
+    static func characterHasPrefix(_ name: String, _ prefix: String) -> Bool {
         let fold = { (s: String) in s.lowercased().filter { $0 != " " && $0 != "-" && $0 != "_" } }
         return fold(name).hasPrefix(fold(prefix)) && name.lowercased().hasPrefix(prefix.lowercased().split(separator: " ")[0])
+    }
+
+    /// ``hasPrefix(_:_:)`` on the bytes, when both are ASCII and the prefix has no line break and
+    /// a word: then characters are bytes (a `\r\n` in the name is matched by no byte of the
+    /// prefix), lower-casing is ASCII's, and `String.hasPrefix` compares bytes. Nil otherwise.
+    static func asciiHasPrefix(_ name: String, _ prefix: String) -> Bool? {
+        func lower(_ b: UInt8) -> UInt8 { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b + 32 : b }
+        func folded(_ s: String) -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(s.utf8.count)
+            for b in s.utf8 where b != UInt8(ascii: " ") && b != UInt8(ascii: "-") && b != UInt8(ascii: "_") { out.append(lower(b)) }
+            return out
+        }
+        guard name.utf8.allSatisfy({ $0 < 0x80 }),
+              prefix.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }) else { return nil }
+        // The first word of the prefix (`split(separator: " ")[0]`): there must be one.
+        let word = prefix.utf8.drop { $0 == UInt8(ascii: " ") }.prefix { $0 != UInt8(ascii: " ") }
+        guard !word.isEmpty else { return nil }
+        let n = folded(name), p = folded(prefix)
+        guard n.count >= p.count, n[..<p.count].elementsEqual(p) else { return false }
+        return name.utf8.count >= word.count && zip(name.utf8, word).allSatisfy { lower($0) == lower($1) }
     }
 
     public func check(_ c: RuleContext) -> [Finding] {

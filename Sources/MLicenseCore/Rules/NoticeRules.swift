@@ -73,20 +73,50 @@ public struct NoticeMissingRule: Rule {
         return out
     }
 
+    /// Whether `folded` (``fold(_:)`` of a text) holds `notice`, as ``contains(_:_:)``.
+    static func contains(folded hay: [UInt8], _ notice: String) -> Bool {
+        // An empty text holds only a notice that folds to nothing: no letter, digit or non-ASCII byte.
+        if hay.isEmpty {
+            return !notice.utf8.contains { b in
+                b >= 0x80 || (b | 0x20 >= UInt8(ascii: "a") && b | 0x20 <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+            }
+        }
+        let needle = fold(notice)
+        guard !needle.isEmpty else { return true }
+        guard hay.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        while i + needle.count <= hay.count {
+            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
     public func check(_ c: RuleContext) -> [Finding] {
         // A separate conditioning network ships none of the base's material: no notice travels.
         if c.lineage.adapterKind == .conditioningNetwork { return [] }
-        let shipped = c.shippedText(includeCard: false)
-        var seen = Set<String>()
-        return c.bases.compactMap { b in
-            guard let r = b.record, let notice = r.terms.notice, seen.insert(notice).inserted,
-                  !Self.contains(shipped, notice) else { return nil }
-            return c.finding(Self.description, at: c.licenseLocation,
-                             "\(Clauses.base(b)), which requires this NOTICE with every copy: \"\(notice)\"",
-                             base: b.id,
-                             fix: Fix(.unsafe, "create \(c.model.filePath("NOTICE")) with the required text",
-                                      .writeFile(path: c.model.filePath("NOTICE"), text: notice + "\n")))
+        // The shipped text, folded once for every notice; read only when a base requires one.
+        var shipped: [UInt8]?
+        // The notices seen: a model has a base or two, so a list, not a set.
+        var seen: [String] = []
+        var out: [Finding] = []
+        for b in c.bases {
+            guard let notice = b.license?.record?.terms.notice, !seen.contains(notice) else { continue }
+            seen.append(notice)
+            let hay = shipped ?? Self.fold(c.shippedText(includeCard: false))
+            shipped = hay
+            if Self.contains(folded: hay, notice) { continue }
+            let path = c.model.filePath("NOTICE")
+            if let f = c.finding(Self.description, at: c.licenseLocation,
+                                 "\(Clauses.base(b)), which requires this NOTICE with every copy: \"\(notice)\"",
+                                 base: b.id,
+                                 fix: Fix(.unsafe, "create \(path) with the required text",
+                                          .writeFile(path: path, text: notice + "\n"))) {
+                out.append(f)
+            }
         }
+        return out
     }
 }
 
@@ -155,7 +185,7 @@ extension LicenseCopyMissingRule {
     /// text must be shipped, so the LICENSE/COPYING files' text is searched for each license's name.
     func combinedTexts(_ c: RuleContext) -> [Finding] {
         // The license files only: a NOTICE names the licenses without being their text.
-        let shipped = c.model.files(withPrefix: ["license", "copying"]).compactMap { f in
+        let shipped = c.textFiles.licenseOrCopying.compactMap { f in
             f.content.bytes.map { String(decoding: $0, as: UTF8.self) }
         }.joined(separator: "\n")
         return c.combinedLicenses.filter { $0.terms.copyRequired && !NoticeMissingRule.contains(shipped, $0.name) }.compactMap { r in
@@ -196,14 +226,44 @@ public struct AttributionMissingRule: Rule {
         ])
 
     public func check(_ c: RuleContext) -> [Finding] {
-        var seen = Set<String>()
-        return c.bases.compactMap { b in
-            guard let r = b.record, let line = r.terms.builtWith, seen.insert(line).inserted,
-                  !(c.card?.bodyContains(line) ?? false) else { return nil }
-            return c.finding(Self.description, at: c.licenseLocation,
-                             "the README does not say \"\(line)\"; \(Clauses.base(b)), which asks derivatives to display it",
-                             base: b.id, fix: Fix(.unsafe, "append \"\(line)\" to the README", .appendToBody(line)))
+        // The lines seen: a model has a base or two, so a list, not a set.
+        var seen: [String] = []
+        // The card's body, lower-cased once for every line; read only when a base asks for one.
+        var body: String?
+        var out: [Finding] = []
+        for b in c.bases {
+            guard let line = b.license?.record?.terms.builtWith, !seen.contains(line) else { continue }
+            seen.append(line)
+            if let card = c.card {
+                let lower = body ?? card.body.lowercased()
+                body = lower
+                if Self.contains(lower, line.lowercased()) { continue }
+            }
+            if let f = c.finding(Self.description, at: c.licenseLocation,
+                                 "the README does not say \"\(line)\"; \(Clauses.base(b)), which asks derivatives to display it",
+                                 base: b.id, fix: Fix(.unsafe, "append \"\(line)\" to the README", .appendToBody(line))) {
+                out.append(f)
+            }
         }
+        return out
+    }
+
+    /// Whether `text` contains `line` (``ModelCard/bodyContains(_:)`` once both are lower-cased):
+    /// bytes are compared when both are ASCII and the line has no line break, where a match of
+    /// bytes is a match of characters; `String.contains` otherwise.
+    static func contains(_ text: String, _ line: String) -> Bool {
+        let needle = Array(line.utf8)
+        guard !needle.isEmpty, needle.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }),
+              text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.contains(line) }
+        let hay = Array(text.utf8)
+        guard hay.count >= needle.count else { return false }
+        let first = needle[0]
+        var i = 0
+        while i + needle.count <= hay.count {
+            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
     }
 }
 

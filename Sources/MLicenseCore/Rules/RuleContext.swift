@@ -18,6 +18,8 @@ public struct RuleContext: Sendable {
     public let configuration: Configuration
     /// The license analysis.
     public let compatibility: CompatibilityReport
+    /// The model's LICENSE, COPYING, NOTICE and USE_POLICY files, found once per model.
+    public let textFiles: LicenseTextFiles
     /// When the card has no `license` but its body states one (`- **License:** MIT`): that
     /// license and its analysis. The Hub does not read it; findings on it are warnings at most.
     public let bodyLicense: (located: Located<String>, report: CompatibilityReport)?
@@ -41,12 +43,12 @@ public struct RuleContext: Sendable {
 
     /// Whether the repo ships a license text: a LICENSE/COPYING file, or a `license_link`.
     public var hasLicenseText: Bool {
-        !model.files(withPrefix: ["license", "copying"]).isEmpty || card?.licenseLink?.string != nil
+        !textFiles.licenseOrCopying.isEmpty || card?.licenseLink?.string != nil
     }
 
     /// The text of the NOTICE/LICENSE files and the card body, lower-cased, for required strings.
     public func shippedText(includeCard: Bool) -> String {
-        var parts = model.files(withPrefix: ["notice", "license", "use_policy", "copying"]).compactMap { f in
+        var parts = textFiles.all.compactMap { f in
             f.content.bytes.map { String(decoding: $0, as: UTF8.self) }
         }
         if includeCard, let c = card { parts.append(c.body) }
@@ -137,5 +139,52 @@ public struct RuleContext: Sendable {
         if let only = compatibility.onlyAnswer { return setLicenseFix(only, .safe) }
         if let f = fallback { return setLicenseFix(f, .unsafe) }
         return nil
+    }
+}
+
+/// The files directly in a model's folder whose name starts with `license`, `copying`, `notice` or
+/// `use_policy` (case-insensitive, as ``ModelRepo/files(withPrefix:)`` matches), read in one pass
+/// over the model's files instead of one pass per rule that asks.
+public struct LicenseTextFiles: Sendable {
+    /// LICENSE… files.
+    public let license: [SnapshotFile]
+    /// LICENSE… and COPYING… files, in the folder's order.
+    public let licenseOrCopying: [SnapshotFile]
+    /// NOTICE…, LICENSE…, USE_POLICY… and COPYING… files, in the folder's order.
+    public let all: [SnapshotFile]
+
+    /// Finds them among `model`'s files.
+    public init(_ model: borrowing ModelRepo) {
+        var license: [SnapshotFile] = [], licenseOrCopying: [SnapshotFile] = [], all: [SnapshotFile] = []
+        for f in model.files {
+            // The name: after the last slash. Most names have none of the prefixes, which the
+            // first letter tells; only the others are checked to be directly in the folder.
+            let path = f.path.utf8
+            let nameStart = path.lastIndex(of: UInt8(ascii: "/")).map { path.index(after: $0) } ?? path.startIndex
+            guard nameStart != path.endIndex else { continue }
+            func named(_ prefix: String) -> Bool {
+                var i = nameStart
+                for b in prefix.utf8 {
+                    guard i != path.endIndex, path[i] | 0x20 == b | 0x20 else { return false }
+                    path.formIndex(after: &i)
+                }
+                return true
+            }
+            let kind: Int
+            switch path[nameStart] | 0x20 {
+            case UInt8(ascii: "l"): kind = named("license") ? 0 : -1
+            case UInt8(ascii: "c"): kind = named("copying") ? 1 : -1
+            case UInt8(ascii: "n"): kind = named("notice") ? 2 : -1
+            case UInt8(ascii: "u"): kind = named("use_policy") ? 2 : -1
+            default: kind = -1
+            }
+            guard kind >= 0, f.isDirectly(in: model.path) else { continue }
+            if kind == 0 { license.append(f) }
+            if kind <= 1 { licenseOrCopying.append(f) }
+            all.append(f)
+        }
+        self.license = license
+        self.licenseOrCopying = licenseOrCopying
+        self.all = all
     }
 }
