@@ -179,11 +179,6 @@ public enum Linter {
         return result
     }
 
-    /// Every rule with the relations it applies to (read once, not per model).
-    static let ruleTable: [(rule: any Rule, relations: [Relation])] = RuleRegistry.all.map {
-        ($0, type(of: $0).description.relations)
-    }
-
     /// One model as checked.
     struct CheckedModel {
         var summary: ModelSummary
