@@ -30,17 +30,7 @@ public struct NoticeMissingRule: Rule {
 
     /// Whether `text` (lower-cased) holds `notice` up to spacing, quotes and the © sign.
     static func contains(_ text: String, _ notice: String) -> Bool {
-        let needle = fold(notice)
-        guard !needle.isEmpty else { return true }
-        let hay = fold(text)
-        guard hay.count >= needle.count else { return false }
-        let first = needle[0]
-        var i = 0
-        while i + needle.count <= hay.count {
-            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
+        contains(folded: fold(text), notice)
     }
 
     /// Lower-case ASCII letters and digits and non-ASCII bytes, with `©` and `(c)` read as
