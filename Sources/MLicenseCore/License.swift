@@ -283,7 +283,9 @@ public struct LicenseKnowledge: Sendable {
 }
 
 extension String {
+    /// Without leading and trailing characters of `set`; the string itself when neither end has one.
     func trimmed(_ set: String) -> String {
+        guard let first, let last, set.contains(first) || set.contains(last) else { return self }
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s = s.dropFirst() }
         while let l = s.last, set.contains(l) { s = s.dropLast() }

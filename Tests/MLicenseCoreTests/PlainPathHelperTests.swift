@@ -21,6 +21,16 @@ struct PlainPathHelperTests {
         #expect(got.tail == want.tail)
     }
 
+    /// `trimmed` against its definition: characters of the set dropped from both ends.
+    @Test(arguments: ["", " ", " \t ", "a", " a", "a\t", " a b ", "\t\tx\t", " \u{301}a", "a \u{301}", "é ", "\r\n", " \r\n "])
+    func trimmedDropsTheSetFromBothEnds(_ text: String) {
+        var s = Substring(text)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        #expect(text.trimmed(" \t") == String(s))
+        #expect(Array(text.trimmed(" \t").utf8) == Array(String(s).utf8))
+    }
+
     /// `quantizedNameToken` as its documentation defines it.
     func byCharacters(_ lowerName: String) -> String? {
         let tokens = lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }

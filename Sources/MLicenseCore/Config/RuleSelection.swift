@@ -16,7 +16,7 @@ public struct RuleSelection: Sendable {
     public init(select: [String], ignore: [String]) throws(RuleSelectionError) {
         let rules = RuleRegistry.descriptions
         func expand(_ list: [String], option: String) throws(RuleSelectionError) -> Set<String>? {
-            let selectors = list.flatMap { $0.split(separator: ",") }.map { String($0).trimmedSpaces() }.filter { !$0.isEmpty }
+            let selectors = list.flatMap { $0.split(separator: ",") }.map { String($0).trimmed(" \t") }.filter { !$0.isEmpty }
             guard !selectors.isEmpty else { return nil }
             var out = Set<String>()
             for s in selectors {
@@ -82,15 +82,5 @@ public enum Suggestion {
             }
         }
         return d[a.count][b.count]
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs.
-    fileprivate func trimmedSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        return String(s)
     }
 }

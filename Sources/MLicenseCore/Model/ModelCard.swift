@@ -182,19 +182,11 @@ public struct ModelCard: Sendable {
         let nodes = f.value.sequence ?? [f.value]
         return nodes.compactMap { n in
             guard let s = n.scalar, !s.isNull else { return nil }
-            let text = trimmedSpacesAndTabs(s.text)
+            let text = s.text.trimmed(" \t")
             guard !text.isEmpty else { return nil }
             return Located(text, at: SourceLocation(path: path, line: n.span.start.line, column: n.span.start.column),
                            byteRange: n.span.byteRange)
         }
-    }
-
-    /// `text` without leading and trailing spaces and tabs; the text itself when it has none (a
-    /// Character that is a space or a tab is that one byte, so the ends' bytes tell).
-    private static func trimmedSpacesAndTabs(_ text: String) -> String {
-        func isBlank(_ b: UInt8?) -> Bool { b == 0x20 || b == 0x09 }
-        guard isBlank(text.utf8.first) || isBlank(text.utf8.last) else { return text }
-        return text.trimmed(" \t")
     }
 
     /// The lower-cased strings of a `tags` field.

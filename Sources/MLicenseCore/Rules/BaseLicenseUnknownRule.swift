@@ -43,9 +43,7 @@ public struct BaseLicenseUnknownRule: Rule {
 
     public func check(_ c: RuleContext) -> [Finding] {
         let direct = c.directBases.isEmpty ? c.bases : c.directBases
-        let unknown = direct.contains { $0.source == .unknown || ($0.license?.isUnidentified ?? false) }
-            ? direct.filter { $0.source == .unknown || ($0.license?.isUnidentified ?? false) } : []
-        let found = unknown.compactMap { b -> Finding? in
+        let found = direct.filter { $0.source == .unknown || ($0.license?.isUnidentified ?? false) }.compactMap { b -> Finding? in
             var notes: [String] = []
             let message: String
             if b.ref.kind == .localPath {
@@ -89,7 +87,6 @@ public struct BaseLicenseUnknownRule: Rule {
             guard let l = b.license, b.source != .unknown else { return false }
             return l.record == nil && !l.isMissing && !l.isUnidentified
         }
-        guard c.bases.contains(where: unknownTerms) else { return [] }
         return c.bases.filter(unknownTerms).compactMap { b in
             c.finding(Self.description, at: b.location,
                       "base \(b.id) is under \(b.license!.display), whose terms mlicense does not know (terms unknown): nothing is checked against it",

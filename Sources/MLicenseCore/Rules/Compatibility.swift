@@ -54,7 +54,7 @@ public struct CompatibilityReport: Sendable {
         exclusivityBreaches = []
         needsCombinedLicense = false
         // Usually every base is known: then the array is shared, not copied base by base.
-        let known = bases.allSatisfy { $0.license?.record != nil } ? bases : bases.filter { $0.record != nil }
+        let known = bases.allSatisfy { $0.record != nil } ? bases : bases.filter { $0.record != nil }
 
         // ND: nothing may be published, whatever is declared.
         for b in known where b.record!.terms.derivatives == .none {

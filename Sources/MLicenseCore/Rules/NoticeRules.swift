@@ -72,15 +72,7 @@ public struct NoticeMissingRule: Rule {
             }
         }
         let needle = fold(notice)
-        guard !needle.isEmpty else { return true }
-        guard hay.count >= needle.count else { return false }
-        let first = needle[0]
-        var i = 0
-        while i + needle.count <= hay.count {
-            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
+        return needle.isEmpty || ModelDiscovery.contains(hay, needle)
     }
 
     public func check(_ c: RuleContext) -> [Finding] {
@@ -245,15 +237,7 @@ public struct AttributionMissingRule: Rule {
         let needle = Array(line.utf8)
         guard !needle.isEmpty, needle.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }),
               text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.contains(line) }
-        let hay = Array(text.utf8)
-        guard hay.count >= needle.count else { return false }
-        let first = needle[0]
-        var i = 0
-        while i + needle.count <= hay.count {
-            if hay[i] == first, hay[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
+        return ModelDiscovery.contains(Array(text.utf8), needle)
     }
 }
 
