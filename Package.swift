@@ -76,7 +76,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MLicenseGitTests",
-            dependencies: ["MLicenseGit", "MLicenseCore", "MLicenseTestSupport"]
+            // CGit2 for the object ids the object-file tests read by.
+            dependencies: ["CGit2", "MLicenseGit", "MLicenseCore", "MLicenseTestSupport"]
         ),
         .testTarget(
             name: "MLicenseCLITests",

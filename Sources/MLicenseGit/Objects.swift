@@ -87,11 +87,31 @@ extension Repository {
         return promisor
     }
 
-    /// The snapshot records of `entries` (an index's or a tree's), in order, read on this thread:
-    /// reading them over both cores was slower (5,000 models: 40–46 ms serial, 47–73 ms over two
-    /// threads), as libgit2 serialises pack access behind its own locks.
+    /// The snapshot records of `entries` (an index's or a tree's), in order. The blobs are read
+    /// from the object files over the cores (``ObjectFiles``; through libgit2 they were read on one
+    /// thread, since libgit2 serialises pack access behind its own locks: 5,000 models took 40–46 ms
+    /// serial, 47–73 ms over two threads). What the object files cannot answer (a symbolic link, a
+    /// GGUF header, an object they do not hold, a damaged one) is read through libgit2 afterwards,
+    /// in order, so the first failure is the one a serial read reports.
     func blobFiles(_ entries: [BlobEntry]) throws -> [SnapshotFile] {
-        try entries.map { try blobFile(path: $0.path, oid: $0.oid, mode: $0.mode, include: $0.include) }
+        guard let objectFiles else {
+            return try entries.map { try blobFile(path: $0.path, oid: $0.oid, mode: $0.mode, include: $0.include) }
+        }
+        let direct = Parallel.map(entries, parallel: true, chunkSize: ObjectFiles.chunkSize(entries.count)) { chunk in
+            let reader = ObjectFileReader(objectFiles)
+            return chunk.map { directBlobFile($0, reader) }
+        }
+        var files: [SnapshotFile] = []
+        files.reserveCapacity(entries.count)
+        var i = 0
+        for chunk in direct {
+            for file in chunk {
+                let e = entries[i]
+                files.append(try file ?? blobFile(path: e.path, oid: e.oid, mode: e.mode, include: e.include))
+                i += 1
+            }
+        }
+        return files
     }
 
     /// The snapshot record of a blob (or gitlink) met in the index or a tree.
@@ -136,7 +156,7 @@ extension Repository {
 
 
 /// A blob listed by an index or a tree, before it is read.
-struct BlobEntry {
+struct BlobEntry: Sendable {
     var path: String
     var oid: git_oid
     var mode: UInt32
@@ -144,3 +164,37 @@ struct BlobEntry {
     var include: Bool
 }
 
+/// What stops a direct read and sends the entry to libgit2.
+private struct ReadThroughLibgit2: Error {}
+
+/// The snapshot record of a regular blob read from the object files, as
+/// ``Repository/blobFile(path:oid:mode:include:)`` reads it; nil for what it leaves to libgit2:
+/// gitlinks, symbolic links, GGUF headers (cached per handle), an object the files do not hold, a
+/// text too large to be read whole.
+func directBlobFile(_ e: BlobEntry, _ reader: ObjectFileReader) -> SnapshotFile? {
+    guard e.mode != FileMode.gitlink, e.mode != FileMode.symlink else { return nil }
+    guard e.include else {
+        guard let header = reader.header(e.oid), header.kind == .blob else { return nil }
+        return SnapshotFile(path: e.path, size: UInt64(header.size), content: .notLoaded)
+    }
+    let interest = FileInterest.forPath(e.path)
+    let wanted: Int
+    switch interest {
+    case .header: return nil
+    case .sizeOnly: wanted = -1
+    case .pointerCheck: wanted = 1023
+    case .text(let limit): wanted = limit
+    }
+    guard let object = wanted < 0 ? reader.header(e.oid).map({ ($0.kind, $0.size, nil) }) : reader.object(e.oid, limit: wanted),
+          object.kind == .blob else { return nil }
+    let source = ByteSource(
+        size: UInt64(object.size),
+        readAll: {
+            guard let bytes = object.bytes else { throw ReadThroughLibgit2() }
+            return bytes
+        },
+        readHead: { _ in throw ReadThroughLibgit2() }
+    )
+    guard let content = try? readContent(interest, from: source, lfsHead: { _, _ in nil }) else { return nil }
+    return SnapshotFile(path: e.path, size: UInt64(object.size), content: content)
+}

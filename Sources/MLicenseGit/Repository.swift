@@ -12,6 +12,8 @@ public final class Repository {
     var partialCloneCache: Bool?
     /// Headers read from blobs (GGUF), by object id and limit, for the life of the handle.
     var headerCache: [String: SnapshotContent] = [:]
+    /// The object files, mapped when first read (``objectFiles``).
+    private var objectFilesCache: ObjectFiles??
     /// `GIT_OBJECT_DIRECTORY` when ``open(from:environment:)`` was given one.
     private var objectDirectoryOverride: String?
 
@@ -96,6 +98,15 @@ public final class Repository {
     /// The object store: `GIT_OBJECT_DIRECTORY` when the repository was opened with one, else
     /// `objects` in the common directory.
     public var objectsDirectory: String { objectDirectoryOverride ?? commonDirectory + "/objects" }
+
+    /// The object store's files, for reading many objects over the cores; nil when its folder
+    /// cannot be read.
+    var objectFiles: ObjectFiles? {
+        if let cached = objectFilesCache { return cached }
+        let files = ObjectFiles(objectsDirectory: objectsDirectory)
+        objectFilesCache = .some(files)
+        return files
+    }
 
     /// The root of the work tree without a trailing slash, nil for a bare repository.
     public var workDirectory: String? { trimmedPath(git_repository_workdir(pointer)) }

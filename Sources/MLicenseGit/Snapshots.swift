@@ -57,6 +57,20 @@ extension Repository {
         let id = try resolveCommit(rev)
         let tree = try lookupTree(ofCommit: id)
         defer { git_tree_free(tree) }
+        var items: [BlobEntry]
+        if let objectFiles, let walked = TreeWalk.blobs(of: git_tree_id(tree).pointee, in: objectFiles) {
+            items = walked
+        } else {
+            items = try walkWithLibgit2(tree)
+        }
+        for i in items.indices { items[i].include = include(items[i].path) }
+        var files = try blobFiles(items)
+        try followTextSymlinks(&files, entries: items, include: include)
+        return RepositorySnapshot(source: .commit(id: id), files: files)
+    }
+
+    /// The blobs (and gitlinks) of `tree` in `git_tree_walk`'s pre-order.
+    private func walkWithLibgit2(_ tree: OpaquePointer) throws -> [BlobEntry] {
         let entries = TreeEntries()
         let payload = Unmanaged.passUnretained(entries).toOpaque()
         try check(git_tree_walk(tree, GIT_TREEWALK_PRE, { root, entry, payload in
@@ -69,10 +83,7 @@ extension Repository {
             }
             return 0
         }, payload), "git_tree_walk")
-        for i in entries.items.indices { entries.items[i].include = include(entries.items[i].path) }
-        var files = try blobFiles(entries.items)
-        try followTextSymlinks(&files, entries: entries.items, include: include)
-        return RepositorySnapshot(source: .commit(id: id), files: files)
+        return entries.items
     }
 
     /// The files of the work tree as they are on disk: tracked files and untracked files that
@@ -203,6 +214,131 @@ func followTextSymlinksOnDisk(_ files: inout [SnapshotFile], root: String, inclu
                                     include: true, commonDirectory: commonDirectory) {
             files[i] = file
         }
+    }
+}
+
+/// A commit's tree walked from the object files (``ObjectFiles``): the first levels on this
+/// thread until there are subtrees enough to share out, then those subtrees over the cores. The
+/// blobs come in `git_tree_walk`'s pre-order, with the file modes libgit2 gives
+/// (`git_tree_entry_filemode`). Nil when a tree cannot be read or parsed there; libgit2 then
+/// walks it and reports what is wrong.
+enum TreeWalk {
+    private enum Item {
+        case blob(BlobEntry)
+        case tree(git_oid, folder: String)
+    }
+
+    /// Subtrees wanted before they are shared out, and the levels walked on this thread for them.
+    private static let subtreesToShare = 16, levelsBeforeSharing = 4
+
+    static func blobs(of root: git_oid, in files: ObjectFiles) -> [BlobEntry]? {
+        let reader = ObjectFileReader(files)
+        var items: [Item] = [.tree(root, folder: "")]
+        for _ in 0..<levelsBeforeSharing {
+            var next: [Item] = []
+            var trees = 0
+            for item in items {
+                guard case .tree(let id, let folder) = item else { next.append(item); continue }
+                guard let entries = read(id, folder: folder, reader) else { return nil }
+                for entry in entries {
+                    if case .tree = entry { trees += 1 }
+                    next.append(entry)
+                }
+            }
+            items = next
+            if trees == 0 || trees >= subtreesToShare { break }
+        }
+        let trees = items.indices.filter { if case .tree = items[$0] { return true } else { return false } }
+        let subtrees: [(id: git_oid, folder: String)] = trees.map {
+            guard case .tree(let id, let folder) = items[$0] else { preconditionFailure("a tree's index") }
+            return (id, folder)
+        }
+        let walked = Parallel.map(subtrees.map { SendableTree(id: $0.id, folder: $0.folder) }, parallel: true, chunkSize: ObjectFiles.chunkSize(subtrees.count, minimum: 1)) { chunk in
+            let reader = ObjectFileReader(files)
+            return chunk.map { t -> [BlobEntry]? in
+                var out: [BlobEntry] = []
+                return walk(t.id, folder: t.folder, reader, into: &out) ? out : nil
+            }
+        }.flatMap { $0 }
+        var blobs: [BlobEntry] = []
+        var next = 0
+        for item in items {
+            switch item {
+            case .blob(let e):
+                blobs.append(e)
+            case .tree:
+                guard let subtree = walked[next] else { return nil }
+                blobs.append(contentsOf: subtree)
+                next += 1
+            }
+        }
+        return blobs
+    }
+
+    private struct SendableTree: Sendable {
+        var id: git_oid
+        var folder: String
+    }
+
+    /// Appends the blobs of the tree `id` (its path `folder`, with a trailing slash) to `out`.
+    private static func walk(_ id: git_oid, folder: String, _ reader: ObjectFileReader, into out: inout [BlobEntry]) -> Bool {
+        guard let entries = read(id, folder: folder, reader) else { return false }
+        for entry in entries {
+            switch entry {
+            case .blob(let e): out.append(e)
+            case .tree(let sub, let subfolder): guard walk(sub, folder: subfolder, reader, into: &out) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// The entries of the tree `id`: `<octal mode> <name>\0<20-byte id>`, each.
+    private static func read(_ id: git_oid, folder: String, _ reader: ObjectFileReader) -> [Item]? {
+        guard let (kind, bytes) = reader.read(id, limit: 1 << 30), kind == .tree else { return nil }
+        var items: [Item] = []
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            var mode: UInt32 = 0
+            var digits = 0
+            while i < n, bytes[i] != UInt8(ascii: " ") {
+                let d = bytes[i]
+                guard d >= UInt8(ascii: "0"), d <= UInt8(ascii: "7"), digits < 32 else { return nil }
+                // libgit2 keeps the mode in 16 bits.
+                mode = (mode << 3 | UInt32(d - UInt8(ascii: "0"))) & 0xFFFF
+                digits += 1
+                i += 1
+            }
+            guard digits > 0, i < n else { return nil }
+            i += 1
+            let nameStart = i
+            while i < n, bytes[i] != 0 { i += 1 }
+            guard i > nameStart, i - nameStart <= Int(UInt16.max), i + 21 <= n else { return nil }
+            let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
+            var oid = git_oid()
+            withUnsafeMutableBytes(of: &oid.id) { target in
+                bytes.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[(i + 1)..<(i + 21)])) }
+            }
+            i += 21
+            let normalized = normalizedMode(mode)
+            if normalized == FileMode.tree {
+                items.append(.tree(oid, folder: folder + name + "/"))
+            } else {
+                items.append(.blob(BlobEntry(path: folder + name, oid: oid, mode: normalized, include: false)))
+            }
+        }
+        return items
+    }
+
+    /// The mode libgit2 reports for a tree entry's stored mode (`git_tree_entry_filemode`): a
+    /// tree, an executable or plain blob, a gitlink or a symbolic link.
+    static func normalizedMode(_ mode: UInt32) -> UInt32 {
+        let type = mode & 0o170000
+        if type == FileMode.tree { return FileMode.tree }
+        if mode & 0o111 != 0 { return 0o100755 }
+        if type == FileMode.gitlink { return FileMode.gitlink }
+        if type == FileMode.symlink { return FileMode.symlink }
+        return 0o100644
     }
 }
 
