@@ -63,10 +63,19 @@ final class ObjectFiles: Sendable {
 
     /// The loose object file of `id`, mapped; nil when there is none.
     func looseFile(_ id: git_oid) -> MappedFile? {
-        let hex = id.hex
-        let u = hex.utf8
-        let split = u.index(u.startIndex, offsetBy: 2)
-        return MappedFile(path: directory + "/" + String(hex[..<split]) + "/" + String(hex[split...]))
+        // `objects/ab/cdef…`, spelled here: libgit2's `git_oid_tostr_s` writes into its own
+        // per-thread state, which this reader does not touch.
+        let digits = Array("0123456789abcdef".utf8)
+        var name: [UInt8] = []
+        name.reserveCapacity(41)
+        withUnsafeBytes(of: id.id) { raw in
+            for (i, byte) in raw.enumerated() {
+                if i == 1 { name.append(UInt8(ascii: "/")) }
+                name.append(digits[Int(byte >> 4)])
+                name.append(digits[Int(byte & 0x0F)])
+            }
+        }
+        return MappedFile(path: directory + "/" + String(decoding: name, as: UTF8.self))
     }
 
     fileprivate func pack(_ i: Int) -> Pack { packs[i] }

@@ -8,6 +8,12 @@ import Testing
 /// Reading objects straight from a repository's pack and loose files, against git's own reading
 /// of the same objects.
 @Suite struct ObjectFilesTests {
+    init() {
+        // The ids' hex forms below come from libgit2, which must be set up first (opening a
+        // repository does it; the object files themselves never call libgit2).
+        ensureLibgit2()
+    }
+
     /// A repository holding many similar cards over two commits, so that `git gc` stores most
     /// of them as chains of deltas, and a few files that are not alike.
     func cardRepository() throws -> TemporaryGitRepository {
@@ -195,6 +201,37 @@ import Testing
         #expect(fullText(snapshot, "Ünïcode/名前.md") == nil)  // not a file mlicense reads
         #expect(snapshot.file("vendor/sub")?.content == .submodule)
         #expect(fullText(snapshot, "models/x/README.md")?.hasPrefix("---\nlicense: mit") == true)
+    }
+
+    @Test func blobsReadFromTheFilesEqualBlobsReadThroughLibgit2() throws {
+        let git = try cardRepository()
+        try git.write("weights/model.safetensors", lfsPointerText(sha256: String(repeating: "a", count: 64), size: 1 << 30))
+        try git.write("weights/other.bin", bytes: pattern(5000, seed: 9))
+        try git.write("q4/model.gguf", bytes: ggufBytes(600_000))
+        try git.write("long/README.md", bytes: Array("---\nlicense: mit\n---\n".utf8) + pattern(FileInterest.textLimit + 10))
+        try git.write("link/notes.txt", "x")
+        try git.symlink("link/README.md", to: "../models/org0/model-0/README.md")
+        _ = try git.git("add", "-A")
+        _ = try git.git("update-index", "--add", "--cacheinfo", "160000," + String(repeating: "1", count: 40) + ",vendor/sub")
+        _ = try git.git("commit", "-q", "-m", "more kinds")
+        for packed in [false, true] {
+            if packed { _ = try git.git("gc", "-q") }
+            let repo = try git.open()
+            let files = try #require(ObjectFiles(objectsDirectory: git.root + "/.git/objects"))
+            var entries = try #require(TreeWalk.blobs(of: try git_oid.parse(try git.gitLine("rev-parse", "HEAD^{tree}")), in: files))
+            #expect(entries.count >= Repository.directReadMinimum)
+            for i in entries.indices { entries[i].include = i % 7 != 3 }
+            let serial = try entries.map { try repo.blobFile(path: $0.path, oid: $0.oid, mode: $0.mode, include: $0.include) }
+            #expect(try repo.blobFiles(entries) == serial, "packed: \(packed)")
+            // The files answered for the cards, configs, pointers and sizes; libgit2 for the rest.
+            let reader = ObjectFileReader(files)
+            for e in entries {
+                let answered = directBlobFile(e, reader) != nil
+                let libgit2Reads = e.mode == FileMode.symlink || e.mode == FileMode.gitlink
+                    || (e.include && (e.path.hasSuffix(".gguf") || e.path == "long/README.md"))
+                #expect(answered != libgit2Reads, "\(e.path)")
+            }
+        }
     }
 
     @Test func modesAreTheOnesLibgit2Reports() {
