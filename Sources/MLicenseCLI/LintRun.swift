@@ -64,9 +64,9 @@ struct LintOutcome {
         var combined = LintResult.empty
         for (part, mapping) in zip(parts, mappings) {
             let r = mapping.map { m in part.result.mappingPaths(file: m, folder: m) } ?? part.result
-            combined.models += r.models
-            combined.findings += r.findings
-            combined.suppressed += r.suppressed
+            combined.models.adopt(r.models)
+            combined.findings.adopt(r.findings)
+            combined.suppressed.adopt(r.suppressed)
         }
         if parts.count > 1 { combined.findings = Finding.sortedForReport(combined.findings) }
         return combined
@@ -105,9 +105,9 @@ enum LintRun {
                 r.findings.removeAll { !selection.contains($0) }
                 r.suppressed.removeAll { !selection.contains($0.finding) }
             }
-            models += r.models
-            findings += r.findings
-            suppressed += r.suppressed
+            models.adopt(r.models)
+            findings.adopt(r.findings)
+            suppressed.adopt(r.suppressed)
             firstConfig = firstConfig ?? config
             parts.append(CheckedPath(workspace: ws, snapshot: snapshot, result: r, policy: policy))
         }
@@ -136,9 +136,9 @@ enum LintRun {
                 r.findings.removeAll { claimed($0.model) }
                 r.suppressed.removeAll { claimed($0.finding.model) }
             }
-            combined.models += r.models
-            combined.findings += r.findings
-            combined.suppressed += r.suppressed
+            combined.models.adopt(r.models)
+            combined.findings.adopt(r.findings)
+            combined.suppressed.adopt(r.suppressed)
         }
         if scopes.count > 1 {
             combined.findings = Finding.sortedForReport(combined.findings)
@@ -218,5 +218,13 @@ enum TouchedScope {
             let f = folder(p)
             return ancestors.contains(f) || configFolders.contains { $0.isEmpty || f.hasPrefix($0 + "/") }
         }
+    }
+}
+
+extension Array {
+    /// Appends `other`; an empty array takes `other`'s storage instead of copying its elements
+    /// (the common case: one path, one configuration, 5,000 models).
+    mutating func adopt(_ other: [Element]) {
+        if isEmpty { self = other } else { append(contentsOf: other) }
     }
 }

@@ -183,6 +183,9 @@ struct FolderTable: Sendable {
 
     init(_ files: [SnapshotFile]) {
         var ids: [String: Int32] = ["": 0]
+        // Room for a folder per two files (a monorepo of small models) without rehashing as the
+        // table grows.
+        ids.reserveCapacity(files.count / 2 + 1)
         ofFile.reserveCapacity(files.count)
         var last: (path: String, id: Int32)?
         for f in files {

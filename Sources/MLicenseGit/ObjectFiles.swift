@@ -127,8 +127,8 @@ final class ObjectFileReader {
         var offset = start
         var size: Int?
         // Down the chain to the stored object for the type; the size is the first delta's.
+        // (Entry headers are cheaper to parse than the shared cache is to ask.)
         for _ in 0..<Pack.maxChain {
-            if let cached = bases[p, offset] { return (cached.kind, size ?? cached.bytes.count) }
             guard let entry = pack.entry(at: offset) else { return nil }
             if let kind = entry.kind { return (kind, size ?? entry.size) }
             if size == nil {

@@ -173,6 +173,9 @@ public struct LicenseResolver: Sendable {
         self.externalLookup = externalLookup
         self.lock = lock
         var byPath: [String: String] = [:], byTail: [String: String] = [:], byName: [String: [String]] = [:]
+        byPath.reserveCapacity(repoCards.count)
+        byTail.reserveCapacity(repoCards.count)
+        byName.reserveCapacity(repoCards.count)
         for folder in repoCards.keys.sorted() {
             let lower = folder.lowercased()
             byPath[lower] = folder

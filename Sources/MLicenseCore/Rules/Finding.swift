@@ -178,14 +178,21 @@ public struct Finding: Sendable, Hashable {
         var rankOf: [String: Int32] = [:]
         var paths: [String] = []
         var pathIndex = [Int32](repeating: 0, count: findings.count)
+        // A model's findings come together, mostly on one file: the previous finding's path is
+        // tried before the table.
+        var previous: (path: String, rank: Int32)?
         for (i, f) in findings.enumerated() {
-            if let r = rankOf[f.location.path] {
+            if let previous, previous.path == f.location.path {
+                pathIndex[i] = previous.rank
+            } else if let r = rankOf[f.location.path] {
                 pathIndex[i] = r
+                previous = (f.location.path, r)
             } else {
                 let r = Int32(paths.count)
                 rankOf[f.location.path] = r
                 paths.append(f.location.path)
                 pathIndex[i] = r
+                previous = (f.location.path, r)
             }
         }
         let byPath = paths.indices.sorted { SourceLocation.pathPrecedes(paths[$0], paths[$1]) }
