@@ -79,6 +79,15 @@ final class ObjectFiles: Sendable {
     }
 
     fileprivate func pack(_ i: Int) -> Pack { packs[i] }
+
+    /// The id whose 20 bytes are `bytes` (a tree entry's, a delta's base).
+    static func objectID<C: Collection<UInt8>>(_ bytes: C) -> git_oid {
+        var id = git_oid()
+        withUnsafeMutableBytes(of: &id.id) { target in
+            for (i, byte) in zip(target.indices, bytes) { target[i] = byte }
+        }
+        return id
+    }
 }
 
 /// One thread's reader of ``ObjectFiles``: an inflater kept between objects, and the delta bases
@@ -382,9 +391,7 @@ private struct Pack: Sendable {
             return Entry(kind: nil, size: size, dataStart: i + 1, baseOffset: offset - distance)
         case 7:
             guard i + 20 < b.count else { return nil }
-            var id = git_oid()
-            withUnsafeMutableBytes(of: &id.id) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: b[i..<i + 20])) }
-            return Entry(kind: nil, size: size, dataStart: i + 20, baseID: id)
+            return Entry(kind: nil, size: size, dataStart: i + 20, baseID: ObjectFiles.objectID(b[i..<i + 20]))
         default:
             return nil
         }

@@ -315,10 +315,7 @@ enum TreeWalk {
             while i < n, bytes[i] != 0 { i += 1 }
             guard i > nameStart, i - nameStart <= Int(UInt16.max), i + 21 <= n else { return nil }
             let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
-            var oid = git_oid()
-            withUnsafeMutableBytes(of: &oid.id) { target in
-                bytes.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[(i + 1)..<(i + 21)])) }
-            }
+            let oid = ObjectFiles.objectID(bytes[(i + 1)..<(i + 21)])
             i += 21
             let normalized = normalizedMode(mode)
             if normalized == FileMode.tree {
