@@ -176,12 +176,20 @@ public struct LicenseResolver: Sendable {
         byPath.reserveCapacity(repoCards.count)
         byTail.reserveCapacity(repoCards.count)
         byName.reserveCapacity(repoCards.count)
-        for folder in repoCards.keys.sorted() {
-            let lower = folder.lowercased()
-            byPath[lower] = folder
-            let (last, tail) = Self.lastComponents(lower)
-            if let tail, byTail[tail] == nil { byTail[tail] = folder }
-            if let last { byName[last, default: []].append(folder) }
+        // Each folder's lower-cased forms are worked out over the cores; the tables are then filled
+        // in the folders' order, which decides the first folder of a tail and the order of a name's.
+        let folders = repoCards.keys.sorted()
+        let forms = Parallel.map(folders, parallel: folders.count > 2 * Parallel.chunkSize) { chunk in
+            chunk.map { folder -> (lower: String, last: String?, tail: String?) in
+                let lower = folder.lowercased()
+                let (last, tail) = Self.lastComponents(lower)
+                return (lower, last, tail)
+            }
+        }.joined()
+        for (folder, form) in zip(folders, forms) {
+            byPath[form.lower] = folder
+            if let tail = form.tail, byTail[tail] == nil { byTail[tail] = folder }
+            if let last = form.last { byName[last, default: []].append(folder) }
         }
         foldersByPath = byPath
         foldersByTail = byTail
