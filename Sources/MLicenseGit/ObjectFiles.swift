@@ -34,13 +34,22 @@ final class ObjectFiles: Sendable {
 
     /// The object files of `objectsDirectory`; nil when it cannot be listed.
     init?(objectsDirectory: String) {
-        guard let folder = opendir(objectsDirectory + "/pack") else {
+        guard let bases = Self.packs(in: objectsDirectory) else {
             // No pack folder: only loose objects (a fresh repository).
             guard access(objectsDirectory, R_OK) == 0 else { return nil }
             directory = objectsDirectory
             packs = []
             return
         }
+        directory = objectsDirectory
+        packs = bases.compactMap { Pack(base: $0) }
+    }
+
+    /// The packs of `objectsDirectory`, each as its path without `.idx`, sorted; nil when it has
+    /// no pack folder.
+    static func packs(in objectsDirectory: String) -> [String]? {
+        guard let folder = opendir(objectsDirectory + "/pack") else { return nil }
+        defer { closedir(folder) }
         var names: [String] = []
         while let entry = readdir(folder) {
             let name = withUnsafePointer(to: &entry.pointee.d_name) {
@@ -48,9 +57,7 @@ final class ObjectFiles: Sendable {
             }
             if name.hasSuffix(".idx") { names.append(String(name.dropLast(4))) }
         }
-        closedir(folder)
-        directory = objectsDirectory
-        packs = names.sorted().compactMap { Pack(base: objectsDirectory + "/pack/" + $0) }
+        return names.sorted().map { objectsDirectory + "/pack/" + $0 }
     }
 
     /// Where `id` is stored in a pack: the pack's number and the entry's offset.

@@ -19,17 +19,8 @@ enum PackedObjectHead {
 
     /// The first `limit` bytes of the object `id` (20 raw bytes) in the packs of `objectsDirectory`.
     static func read(id: [UInt8], limit: Int, objectsDirectory: String) -> [UInt8]? {
-        guard id.count == 20, let packs = opendir(objectsDirectory + "/pack") else { return nil }
-        var names: [String] = []
-        while let entry = readdir(packs) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name.hasSuffix(".idx") { names.append(String(name.dropLast(4))) }
-        }
-        closedir(packs)
-        for name in names.sorted() {
-            let base = objectsDirectory + "/pack/" + name
+        guard id.count == 20, let packs = ObjectFiles.packs(in: objectsDirectory) else { return nil }
+        for base in packs {
             guard let offset = offset(of: id, index: base + ".idx") else { continue }
             return entryHead(pack: base + ".pack", offset: offset, limit: limit)
         }

@@ -173,6 +173,16 @@ import Testing
         }
     }
 
+    /// Commits the work tree with a symbolic link at `link` (in a folder of its own) and a
+    /// submodule's entry, a gitlink, at `vendor/sub` without the submodule.
+    func commitWithLinks(_ git: TemporaryGitRepository, link: String, to target: String) throws {
+        try git.write(SnapshotFile.folder(of: link) + "/notes.txt", "a folder for the link")
+        try git.symlink(link, to: target)
+        _ = try git.git("add", "-A")
+        _ = try git.git("update-index", "--add", "--cacheinfo", "160000," + String(repeating: "1", count: 40) + ",vendor/sub")
+        _ = try git.git("commit", "-q", "-m", "links")
+    }
+
     @Test func aTreeWalkedFromTheFilesListsWhatGitLists() throws {
         let git = try cardRepository()
         try git.write("dir.txt", "a file sorting between dir and dir/")
@@ -181,12 +191,7 @@ import Testing
         try git.write("Ünïcode/名前.md", "名前")
         try git.write("run.sh", "#!/bin/sh\n")
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: git.url("run.sh"))
-        try git.write("models/x/notes.txt", "a folder for the link")
-        try git.symlink("models/x/README.md", to: "../org0/model-0/README.md")
-        _ = try git.git("add", "-A")
-        // A submodule's entry (a gitlink), without the submodule.
-        _ = try git.git("update-index", "--add", "--cacheinfo", "160000," + String(repeating: "1", count: 40) + ",vendor/sub")
-        _ = try git.git("commit", "-q", "-m", "more")
+        try commitWithLinks(git, link: "models/x/README.md", to: "../org0/model-0/README.md")
         for packed in [false, true] {
             if packed { _ = try git.git("gc", "-q") }
             let files = try #require(ObjectFiles(objectsDirectory: git.root + "/.git/objects"))
@@ -209,11 +214,7 @@ import Testing
         try git.write("weights/other.bin", bytes: pattern(5000, seed: 9))
         try git.write("q4/model.gguf", bytes: ggufBytes(600_000))
         try git.write("long/README.md", bytes: Array("---\nlicense: mit\n---\n".utf8) + pattern(FileInterest.textLimit + 10))
-        try git.write("link/notes.txt", "x")
-        try git.symlink("link/README.md", to: "../models/org0/model-0/README.md")
-        _ = try git.git("add", "-A")
-        _ = try git.git("update-index", "--add", "--cacheinfo", "160000," + String(repeating: "1", count: 40) + ",vendor/sub")
-        _ = try git.git("commit", "-q", "-m", "more kinds")
+        try commitWithLinks(git, link: "link/README.md", to: "../models/org0/model-0/README.md")
         for packed in [false, true] {
             if packed { _ = try git.git("gc", "-q") }
             let repo = try git.open()

@@ -41,15 +41,9 @@ public struct LintRequest: Sendable {
 
 /// One model as checked: what the JSON report's `models` array holds.
 ///
-/// The fields are kept in one box: summaries are merged from the cores and from each
-/// configuration's run, and a copy then costs one reference count instead of one per string and
-/// array (copying 5,000 of them, field by field, touched 75,000 objects). Changed in place when
-/// this summary is the box's only owner, else in a copy.
+/// The fields are kept in one box (``CopyOnWriteBox``): summaries are merged from the cores and
+/// from each configuration's run (copying 5,000 of them field by field touched 75,000 objects).
 public struct ModelSummary: Sendable {
-    private final class Storage: @unchecked Sendable {  // mutated only while uniquely referenced
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
 
     private struct Fields: Sendable {
         var path: String
@@ -62,17 +56,14 @@ public struct ModelSummary: Sendable {
         var ancestry: ModelAncestry
     }
 
-    private var storage: Storage
+    private var storage: CopyOnWriteBox<Fields>
 
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        return storage
-    }
+    private mutating func unique() -> CopyOnWriteBox<Fields> { .unique(&storage) }
 
     /// Creates a summary.
     public init(path: String, name: String, declaredLicense: String?, licenseName: String?, licenseLink: String?,
                 lineage: Lineage, bases: [ResolvedBase], ancestry: ModelAncestry = .empty) {
-        storage = Storage(Fields(path: path, name: name, declaredLicense: declaredLicense, licenseName: licenseName,
+        storage = CopyOnWriteBox(Fields(path: path, name: name, declaredLicense: declaredLicense, licenseName: licenseName,
                                  licenseLink: licenseLink, lineage: lineage, bases: bases, ancestry: ancestry))
     }
 

@@ -54,14 +54,8 @@ public struct Fix: Sendable, Hashable {
 
 /// A problem found in the checked repository.
 public struct Finding: Sendable, Hashable {
-    /// The fields, in one box: findings are collected per model, merged, sorted, filtered and
-    /// rendered, and a copy then costs one reference count instead of one per string. Changed in
-    /// place when this finding is the box's only owner, else in a copy (copy-on-write).
-    private final class Storage: @unchecked Sendable {  // mutated only while uniquely referenced
-        var fields: Fields
-        init(_ fields: Fields) { self.fields = fields }
-    }
-
+    // The fields, in one box (``CopyOnWriteBox``): findings are collected per model, merged,
+    // sorted, filtered and rendered.
     private struct Fields: Sendable, Hashable {
         var code: String
         var rule: String
@@ -76,12 +70,9 @@ public struct Finding: Sendable, Hashable {
         var settled: Bool
     }
 
-    private var storage: Storage
+    private var storage: CopyOnWriteBox<Fields>
 
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
-        return storage
-    }
+    private mutating func unique() -> CopyOnWriteBox<Fields> { .unique(&storage) }
 
     /// The rule's code (`ML204`).
     public var code: String {
@@ -145,7 +136,7 @@ public struct Finding: Sendable, Hashable {
     /// Creates a finding.
     public init(code: String, rule: String, severity: Severity, model: String, location: SourceLocation,
                 message: String, notes: [String] = [], base: String? = nil, fix: Fix? = nil, commit: String? = nil) {
-        storage = Storage(Fields(code: code, rule: rule, severity: severity, model: model, location: location, message: message,
+        storage = CopyOnWriteBox(Fields(code: code, rule: rule, severity: severity, model: model, location: location, message: message,
                                  notes: notes, base: base, fix: fix, commit: commit, settled: true))
     }
 
