@@ -105,6 +105,11 @@ final class ObjectFileReader {
     private let bases: DeltaBaseCache
     private let inflater = Inflater()
 
+    /// The largest object (or delta) inflated, and the most packs a chain of deltas named by id
+    /// may cross: beyond them (damaged or hostile files among them) the answer is nil and libgit2
+    /// reads the object.
+    static let largestObject = 1 << 28, mostPackHops = 8
+
     init(_ files: ObjectFiles) {
         self.files = files
         self.bases = files.bases
@@ -112,16 +117,19 @@ final class ObjectFileReader {
 
     /// The type and size of `id` from its header, without reading the rest of a whole object
     /// (a delta's size is the first bytes of its data).
-    func header(_ id: git_oid) -> (kind: ObjectFiles.Kind, size: Int)? {
-        if let (p, offset) = files.locate(id) { return packedHeader(p, offset) }
+    func header(_ id: git_oid, hops: Int = 0) -> (kind: ObjectFiles.Kind, size: Int)? {
+        guard hops < Self.mostPackHops else { return nil }
+        if let (p, offset) = files.locate(id) { return packedHeader(p, offset, hops: hops) }
         guard let loose = files.looseFile(id) else { return nil }
         let head = withExtendedLifetime(loose) { inflater.prefix(loose.bytes[...], count: 64) }
         return head.flatMap(LooseHeader.parse).map { ($0.kind, $0.size) }
     }
 
     /// The type and size of `id`, and its content when it is at most `limit` bytes.
-    func object(_ id: git_oid, limit: Int) -> (kind: ObjectFiles.Kind, size: Int, bytes: [UInt8]?)? {
-        if let (p, offset) = files.locate(id) { return packedObject(p, offset, limit: limit) }
+    func object(_ id: git_oid, limit wanted: Int, hops: Int = 0) -> (kind: ObjectFiles.Kind, size: Int, bytes: [UInt8]?)? {
+        guard hops < Self.mostPackHops else { return nil }
+        let limit = min(wanted, Self.largestObject)
+        if let (p, offset) = files.locate(id) { return packedObject(p, offset, limit: limit, hops: hops) }
         guard let loose = files.looseFile(id) else { return nil }
         // The mapping stays while zlib reads it.
         return withExtendedLifetime(loose) {
@@ -133,12 +141,12 @@ final class ObjectFileReader {
     }
 
     /// The whole content of `id` when it is at most `limit` bytes, with its type.
-    func read(_ id: git_oid, limit: Int) -> (kind: ObjectFiles.Kind, bytes: [UInt8])? {
-        guard let o = object(id, limit: limit), let bytes = o.bytes else { return nil }
+    func read(_ id: git_oid, limit: Int, hops: Int = 0) -> (kind: ObjectFiles.Kind, bytes: [UInt8])? {
+        guard let o = object(id, limit: limit, hops: hops), let bytes = o.bytes else { return nil }
         return (o.kind, bytes)
     }
 
-    private func packedHeader(_ p: Int, _ start: Int) -> (kind: ObjectFiles.Kind, size: Int)? {
+    private func packedHeader(_ p: Int, _ start: Int, hops: Int) -> (kind: ObjectFiles.Kind, size: Int)? {
         let pack = files.pack(p)
         var offset = start
         var size: Int?
@@ -156,7 +164,7 @@ final class ObjectFileReader {
                 offset = base
             } else if let id = entry.baseID {
                 guard let (q, o) = files.locate(id), q == p else {
-                    return header(id).flatMap { h in size.map { (h.kind, $0) } }
+                    return header(id, hops: hops + 1).flatMap { h in size.map { (h.kind, $0) } }
                 }
                 offset = o
             } else {
@@ -169,7 +177,7 @@ final class ObjectFileReader {
     /// The object at `start` of pack `p`: its type and size, and its content (deltas applied)
     /// when it is at most `limit` bytes. The delta at `start` is inflated once, for its size and
     /// for applying it.
-    private func packedObject(_ p: Int, _ start: Int, limit: Int) -> (kind: ObjectFiles.Kind, size: Int, bytes: [UInt8]?)? {
+    private func packedObject(_ p: Int, _ start: Int, limit: Int, hops: Int) -> (kind: ObjectFiles.Kind, size: Int, bytes: [UInt8]?)? {
         if let cached = bases[p, start] {
             return (cached.kind, cached.bytes.count, cached.bytes.count <= limit ? cached.bytes : nil)
         }
@@ -186,9 +194,9 @@ final class ObjectFileReader {
         guard first.size <= (limit > (Int.max - 32) / 8 ? Int.max : limit * 8 + 32), first.size < 1 << 31,
               let data = inflater.inflate(pack.data.bytes[first.dataStart...], count: first.size),
               let sizes = Delta.sizes(data) else {
-            return packedHeader(p, start).map { ($0.kind, $0.size, nil) }
+            return packedHeader(p, start, hops: hops).map { ($0.kind, $0.size, nil) }
         }
-        guard sizes.result <= limit else { return packedHeader(p, start).map { ($0.kind, $0.size, nil) } }
+        guard sizes.result <= limit else { return packedHeader(p, start, hops: hops).map { ($0.kind, $0.size, nil) } }
         var deltas: [(offset: Int, entry: Pack.Entry)] = []
         var offset = first.baseOffset ?? start
         var object: (kind: ObjectFiles.Kind, bytes: [UInt8])?
@@ -196,13 +204,13 @@ final class ObjectFileReader {
             // A delta against an object named by its id.
             guard let id = first.baseID else { return nil }
             if let (q, o) = files.locate(id), q == p { offset = o } else {
-                guard let base = read(id, limit: Int.max) else { return nil }
+                guard let base = read(id, limit: Self.largestObject, hops: hops + 1) else { return nil }
                 object = base
             }
         }
         while object == nil {
             if let cached = bases[p, offset] { object = cached; break }
-            guard deltas.count < Pack.maxChain, let entry = pack.entry(at: offset) else { return nil }
+            guard deltas.count < Pack.maxChain, let entry = pack.entry(at: offset), entry.size <= Self.largestObject else { return nil }
             if let kind = entry.kind {
                 guard let bytes = inflater.inflate(pack.data.bytes[entry.dataStart...], count: entry.size) else { return nil }
                 object = (kind, bytes)
@@ -216,7 +224,7 @@ final class ObjectFileReader {
                 if let (q, o) = files.locate(id), q == p {
                     offset = o
                 } else {
-                    guard let base = read(id, limit: Int.max) else { return nil }
+                    guard let base = read(id, limit: Self.largestObject, hops: hops + 1) else { return nil }
                     object = base
                 }
             } else {
@@ -317,8 +325,10 @@ private struct Pack: Sendable {
         let count = Int(Self.uint32(idx, 8 + 255 * 4))
         guard idx.count >= 8 + 1024 + count * 28 + 40 else { return nil }
         let pack = data.bytes
+        // The index names its pack by the pack's closing checksum, as libgit2 checks when it opens one.
         guard pack.count >= 32, pack.prefix(4).elementsEqual(Array("PACK".utf8)),
-              Self.uint32(pack, 4) == 2 || Self.uint32(pack, 4) == 3 else { return nil }
+              Self.uint32(pack, 4) == 2 || Self.uint32(pack, 4) == 3,
+              idx[(idx.count - 40)..<(idx.count - 20)].elementsEqual(pack[(pack.count - 20)...]) else { return nil }
         self.index = index
         self.data = data
         self.count = count
@@ -450,7 +460,8 @@ enum Delta {
 
     /// `delta` applied to `base`; nil when it does not fit the base or its stated sizes.
     static func apply(_ d: [UInt8], to base: [UInt8]) -> [UInt8]? {
-        guard let (baseSize, resultSize, start) = sizes(d), baseSize == base.count else { return nil }
+        guard let (baseSize, resultSize, start) = sizes(d), baseSize == base.count,
+              resultSize <= ObjectFileReader.largestObject else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(resultSize)
         var i = start

@@ -294,7 +294,7 @@ enum TreeWalk {
 
     /// The entries of the tree `id`: `<octal mode> <name>\0<20-byte id>`, each.
     private static func read(_ id: git_oid, folder: String, _ reader: ObjectFileReader) -> [Item]? {
-        guard let (kind, bytes) = reader.read(id, limit: 1 << 30), kind == .tree else { return nil }
+        guard let (kind, bytes) = reader.read(id, limit: ObjectFileReader.largestObject), kind == .tree else { return nil }
         var items: [Item] = []
         var i = 0
         let n = bytes.count

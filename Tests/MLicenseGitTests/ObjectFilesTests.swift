@@ -235,6 +235,47 @@ import Testing
         }
     }
 
+    @Test func aPackItsIndexDoesNotNameIsNotRead() throws {
+        let git = try TemporaryGitRepository()
+        try git.write("models/a/README.md", "---\nlicense: mit\n---\n")
+        try git.commitAll("card")
+        _ = try git.git("gc", "-q")
+        let blob = try git_oid.parse(try git.gitLine("rev-parse", "HEAD:models/a/README.md"))
+        let folder = git.root + "/.git/objects/pack/"
+        let pack = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".pack") })
+        #expect(ObjectFileReader(try #require(ObjectFiles(objectsDirectory: git.root + "/.git/objects"))).header(blob) != nil)
+        // The pack's closing checksum no longer the one its index names.
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: folder + pack)))
+        bytes[bytes.count - 1] ^= 0xFF
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder + pack)
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + pack))
+        #expect(ObjectFileReader(try #require(ObjectFiles(objectsDirectory: git.root + "/.git/objects"))).header(blob) == nil)
+    }
+
+    @Test func anObjectClaimingAHugeSizeIsNotInflated() throws {
+        // A loose object whose header claims about 10^18 bytes (written with Python's zlib): its
+        // size is told, its content left to libgit2, and nothing that large is allocated.
+        let git = try TemporaryGitRepository()
+        try git.write("README.md", "x")
+        try git.commitAll("one")
+        let hex = String(repeating: "ab", count: 20)
+        let folder = git.root + "/.git/objects/ab"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", "import sys, zlib; open(sys.argv[1], 'wb').write(zlib.compress(b'blob 999999999999999999\\x00abc'))",
+                            folder + "/" + String(hex.dropFirst(2))]
+        try python.run()
+        python.waitUntilExit()
+        let reader = ObjectFileReader(try #require(ObjectFiles(objectsDirectory: git.root + "/.git/objects")))
+        let id = try git_oid.parse(hex)
+        #expect(reader.header(id)?.size == 999_999_999_999_999_999)
+        let object = try #require(reader.object(id, limit: Int.max))
+        #expect(object.size == 999_999_999_999_999_999 && object.bytes == nil)
+        // A delta stating a result of 2^49 bytes.
+        #expect(Delta.apply([3, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x90, 3], to: [1, 2, 3]) == nil)
+    }
+
     @Test func modesAreTheOnesLibgit2Reports() {
         #expect(TreeWalk.normalizedMode(0o040000) == FileMode.tree)
         #expect(TreeWalk.normalizedMode(0o040755) == FileMode.tree)
