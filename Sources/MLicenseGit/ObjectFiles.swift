@@ -47,7 +47,7 @@ final class ObjectFiles: Sendable {
 
     /// The packs of `objectsDirectory`, each as its path without `.idx`, sorted; nil when it has
     /// no pack folder.
-    static func packs(in objectsDirectory: String) -> [String]? {
+    private static func packs(in objectsDirectory: String) -> [String]? {
         guard let folder = opendir(objectsDirectory + "/pack") else { return nil }
         defer { closedir(folder) }
         var names: [String] = []
@@ -137,6 +137,27 @@ final class ObjectFileReader {
             guard h.size <= limit else { return (h.kind, h.size, nil) }
             guard let whole = inflater.inflate(loose.bytes[...], count: h.headerLength + h.size) else { return nil }
             return (h.kind, h.size, Array(whole[h.headerLength...]))
+        }
+    }
+
+    /// The first `limit` bytes of the blob `id` without inflating the rest: a 2 GB GGUF costs its
+    /// header's bytes. A delta is read whole first (up to ``largestObject``).
+    func head(_ id: git_oid, limit: Int) -> [UInt8]? {
+        if let (p, offset) = files.locate(id) {
+            let pack = files.pack(p)
+            guard let entry = pack.entry(at: offset) else { return nil }
+            guard let kind = entry.kind else {
+                guard let o = object(id, limit: Self.largestObject), o.kind == .blob, let bytes = o.bytes else { return nil }
+                return Array(bytes.prefix(limit))
+            }
+            guard kind == .blob else { return nil }
+            return inflater.prefix(pack.data.bytes[entry.dataStart...], count: min(limit, entry.size))
+        }
+        guard let loose = files.looseFile(id) else { return nil }
+        return withExtendedLifetime(loose) {
+            guard let first = inflater.prefix(loose.bytes[...], count: 64), let h = LooseHeader.parse(first), h.kind == .blob,
+                  let head = inflater.prefix(loose.bytes[...], count: h.headerLength + min(limit, h.size)) else { return nil }
+            return Array(head[h.headerLength...])
         }
     }
 

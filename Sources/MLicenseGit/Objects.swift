@@ -36,15 +36,14 @@ extension Repository {
 
     /// The first `limit` bytes of an object without loading the rest.
     ///
-    /// Streams loose objects through libgit2 (`git_odb_open_rstream`); libgit2 cannot stream packed
-    /// objects, so a blob stored whole in a pack is read from the pack (``PackedObjectHead``:
-    /// only the first bytes are inflated). A delta (or an object in an alternate store) is read
-    /// by `git cat-file blob`, stopped after `limit` bytes.
+    /// Read from the object files (``ObjectFileReader/head(_:limit:)``: only the first bytes of a
+    /// loose object or of a blob stored whole in a pack are inflated; libgit2 1.5 cannot stream
+    /// packed objects). An object those files do not hold is streamed through libgit2 when it is
+    /// loose (`git_odb_open_rstream`, an alternate store) and otherwise read by `git cat-file blob`,
+    /// stopped after `limit` bytes.
     func readObjectHead(_ oid: git_oid, limit: Int) throws -> [UInt8] {
+        if let objectFiles, let bytes = ObjectFileReader(objectFiles).head(oid, limit: limit) { return bytes }
         if let bytes = try streamObjectHead(oid, limit: limit) { return bytes }
-        var id = oid
-        let raw = withUnsafeBytes(of: &id.id) { Array($0) }
-        if let bytes = PackedObjectHead.read(id: raw, limit: limit, objectsDirectory: objectsDirectory) { return bytes }
         return try catFileHead(oid.hex, limit: limit)
     }
 
