@@ -181,18 +181,27 @@ final class ObjectFileReader {
                       let sizes = Delta.sizes(head) else { return nil }
                 size = sizes.result
             }
-            if let base = entry.baseOffset {
-                offset = base
-            } else if let id = entry.baseID {
-                guard let (q, o) = files.locate(id), q == p else {
-                    return header(id, hops: hops + 1).flatMap { h in size.map { (h.kind, $0) } }
-                }
-                offset = o
-            } else {
-                return nil
+            switch base(of: entry, in: p) {
+            case .here(let o)?: offset = o
+            case .elsewhere(let id)?: return header(id, hops: hops + 1).flatMap { h in size.map { (h.kind, $0) } }
+            case nil: return nil
             }
         }
         return nil
+    }
+
+    /// Where the base of a delta is: at an offset of the same pack, or named by an id that another
+    /// pack or a loose object holds.
+    private enum Base {
+        case here(Int)
+        case elsewhere(git_oid)
+    }
+
+    private func base(of entry: Pack.Entry, in p: Int) -> Base? {
+        if let offset = entry.baseOffset { return .here(offset) }
+        guard let id = entry.baseID else { return nil }
+        if let (q, offset) = files.locate(id), q == p { return .here(offset) }
+        return .elsewhere(id)
     }
 
     /// The object at `start` of pack `p`: its type and size, and its content (deltas applied)
@@ -211,44 +220,36 @@ final class ObjectFileReader {
             return (kind, first.size, bytes)
         }
         // A delta's data is at most 8 bytes for each byte it makes (a copy of one byte), plus its
-        // sizes: a longer one makes more than `limit`.
-        guard first.size <= (limit > (Int.max - 32) / 8 ? Int.max : limit * 8 + 32), first.size < 1 << 31,
+        // sizes: a longer one makes more than `limit` (at most ``largestObject``, from `object`).
+        guard first.size <= limit * 8 + 32,
               let data = inflater.inflate(pack.data.bytes[first.dataStart...], count: first.size),
               let sizes = Delta.sizes(data) else {
             return packedHeader(p, start, hops: hops).map { ($0.kind, $0.size, nil) }
         }
         guard sizes.result <= limit else { return packedHeader(p, start, hops: hops).map { ($0.kind, $0.size, nil) } }
         var deltas: [(offset: Int, entry: Pack.Entry)] = []
-        var offset = first.baseOffset ?? start
         var object: (kind: ObjectFiles.Kind, bytes: [UInt8])?
-        if first.baseOffset == nil {
-            // A delta against an object named by its id.
-            guard let id = first.baseID else { return nil }
-            if let (q, o) = files.locate(id), q == p { offset = o } else {
+        var entry = first
+        // Down the chain from the delta at `start` to a stored object, a cached one, or a base
+        // elsewhere.
+        chain: while true {
+            switch base(of: entry, in: p) {
+            case .here(let offset)?:
+                if let cached = bases[p, offset] { object = cached; break chain }
+                guard deltas.count < Pack.maxChain, let next = pack.entry(at: offset), next.size <= Self.largestObject else { return nil }
+                if let kind = next.kind {
+                    guard let bytes = inflater.inflate(pack.data.bytes[next.dataStart...], count: next.size) else { return nil }
+                    object = (kind, bytes)
+                    bases.keep(p, offset, (kind, bytes))
+                    break chain
+                }
+                deltas.append((offset, next))
+                entry = next
+            case .elsewhere(let id)?:
                 guard let base = read(id, limit: Self.largestObject, hops: hops + 1) else { return nil }
                 object = base
-            }
-        }
-        while object == nil {
-            if let cached = bases[p, offset] { object = cached; break }
-            guard deltas.count < Pack.maxChain, let entry = pack.entry(at: offset), entry.size <= Self.largestObject else { return nil }
-            if let kind = entry.kind {
-                guard let bytes = inflater.inflate(pack.data.bytes[entry.dataStart...], count: entry.size) else { return nil }
-                object = (kind, bytes)
-                bases.keep(p, offset, object!)
-                break
-            }
-            deltas.append((offset, entry))
-            if let base = entry.baseOffset {
-                offset = base
-            } else if let id = entry.baseID {
-                if let (q, o) = files.locate(id), q == p {
-                    offset = o
-                } else {
-                    guard let base = read(id, limit: Self.largestObject, hops: hops + 1) else { return nil }
-                    object = base
-                }
-            } else {
+                break chain
+            case nil:
                 return nil
             }
         }

@@ -178,19 +178,16 @@ private struct ReadThroughLibgit2: Error {}
 /// text too large to be read whole.
 func directBlobFile(_ e: BlobEntry, _ reader: ObjectFileReader) -> SnapshotFile? {
     guard e.mode != FileMode.gitlink, e.mode != FileMode.symlink else { return nil }
-    guard e.include else {
-        guard let header = reader.header(e.oid), header.kind == .blob else { return nil }
-        return SnapshotFile(path: e.path, size: UInt64(header.size), content: .notLoaded)
-    }
-    let interest = FileInterest.forPath(e.path)
-    let wanted: Int
+    // A file not included is listed with its size, as one whose interest is its size.
+    let interest = e.include ? FileInterest.forPath(e.path) : .sizeOnly
+    let wanted: Int?
     switch interest {
     case .header: return nil
-    case .sizeOnly: wanted = -1
+    case .sizeOnly: wanted = nil
     case .pointerCheck: wanted = 1023
     case .text(let limit): wanted = limit
     }
-    guard let object = wanted < 0 ? reader.header(e.oid).map({ ($0.kind, $0.size, nil) }) : reader.object(e.oid, limit: wanted),
+    guard let object = wanted.map({ reader.object(e.oid, limit: $0) }) ?? reader.header(e.oid).map({ ($0.kind, $0.size, nil) }),
           object.kind == .blob else { return nil }
     let source = ByteSource(
         size: UInt64(object.size),

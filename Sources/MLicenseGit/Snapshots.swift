@@ -225,7 +225,13 @@ func followTextSymlinksOnDisk(_ files: inout [SnapshotFile], root: String, inclu
 enum TreeWalk {
     private enum Item {
         case blob(BlobEntry)
-        case tree(git_oid, folder: String)
+        case tree(Subtree)
+    }
+
+    /// A tree and its path (with a trailing slash).
+    private struct Subtree: Sendable {
+        var id: git_oid
+        var folder: String
     }
 
     /// Subtrees wanted before they are shared out, and the levels walked on this thread for them.
@@ -233,27 +239,23 @@ enum TreeWalk {
 
     static func blobs(of root: git_oid, in files: ObjectFiles) -> [BlobEntry]? {
         let reader = ObjectFileReader(files)
-        var items: [Item] = [.tree(root, folder: "")]
+        var items: [Item] = [.tree(Subtree(id: root, folder: ""))]
+        var subtrees: [Subtree] = []
         for _ in 0..<levelsBeforeSharing {
             var next: [Item] = []
-            var trees = 0
+            subtrees = []
             for item in items {
-                guard case .tree(let id, let folder) = item else { next.append(item); continue }
-                guard let entries = read(id, folder: folder, reader) else { return nil }
+                guard case .tree(let t) = item else { next.append(item); continue }
+                guard let entries = read(t.id, folder: t.folder, reader) else { return nil }
                 for entry in entries {
-                    if case .tree = entry { trees += 1 }
+                    if case .tree(let sub) = entry { subtrees.append(sub) }
                     next.append(entry)
                 }
             }
             items = next
-            if trees == 0 || trees >= subtreesToShare { break }
+            if subtrees.isEmpty || subtrees.count >= subtreesToShare { break }
         }
-        let trees = items.indices.filter { if case .tree = items[$0] { return true } else { return false } }
-        let subtrees: [(id: git_oid, folder: String)] = trees.map {
-            guard case .tree(let id, let folder) = items[$0] else { preconditionFailure("a tree's index") }
-            return (id, folder)
-        }
-        let walked = Parallel.map(subtrees.map { SendableTree(id: $0.id, folder: $0.folder) }, parallel: true, chunkSize: ObjectFiles.chunkSize(subtrees.count, minimum: 1)) { chunk in
+        let walked = Parallel.map(subtrees, parallel: true, chunkSize: ObjectFiles.chunkSize(subtrees.count, minimum: 1)) { chunk in
             let reader = ObjectFileReader(files)
             return chunk.map { t -> [BlobEntry]? in
                 var out: [BlobEntry] = []
@@ -275,18 +277,13 @@ enum TreeWalk {
         return blobs
     }
 
-    private struct SendableTree: Sendable {
-        var id: git_oid
-        var folder: String
-    }
-
     /// Appends the blobs of the tree `id` (its path `folder`, with a trailing slash) to `out`.
     private static func walk(_ id: git_oid, folder: String, _ reader: ObjectFileReader, into out: inout [BlobEntry]) -> Bool {
         guard let entries = read(id, folder: folder, reader) else { return false }
         for entry in entries {
             switch entry {
             case .blob(let e): out.append(e)
-            case .tree(let sub, let subfolder): guard walk(sub, folder: subfolder, reader, into: &out) else { return false }
+            case .tree(let sub): guard walk(sub.id, folder: sub.folder, reader, into: &out) else { return false }
             }
         }
         return true
@@ -319,7 +316,7 @@ enum TreeWalk {
             i += 21
             let normalized = normalizedMode(mode)
             if normalized == FileMode.tree {
-                items.append(.tree(oid, folder: folder + name + "/"))
+                items.append(.tree(Subtree(id: oid, folder: folder + name + "/")))
             } else {
                 items.append(.blob(BlobEntry(path: folder + name, oid: oid, mode: normalized, include: false)))
             }
