@@ -119,7 +119,7 @@ public struct SnapshotFile: Sendable, Hashable {
 
     /// The file's name (last path component).
     public var name: Substring {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return Substring(path) }
+        guard let slash = path.lastSlashIndex else { return Substring(path) }
         return path[path.utf8.index(after: slash)...]
     }
 
@@ -136,7 +136,7 @@ public struct SnapshotFile: Sendable, Hashable {
 
     /// The folder holding `path`, "" at the root.
     public static func folder(of path: String) -> String {
-        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        guard let slash = path.lastSlashIndex else { return "" }
         return String(path[..<slash])
     }
 }
@@ -158,7 +158,10 @@ public struct RepositorySnapshot: Sendable {
     /// Creates a snapshot; files are sorted by path.
     public init(source: SnapshotSource, files: [SnapshotFile]) {
         self.source = source
-        self.files = files.sorted { SourceLocation.pathPrecedes($0.path, $1.path) }
+        // A commit's tree walk and a folder listing mostly give the order already: checking it
+        // costs one comparison per file, and sorting copies every file record.
+        let inOrder = files.indices.dropFirst().allSatisfy { !SourceLocation.pathPrecedes(files[$0].path, files[$0 - 1].path) }
+        self.files = inOrder ? files : files.sorted { SourceLocation.pathPrecedes($0.path, $1.path) }
         var index: [String: Int] = [:]
         index.reserveCapacity(self.files.count)
         for (i, f) in self.files.enumerated() { index[f.path] = i }
@@ -192,7 +195,7 @@ struct FolderTable: Sendable {
             // Sorted paths put a folder's files mostly together: the previous file's folder is
             // tried before the table (same length and a prefix: the same folder).
             let utf8 = f.path.utf8
-            let slash = utf8.lastIndex(of: UInt8(ascii: "/"))
+            let slash = f.path.lastSlashIndex
             let length = slash.map { utf8.distance(from: utf8.startIndex, to: $0) } ?? 0
             if let last, last.path.utf8.count == length, f.path.hasPrefix(last.path) {
                 ofFile.append(last.id)
@@ -239,7 +242,7 @@ public enum FileInterest: Sendable, Hashable {
     /// What mlicense reads of the file at `path` (by name; the same rule for every source).
     public static func forPath(_ path: String) -> FileInterest {
         let u = path.utf8
-        let name = path[(u.lastIndex(of: UInt8(ascii: "/")).map { u.index(after: $0) } ?? u.startIndex)...]
+        let name = path[(path.lastSlashIndex.map { u.index(after: $0) } ?? u.startIndex)...]
         if textNames.contains(where: { $0 == name }) { return .text(limit: textLimit) }
         // An ASCII name is lower-cased byte by byte; any other the Unicode way (a Kelvin sign
         // lower-cases to `k`).

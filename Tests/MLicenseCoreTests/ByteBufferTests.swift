@@ -17,6 +17,18 @@ struct ByteBufferTests {
         }
     }
 
+    @Test("the last slash is found over the bytes as `utf8.lastIndex(of:)` finds it")
+    func lastSlash() {
+        let cases = Self.samples + ["/", "a/", "/a", "a/b/c", "org/中文/模型.md", "👩‍👩‍👧/🦙", "//", "no slash here"]
+        for s in cases {
+            #expect(s.lastSlashIndex == s.utf8.lastIndex(of: UInt8(ascii: "/")), "\(s.debugDescription)")
+            // A substring whose bytes start and end inside its base string.
+            let padded = "x/" + s + "/y"
+            let sub = padded.dropFirst(2).dropLast(2)
+            #expect(sub.lastSlashIndex == sub.utf8.lastIndex(of: UInt8(ascii: "/")), "\(s.debugDescription)")
+        }
+    }
+
     @Test("bytes are appended whether they are contiguous or not")
     func appendContents() {
         var out = ByteBuffer(capacity: 8)

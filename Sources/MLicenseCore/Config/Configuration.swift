@@ -116,7 +116,7 @@ public struct Configuration: Sendable {
     public static func isConfigurationFile(_ path: String) -> Bool {
         var p = Substring(path)
         while p.utf8.last == UInt8(ascii: "/") { p = p.dropLast() }
-        let name = p.utf8.lastIndex(of: UInt8(ascii: "/")).map { p[p.utf8.index(after: $0)...] } ?? p
+        let name = p.lastSlashIndex.map { p[p.utf8.index(after: $0)...] } ?? p
         return fileNames.contains { name == $0 }
     }
 

@@ -317,10 +317,10 @@ public struct LicenseResolver: Sendable {
             previous = b
         }
         if plain, let first = u.first, first != slash, u.last != slash {
-            guard let s1 = u.lastIndex(of: slash) else { return (path, nil) }
+            guard let s1 = path.lastSlashIndex else { return (path, nil) }
             let last = String(path[u.index(after: s1)...])
             let before = path[..<s1]
-            let s2 = before.utf8.lastIndex(of: slash)
+            let s2 = before.lastSlashIndex
             return (last, String(s2.map { path[u.index(after: $0)...] } ?? path[...]))
         }
         let parts = path.split(separator: "/")

@@ -270,7 +270,7 @@ public enum Linter {
         let folderName: String
         if folder.isEmpty {
             folderName = request.rootName
-        } else if let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")) {
+        } else if let slash = folder.lastSlashIndex {
             folderName = String(folder[folder.utf8.index(after: slash)...])
         } else {
             folderName = folder

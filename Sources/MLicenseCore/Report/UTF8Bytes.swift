@@ -13,3 +13,22 @@ extension String {
         return try copy.withUTF8(body)
     }
 }
+
+extension StringProtocol {
+    /// The index of the last `/`, or nil. Found over the contiguous bytes: `utf8.lastIndex(of:)`
+    /// steps back one index at a time, and the 5,000-model check spent 43 M instructions (2 %) in
+    /// it, most of them naming files and folders.
+    @inline(__always)
+    var lastSlashIndex: String.Index? {
+        let u = utf8
+        let offset: Int? = u.withContiguousStorageIfAvailable { b in
+            var i = b.count
+            while i > 0 {
+                i &-= 1
+                if b[i] == UInt8(ascii: "/") { return i }
+            }
+            return nil
+        } ?? u.enumerated().reduce(nil) { found, b in b.element == UInt8(ascii: "/") ? b.offset : found }
+        return offset.map { u.index(u.startIndex, offsetBy: $0) }
+    }
+}

@@ -160,7 +160,7 @@ public struct LicenseTextFiles: Sendable {
             // The name: after the last slash. Most names have none of the prefixes, which the
             // first letter tells; only the others are checked to be directly in the folder.
             let path = f.path.utf8
-            let nameStart = path.lastIndex(of: UInt8(ascii: "/")).map { path.index(after: $0) } ?? path.startIndex
+            let nameStart = f.path.lastSlashIndex.map { path.index(after: $0) } ?? path.startIndex
             guard nameStart != path.endIndex else { continue }
             func named(_ prefix: String) -> Bool {
                 var i = nameStart
