@@ -97,8 +97,8 @@ private func file(metadataCount: UInt64 = 1, tensorCount: UInt64 = 0, _ body: (i
     return w.bytes
 }
 
-/// SplitMix64, for reproducible garbage.
-private struct SplitMix64: RandomNumberGenerator {
+/// SplitMix64, for reproducible garbage (also the generated JSON texts of JSONFileTests).
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -88,24 +88,46 @@ extension JSONInput: Decodable {
     ///
     /// The decoder checks the structure of the whole text but reads strings and numbers only when
     /// asked for them; when a string or a number could be malformed, or a wanted key is written
-    /// twice, the text is read in full instead.
+    /// twice, the text is read in full instead. The pre-scan also tells which wanted keys the text
+    /// holds and which are members of the top object: the decoder is asked only for those, and
+    /// not at all when the members present are all read for their presence only (most
+    /// `config.json` files: `architectures`, `model_type`).
     static func parseWanted(_ bytes: [UInt8]) throws -> JSONInput {
-        if needsFullRead(bytes) {
+        guard let scan = wantedScan(bytes) else {
             let value = try parse(bytes)
             return value.isObject ? value : .null
         }
-        return try JSONDecoder().decode(WantedMembers.self, from: Data(bytes)).value
+        if scan.isObject, scan.topLevel.isSubset(of: WantedMembers.Key.presenceOnly) {
+            _ = try JSONDecoder().decode(ValidatedOnly.self, from: Data(bytes))
+            return .object(WantedMembers.Key.top.filter { scan.topLevel.contains($0) }.map { ($0.rawValue, .null) })
+        }
+        let decoder = JSONDecoder()
+        decoder.userInfo[WantedMembers.present] = scan.anywhere
+        return try decoder.decode(WantedMembers.self, from: Data(bytes)).value
     }
 
-    private static let watchedKeys: [[UInt8]] = WantedMembers.Key.allCases.map { Array($0.rawValue.utf8) }
+    private static let watchedKeys: [(key: WantedMembers.Key, bytes: [UInt8])] = WantedMembers.Key.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
-    /// Whether reading only the wanted members could differ from a full read: a string holding an
-    /// escape, a control character or a non-ASCII byte; a number outside JSON's grammar or too large
-    /// for a double; a NUL or non-ASCII byte anywhere (another encoding, a byte order mark); a
-    /// watched key written twice.
-    static func needsFullRead(_ b: [UInt8]) -> Bool {
+    /// What the pre-scan of ``parseWanted(_:)`` learns of a text it may read in part.
+    struct WantedScan: Equatable {
+        /// The wanted keys written anywhere, as keys or as values.
+        var anywhere = WantedMembers.KeySet()
+        /// The wanted keys that are members of the top object.
+        var topLevel = WantedMembers.KeySet()
+        /// Whether the text's value is an object (its first byte past white space is `{`).
+        var isObject = false
+    }
+
+    /// Whether the text is one that reading only the wanted members could get wrong (nil), or what
+    /// ``WantedScan`` says of it. Read in full: a string holding an escape, a control character or
+    /// a non-ASCII byte; a number outside JSON's grammar or too large for a double; a NUL or
+    /// non-ASCII byte anywhere (another encoding, a byte order mark); a watched key written twice.
+    /// What the scan says of the structure holds for a text the decoder then accepts.
+    static func wantedScan(_ b: [UInt8]) -> WantedScan? {
         let n = b.count
-        var seen = [Bool](repeating: false, count: watchedKeys.count)
+        var scan = WantedScan()
+        var depth = 0
+        var sawValue = false
         var i = 0
         while i < n {
             let c = b[i]
@@ -114,25 +136,45 @@ extension JSONInput: Decodable {
                 let start = i
                 while i < n, b[i] != UInt8(ascii: "\"") {
                     let d = b[i]
-                    if d == UInt8(ascii: "\\") || d < 0x20 || d >= 0x80 { return true }
+                    if d == UInt8(ascii: "\\") || d < 0x20 || d >= 0x80 { return nil }
                     i += 1
                 }
                 let length = i - start
-                for (k, key) in watchedKeys.enumerated() where key.count == length && (0..<length).allSatisfy({ b[start + $0] == key[$0] }) {
-                    if seen[k] { return true }
-                    seen[k] = true
-                }
                 i += 1
+                sawValue = true
+                for watched in watchedKeys where watched.bytes.count == length
+                    && (0..<length).allSatisfy({ b[start + $0] == watched.bytes[$0] }) {
+                    if scan.anywhere.contains(watched.key) { return nil }
+                    scan.anywhere.insert(watched.key)
+                    // A member of the top object: a string directly inside it, followed by `:`.
+                    if depth == 1, scan.isObject {
+                        var j = i
+                        while j < n, isWhiteSpace(b[j]) { j += 1 }
+                        if j < n, b[j] == UInt8(ascii: ":") { scan.topLevel.insert(watched.key) }
+                    }
+                }
             } else if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
                 let start = i
                 while i < n, isNumberByte(b[i]) { i += 1 }
-                if !isPlainNumber(b[start..<i]) { return true }
+                if !isPlainNumber(b[start..<i]) { return nil }
+                sawValue = true
             } else {
-                if c == 0 || c >= 0x80 { return true }
+                if c == 0 || c >= 0x80 { return nil }
+                if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                    if !sawValue, depth == 0 { scan.isObject = c == UInt8(ascii: "{") }
+                    depth += 1
+                } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                    depth -= 1
+                }
+                if !isWhiteSpace(c) { sawValue = true }
                 i += 1
             }
         }
-        return false
+        return scan
+    }
+
+    private static func isWhiteSpace(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09
     }
 
     private static func isNumberByte(_ c: UInt8) -> Bool {
@@ -235,14 +277,33 @@ struct WantedMembers: Decodable {
         static let top: [Key] = [.peftType, .baseModelNameOrPath, .nameOrPath, .quantizationConfig, .quantization,
                                  .architectures, .modelType, .transformersVersion, .className]
         static let nested: [Key] = [.quantMethod, .loadIn4bit, .loadIn8bit, .bits]
+        /// The top-level members read only for whether they are there.
+        static let presenceOnly: KeySet = [KeySet(.architectures), KeySet(.modelType), KeySet(.transformersVersion)]
     }
+
+    /// A set of ``Key``s, one bit each.
+    struct KeySet: OptionSet, Sendable, Hashable {
+        let rawValue: UInt32
+        init(rawValue: UInt32) { self.rawValue = rawValue }
+        init(_ key: Key) { rawValue = 1 << UInt32(Self.order.firstIndex(of: key)!) }
+        private static let order = Key.allCases
+        func contains(_ key: Key) -> Bool { contains(KeySet(key)) }
+        mutating func insert(_ key: Key) { insert(KeySet(key)) }
+    }
+
+    /// The decoder's `userInfo` entry naming the wanted keys the text holds (a ``KeySet``); the
+    /// decoder is asked for no other.
+    static let present = CodingUserInfoKey(rawValue: "mlicense.wanted.present")!
 
     init(from decoder: any Decoder) throws {
         guard let object = try? decoder.container(keyedBy: Key.self) else {
             value = .null
             return
         }
-        value = .object(Self.members(of: object, Key.top, nested: Key.nested))
+        let present = decoder.userInfo[Self.present] as? KeySet
+        let top = present.map { p in Key.top.filter { p.contains($0) } } ?? Key.top
+        let nested = present.map { p in Key.nested.filter { p.contains($0) } } ?? Key.nested
+        value = .object(Self.members(of: object, top, nested: nested))
     }
 
     /// The members of `object` named in `keys`, read as their readers need them: only whether
@@ -276,6 +337,11 @@ struct WantedMembers: Decodable {
         }
         return out
     }
+}
+
+/// A value the decoder checks and nothing reads: the text is valid JSON when decoding it succeeds.
+private struct ValidatedOnly: Decodable {
+    init(from decoder: any Decoder) {}
 }
 
 /// A member key with its position among the keys the decoder has met.
