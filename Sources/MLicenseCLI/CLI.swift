@@ -179,7 +179,13 @@ enum KeptUntilExit {
 
     /// Keeps `value` alive until exit when `io` is the process's own (see ``CLI/IO/ownsProcess``).
     static func keep(_ value: Any, _ io: CLI.IO) {
-        if io.ownsProcess { values.append(value) }
+        if io.ownsProcess { keep(value) }
+    }
+
+    /// Keeps `value` alive until exit (for a caller that has checked ``CLI/IO/ownsProcess``). On
+    /// the main thread only, like every caller.
+    static func keep(_ value: Any) {
+        values.append(value)
     }
 }
 

@@ -191,6 +191,7 @@ enum LintRun {
         var request = LintRequest(snapshot: snapshot, configuration: config, knowledge: BuiltinKnowledge.shared, rootName: rootName,
                                   changedPaths: changedPaths)
         if config.hfCache { request.externalLookup = HFCache.lookup(environment: io.environment) }
+        if io.ownsProcess { request.leftovers = { KeptUntilExit.keep($0) } }
         return request
     }
 
