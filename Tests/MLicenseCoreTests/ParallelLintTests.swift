@@ -75,6 +75,29 @@ struct ParallelLintTests {
         }
     }
 
+    @Test("a caller that keeps the run's leftovers gets them once, and the same result")
+    func leftoversAreHandedOver() {
+        let snapshot = Self.monorepo(count: 120)
+        let released = Linter.lint(request(snapshot))
+        let kept = LeftoverBox()
+        var keeping = request(snapshot)
+        keeping.leftovers = { kept.add($0) }
+        let result = Linter.lint(keeping)
+        #expect(kept.count == 1)
+        #expect(result.findings == released.findings)
+        #expect(result.models.map(\.path) == released.models.map(\.path))
+    }
+
+    /// Counts what the linter hands over (called on the linter's own thread).
+    final class LeftoverBox: @unchecked Sendable {
+        private(set) var count = 0
+        private var values: [any Sendable] = []
+        func add(_ value: any Sendable) {
+            values.append(value)
+            count += 1
+        }
+    }
+
     @Test("the cards read in parallel are the cards read one by one")
     func cardsSameAsSerial() {
         let snapshot = Self.monorepo(count: 300)
