@@ -112,6 +112,15 @@ struct ParallelLintTests {
         }
     }
 
+    @Test("both: each closure's result in its place, on two cores or one")
+    func bothKeepsPlaces() {
+        for parallel in [true, false] {
+            let (a, b) = Parallel.both(parallel: parallel, { (0..<1000).reduce(0, +) }, { String(repeating: "x", count: 3) })
+            #expect(a == 499_500)
+            #expect(b == "xxx")
+        }
+    }
+
     @Test("chunks come back in order, also for a last short chunk")
     func parallelMapOrder() {
         for count in [0, 1, 47, 48, 49, 1000] {

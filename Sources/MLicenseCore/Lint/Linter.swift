@@ -166,20 +166,26 @@ public enum Linter {
         // the same repository, and is the model's card.
         let repoCards = ModelDiscovery.cards(in: snapshot, parallel: parallel)
         let folders = modelFolders(snapshot, config, cards: repoCards)
-        let assigned = ModelDiscovery.assign(snapshot, to: folders)
+        // The files of each model folder on one core while the other sets up the resolver (a
+        // hook's few models on one).
+        let (assigned, (modelCards, resolver, lockProblem)) = Parallel.both(parallel: parallel && folders.count > Parallel.chunkSize, {
+            ModelDiscovery.assign(snapshot, to: folders)
+        }, {
+            var modelCards: [String: ModelCard] = [:]
+            modelCards.reserveCapacity(folders.count)
+            for f in folders { if let c = repoCards[f] { modelCards[f] = c } }
+            // The lock is read from the snapshot (the staged one in a hook), like a card.
+            let (lock, lockProblem) = readLock(snapshot)
+            let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: modelCards,
+                                           cardLookup: request.cardLookup, externalLookup: request.externalLookup, lock: lock)
+            return (modelCards, resolver, lockProblem)
+        })
         let touched = request.changedPaths.map { ModelDiscovery.touched(by: $0, folders: folders) }
         let scope = request.scope
         let scopePrefix = scope + "/"
         let wanted = folders.filter { f in
             (touched.map { $0.contains(f) } ?? true) && (scope.isEmpty || f == scope || f.hasPrefix(scopePrefix))
         }
-        var modelCards: [String: ModelCard] = [:]
-        modelCards.reserveCapacity(folders.count)
-        for f in folders { if let c = repoCards[f] { modelCards[f] = c } }
-        // The lock is read from the snapshot (the staged one in a hook), like a card.
-        let (lock, lockProblem) = readLock(snapshot)
-        let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: modelCards,
-                                       cardLookup: request.cardLookup, externalLookup: request.externalLookup, lock: lock)
         // 1. Each model read, its lineage inferred and its direct bases resolved.
         let read = Parallel.map(wanted, parallel: parallel) { folders -> [ReadModel] in
             folders.map { folder in

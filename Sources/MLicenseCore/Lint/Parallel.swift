@@ -40,6 +40,18 @@ package enum Parallel {
 }
 
 extension Parallel {
+    /// `first()` and `second()`, on two cores at once with `parallel`, else one after the other.
+    package static func both<A: Sendable, B: Sendable>(parallel: Bool, _ first: @escaping @Sendable () -> A,
+                                                       _ second: @escaping @Sendable () -> B) -> (A, B) {
+        guard parallel else { return (first(), second()) }
+        let a = Slots<A>(count: 1), b = Slots<B>(count: 1)
+        defer { a.free(); b.free() }
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 { a.set(0, first()) } else { b.set(0, second()) }
+        }
+        return (a.values()[0], b.values()[0])
+    }
+
     /// Drops `value` on another thread: the last references to a large structure (a run's cards
     /// and models) are released there, so that freeing its many small allocations overlaps the
     /// caller's next step instead of delaying it. The caller must hand over its last reference
