@@ -161,12 +161,17 @@ public struct RepositorySnapshot: Sendable {
         // A commit's tree walk and a folder listing mostly give the order already: checking it
         // costs one comparison per file, and sorting copies every file record.
         let inOrder = files.indices.dropFirst().allSatisfy { !SourceLocation.pathPrecedes(files[$0].path, files[$0 - 1].path) }
-        self.files = inOrder ? files : files.sorted { SourceLocation.pathPrecedes($0.path, $1.path) }
-        var index: [String: Int] = [:]
-        index.reserveCapacity(self.files.count)
-        for (i, f) in self.files.enumerated() { index[f.path] = i }
-        self.indexByPath = index
-        self.folders = FolderTable(self.files)
+        let sorted = inOrder ? files : files.sorted { SourceLocation.pathPrecedes($0.path, $1.path) }
+        self.files = sorted
+        // The path index on one core, the folder table on the other (a few files on one).
+        (indexByPath, folders) = Parallel.both(parallel: sorted.count > 4 * Parallel.chunkSize, {
+            var index: [String: Int] = [:]
+            index.reserveCapacity(sorted.count)
+            for (i, f) in sorted.enumerated() { index[f.path] = i }
+            return index
+        }, {
+            FolderTable(sorted)
+        })
     }
 
     /// The file at `path`, or nil.
