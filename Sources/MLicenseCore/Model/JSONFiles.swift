@@ -300,10 +300,10 @@ struct WantedMembers: Decodable {
             value = .null
             return
         }
-        let present = decoder.userInfo[Self.present] as? KeySet
-        let top = present.map { p in Key.top.filter { p.contains($0) } } ?? Key.top
-        let nested = present.map { p in Key.nested.filter { p.contains($0) } } ?? Key.nested
-        value = .object(Self.members(of: object, top, nested: nested))
+        // ``JSONInput/parseWanted(_:)`` names the keys its pre-scan found; without it, every key.
+        let present = decoder.userInfo[Self.present] as? KeySet ?? KeySet(rawValue: .max)
+        value = .object(Self.members(of: object, Key.top.filter { present.contains($0) },
+                                     nested: Key.nested.filter { present.contains($0) }))
     }
 
     /// The members of `object` named in `keys`, read as their readers need them: only whether

@@ -21,14 +21,12 @@ extension StringProtocol {
     @inline(__always)
     var lastSlashIndex: String.Index? {
         let u = utf8
-        let offset: Int? = u.withContiguousStorageIfAvailable { b in
-            var i = b.count
-            while i > 0 {
-                i &-= 1
-                if b[i] == UInt8(ascii: "/") { return i }
-            }
-            return nil
-        } ?? u.enumerated().reduce(nil) { found, b in b.element == UInt8(ascii: "/") ? b.offset : found }
-        return offset.map { u.index(u.startIndex, offsetBy: $0) }
+        guard let found = u.withContiguousStorageIfAvailable({ $0.lastIndex(of: UInt8(ascii: "/")) }) else {
+            // Bytes that are not contiguous (a bridged string): a plain scan.
+            var last: String.Index?
+            for i in u.indices where u[i] == UInt8(ascii: "/") { last = i }
+            return last
+        }
+        return found.map { u.index(u.startIndex, offsetBy: $0) }
     }
 }
