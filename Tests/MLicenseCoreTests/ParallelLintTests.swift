@@ -152,4 +152,15 @@ struct ParallelLintTests {
         #expect(Finding.sortedForReport(findings) == expected)
         #expect(Finding.sortedForReport([]) == [])
     }
+
+    @Test("a model folder is found by its place among the folders in path order, and only one that is there")
+    func sortedPositionFindsFolders() {
+        let folders = ["", "a", "a b", "a-b", "a/b", "a/b/c", "b", "models/org1/m7", "z", "é", "日本"]
+            .sorted { SourceLocation.pathPrecedes($0, $1) }
+        for (i, f) in folders.enumerated() { #expect(Linter.sortedPosition(of: f, in: folders) == i) }
+        for absent in ["a/", "aa", "a/b/d", "models/org1", "zz", "e", " "] {
+            #expect(Linter.sortedPosition(of: absent, in: folders) == nil)
+        }
+        #expect(Linter.sortedPosition(of: "a", in: []) == nil)
+    }
 }

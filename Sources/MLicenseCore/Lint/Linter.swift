@@ -186,18 +186,24 @@ public enum Linter {
         let wanted = folders.filter { f in
             (touched.map { $0.contains(f) } ?? true) && (scope.isEmpty || f == scope || f.hasPrefix(scopePrefix))
         }
-        // 1. Each model read, its lineage inferred and its direct bases resolved.
-        let read = Parallel.map(wanted, parallel: parallel) { folders -> [ReadModel] in
-            folders.map { folder in
-                readModel(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: resolver)
+        // 1. Each model read, its lineage inferred and its direct bases resolved. Each chunk also
+        // keeps each base its models name once, as first resolved: most models share a few bases,
+        // and the ancestry starts from those instead of from every model's list.
+        let readChunks = Parallel.map(wanted, parallel: parallel) { folders -> (read: [ReadModel], starts: [ResolvedModel]) in
+            var seen = Set<String>()
+            var starts: [ResolvedModel] = []
+            let read = folders.map { folder in
+                let m = readModel(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: resolver)
+                for d in m.direct where seen.insert(d.key).inserted { starts.append(d) }
+                return m
             }
-        }.flatMap { $0 }
-        // 2. The ancestry to the roots, once for every model.
-        var lineages: [String: (relation: Relation?, bases: [BaseModelRef])] = [:]
-        lineages.reserveCapacity(read.count)
-        for m in read { lineages[m.model.path] = (m.lineage.relation, m.lineage.bases) }
-        let ancestry = Ancestry(startLists: read.map(\.direct), resolver: resolver) { folder in
-            if let l = lineages[folder] { return l }
+            return (read, starts)
+        }
+        let read = readChunks.flatMap(\.read)
+        // 2. The ancestry to the roots, once for every model. A base that is a model folder of the
+        // run is found by its place among the sorted folders read.
+        let ancestry = Ancestry(startLists: readChunks.map(\.starts), resolver: resolver) { folder in
+            if let i = sortedPosition(of: folder, in: wanted) { return (read[i].lineage.relation, read[i].lineage.bases) }
             let m = readModel(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: nil)
             return (m.lineage.relation, m.lineage.bases)
         }
@@ -238,7 +244,7 @@ public enum Linter {
         // read) goes to the caller's keeper, or is freed on another core while the caller renders
         // the report.
         let leftovers = (consume read, consume checked, consume repoCards, consume modelCards, consume assigned,
-                         consume resolver, consume ancestry, consume lineages)
+                         consume resolver, consume ancestry, consume readChunks)
         if let keep = request.leftovers { keep(leftovers) } else { Parallel.release(leftovers) }
         return result
     }
@@ -250,6 +256,18 @@ public enum Linter {
         var suppressed: [SuppressedFinding]
         /// The findings the model's card accepts (``LintRequest/cardSuppressions``).
         var cardAccepted: [SuppressedFinding] = []
+    }
+
+    /// The index of `folder` in `folders`, which are in path order (``SourceLocation/pathPrecedes(_:_:)``,
+    /// as ``ModelDiscovery/modelFolders(in:cards:include:)`` returns them), or nil when it is not
+    /// among them.
+    static func sortedPosition(of folder: String, in folders: [String]) -> Int? {
+        var low = 0, high = folders.count
+        while low < high {
+            let mid = (low + high) / 2
+            if SourceLocation.pathPrecedes(folders[mid], folder) { low = mid + 1 } else { high = mid }
+        }
+        return low < folders.count && folders[low] == folder ? low : nil
     }
 
     /// `mlicense.lock` at the snapshot's root, or why it cannot be read.
