@@ -112,6 +112,26 @@ struct ParallelLintTests {
         }
     }
 
+    @Test("the model folders marked while the cards are parsed are those the cards mark afterwards")
+    func marksSameAsCards() {
+        var snapshot = Self.monorepo(count: 300)
+        // Folders no file marks: a README.md without front matter, a config.json of no model,
+        // a file of no kind; and ones a body marks: a merge configuration, metadata further down.
+        snapshot = InMemoryRepository.snapshot(snapshot.files.reduce(into: [String: String]()) { $0[$1.path] = String(decoding: $1.content.bytes ?? [], as: UTF8.self) }
+            .merging(["plain/README.md": "# no metadata\n", "tokenizer/config.json": "{\"foo\": 1}", "data/train.csv": "a,b\n",
+                      "body/README.md": "# merge\n```yaml\nmerge_method: slerp\nmodels:\n  - model: a/b\n```\n",
+                      "late/README.md": "# late\n\n---\nlicense: mit\n---\n", "q/model.Q4_K_M.GGUF": "GGUF"]) { a, _ in a })
+        let cards = ModelDiscovery.cards(in: snapshot, parallel: false)
+        let expected = ModelDiscovery.modelFolders(in: snapshot, cards: cards)
+        #expect(expected.count > 250)
+        #expect(expected.contains("body") && expected.contains("q") && !expected.contains("plain") && !expected.contains("tokenizer"))
+        for parallel in [false, true] {
+            let (oneCards, marked) = ModelDiscovery.cardsAndMarks(in: snapshot, parallel: parallel)
+            #expect(Set(oneCards.keys) == Set(cards.keys))
+            #expect(ModelDiscovery.modelFolders(in: snapshot, marked: marked) { _ in true } == expected)
+        }
+    }
+
     @Test("both: each closure's result in its place, on two cores or one")
     func bothKeepsPlaces() {
         for parallel in [true, false] {

@@ -164,8 +164,8 @@ public enum Linter {
         let snapshot = request.snapshot
         // Every card is read once: it tells which folders are models, resolves bases that live in
         // the same repository, and is the model's card.
-        let repoCards = ModelDiscovery.cards(in: snapshot, parallel: parallel)
-        let folders = modelFolders(snapshot, config, cards: repoCards)
+        let (repoCards, marked) = ModelDiscovery.cardsAndMarks(in: snapshot, parallel: parallel)
+        let folders = modelFolders(snapshot, config, marked: marked)
         // The files of each model folder on one core while the other sets up the resolver (a
         // hook's few models on one).
         let (assigned, (modelCards, resolver, lockProblem)) = Parallel.both(parallel: parallel && folders.count > Parallel.chunkSize, {
@@ -373,8 +373,8 @@ public enum Linter {
     }
 
     /// The model folders: configured globs, else discovered; minus `exclude`.
-    static func modelFolders(_ snapshot: RepositorySnapshot, _ config: Configuration, cards: [String: ModelCard]) -> [String] {
-        ModelDiscovery.modelFolders(in: snapshot, cards: cards) { folder in
+    static func modelFolders(_ snapshot: RepositorySnapshot, _ config: Configuration, marked: [Bool]) -> [String] {
+        ModelDiscovery.modelFolders(in: snapshot, marked: marked) { folder in
             let display = folder.isEmpty ? "." : folder
             if config.exclude.contains(where: { Glob.matchesSelfOrParent($0, display) }) { return false }
             if !config.models.isEmpty { return config.models.contains { Glob.matches(Configuration.normalisedModelPath($0), display) } }

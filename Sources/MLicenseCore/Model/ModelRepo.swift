@@ -142,22 +142,42 @@ public enum ModelDiscovery {
 
     /// The cards, parsed over the processor's cores with `parallel`.
     static func cards(in snapshot: RepositorySnapshot, parallel: Bool) -> [String: ModelCard] {
-        let folders = snapshot.folders
-        let readmes = snapshot.files.indices.filter { snapshot.files[$0].name == "README.md" && snapshot.files[$0].content.bytes != nil }
-        let parsed = Parallel.map(readmes, parallel: parallel) { indices in
-            indices.map { i -> (String, ModelCard) in
+        cardsAndMarks(in: snapshot, parallel: parallel).cards
+    }
+
+    /// The cards, and for each folder of the snapshot's table whether a file marks it as a model
+    /// folder (``marksModel(_:cards:)``), in one pass over the files on the processor's cores: a
+    /// README.md marks its folder by its own card, which is read where it is parsed.
+    static func cardsAndMarks(in snapshot: RepositorySnapshot, parallel: Bool) -> (cards: [String: ModelCard], marked: [Bool]) {
+        let table = snapshot.folders
+        let parsed = Parallel.map(Array(snapshot.files.indices), parallel: parallel) { indices in
+            var cards: [(String, ModelCard)] = []
+            var marked: [Int32] = []
+            for i in indices {
                 let f = snapshot.files[i]
-                var truncated = false
-                if case .head = f.content { truncated = true }
-                return (folders.paths[Int(folders.ofFile[i])], ModelCard(path: f.path, bytes: f.content.bytes!, isTruncated: truncated))
+                let id = table.ofFile[i]
+                if f.name == "README.md" {
+                    guard let bytes = f.content.bytes else { continue }
+                    var truncated = false
+                    if case .head = f.content { truncated = true }
+                    let card = ModelCard(path: f.path, bytes: bytes, isTruncated: truncated)
+                    if marked.last != id, marksModel(card) { marked.append(id) }
+                    cards.append((table.paths[Int(id)], card))
+                } else if marked.last != id, marksModel(f, folder: table.paths[Int(id)], cards: [:]) {
+                    // A folder's files come together in path order: one marked is not looked at again.
+                    marked.append(id)
+                }
             }
+            return (cards, marked)
         }
         var cards: [String: ModelCard] = [:]
-        cards.reserveCapacity(readmes.count)
-        for chunk in parsed {
-            for (folder, card) in chunk { cards[folder] = card }
+        cards.reserveCapacity(parsed.reduce(0) { $0 + $1.0.count })
+        var marked = [Bool](repeating: false, count: table.count)
+        for (chunkCards, chunkMarked) in parsed {
+            for (folder, card) in chunkCards { cards[folder] = card }
+            for id in chunkMarked { marked[Int(id)] = true }
         }
-        return cards
+        return (cards, marked)
     }
 
     /// Whether `file` marks its folder as a model folder (INTERFACE.md: a README.md with front
@@ -174,9 +194,7 @@ public enum ModelDiscovery {
             return true
         case "README.md":
             guard let card = cards[folder] else { return false }
-            if card.frontMatter != nil || card.absence?.isMalformed == true { return true }
-            // Metadata the Hub cannot see (a block further down) or a merge configuration in the body.
-            return card.misplacedMetadata != nil || card.mergekitBlock != nil
+            return marksModel(card)
         case "config.json":
             // A quick look for the keys a model config has; the model reader parses it properly.
             guard let bytes = file.content.bytes else { return false }
@@ -184,6 +202,13 @@ public enum ModelDiscovery {
         default:
             return file.name.lowercased().hasSuffix(".gguf")
         }
+    }
+
+    /// Whether a README.md with `card` marks its folder as a model folder: front matter, malformed
+    /// front matter included, metadata the Hub cannot see (a block further down) or a merge
+    /// configuration in the body.
+    static func marksModel(_ card: ModelCard) -> Bool {
+        card.frontMatter != nil || card.absence?.isMalformed == true || card.misplacedMetadata != nil || card.mergekitBlock != nil
     }
 
     /// `"key"` for each of ``TransformersConfig/modelKeys``.
@@ -214,6 +239,13 @@ public enum ModelDiscovery {
             let id = Int(table.ofFile[i])
             if !marked[id], marksModel(f, folder: table.paths[id], cards: cards) { marked[id] = true }
         }
+        return modelFolders(in: snapshot, marked: marked, include: include)
+    }
+
+    /// The model folders of `snapshot` by the marks of ``cardsAndMarks(in:parallel:)``, sorted and
+    /// kept when `include(folder)` says so.
+    static func modelFolders(in snapshot: RepositorySnapshot, marked: [Bool], include: (String) -> Bool) -> [String] {
+        let table = snapshot.folders
         let folders = table.paths.indices.lazy.filter { marked[$0] }.map { table.paths[$0] }
         return folders.filter(include).sorted { SourceLocation.pathPrecedes($0, $1) }
     }
