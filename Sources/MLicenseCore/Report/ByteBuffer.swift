@@ -94,6 +94,23 @@ struct ByteBuffer: ~Copyable {
         }
     }
 
+    /// Appends the bytes of `other`. With a sink, bytes that do not fit go to the sink as they
+    /// are, after the bytes before them, instead of growing this buffer to hold them.
+    mutating func append(_ other: borrowing ByteBuffer) {
+        let n = other.count
+        guard n > 0 else { return }
+        if let sink, n > capacity &- count {
+            flush()
+            if n > capacity {
+                sink(UnsafeRawBufferPointer(start: other.base, count: n))
+                return
+            }
+        }
+        reserve(n)
+        (base + count).update(from: other.base, count: n)
+        count &+= n
+    }
+
     /// Appends a literal's UTF-8.
     @inline(__always)
     mutating func append(_ s: StaticString) {

@@ -102,26 +102,27 @@ struct JSONWriter: ~Copyable {
     }
 
     /// Writes `items` as the items of the innermost open array, each with `write`. Many items are
-    /// written in chunks over the cores, each chunk by its own writer at this depth, and the
-    /// chunks' bytes appended in order: the same bytes as writing them here one by one.
-    mutating func items<T: Sendable>(_ items: [T], _ write: @escaping @Sendable (T, inout JSONWriter) -> Void) {
+    /// written in chunks over the cores, each chunk by its own writer at this depth into a buffer
+    /// of about `itemSize` bytes per item, and the chunks' bytes appended in order (handed on as
+    /// they are to a sink): the same bytes as writing them here one by one.
+    mutating func items<T: Sendable>(_ items: [T], itemSize: Int = 1024, _ write: @escaping @Sendable (T, inout JSONWriter) -> Void) {
         guard items.count >= Self.parallelItems else {
             for item in items { write(item, &self) }
             return
         }
         let depth = self.depth, pretty = self.pretty, first = !hasItems
-        let chunks = Parallel.map(items, parallel: true, chunkSize: Self.parallelItems / 2) { chunk -> [UInt8] in
-            var w = JSONWriter(pretty: pretty, capacity: 64 * 1024)
+        let chunks = Parallel.map(items, parallel: true, chunkSize: Self.parallelItems / 2) { chunk -> WrittenChunk in
+            var w = JSONWriter(pretty: pretty, capacity: chunk.count &* itemSize)
             w.depth = depth
             w.hasItems = !(first && chunk.startIndex == 0)
             for item in chunk { write(item, &w) }
-            return w.finish().bytes()
+            return WrittenChunk(w.finish())
         }
-        for bytes in chunks { out.append(contentsOf: bytes) }
+        for chunk in chunks { out.append(chunk.buffer) }
         hasItems = true
     }
 
-    /// From how many items ``items(_:_:)`` writes over the cores.
+    /// From how many items ``items(_:itemSize:_:)`` writes over the cores.
     static let parallelItems = 512
 
     // MARK: Values
@@ -237,4 +238,11 @@ struct JSONWriter: ~Copyable {
             endObject()
         }
     }
+}
+
+/// The bytes of one chunk of ``JSONWriter/items(_:itemSize:_:)``, written on one core and read by
+/// the caller after the chunks are done.
+private final class WrittenChunk: @unchecked Sendable {
+    let buffer: ByteBuffer
+    init(_ buffer: consuming ByteBuffer) { self.buffer = buffer }
 }

@@ -383,11 +383,11 @@ public enum Reporters {
         w.endObject()
         w.key("models")
         w.beginArray()
-        w.items(result.models) { m, w in writeModel(m, to: &w) }
+        w.items(result.models, itemSize: 1280) { m, w in writeModel(m, to: &w) }
         w.endArray()
         w.key("findings")
         w.beginArray()
-        w.items(result.findings) { f, w in writeFinding(f, reason: nil, to: &w) }
+        w.items(result.findings, itemSize: 768) { f, w in writeFinding(f, reason: nil, to: &w) }
         w.endArray()
         w.key("suppressed")
         w.beginArray()
