@@ -1,4 +1,4 @@
-import MLicenseCore
+@testable import MLicenseCore
 import Testing
 
 @Suite("Model card reading")
@@ -72,5 +72,23 @@ struct ModelCardTests {
         #expect(block.map { String(decoding: $0.yaml, as: UTF8.self) } == "merge_method: slerp\n")
         #expect(block?.firstLine == 11)
         #expect(card("# m\n```yaml\nmerge_method: slerp\n```\n").configurationBlock == nil)
+    }
+
+    @Test("a body without three backticks in a row has no fenced block; one with them is read line by line")
+    func backtickRun() {
+        let fenced = "# m\n### Configuration\n\n```yaml\nmerge_method: slerp\nmodels:\n  - model: a/b\n```\n"
+        let tildes = fenced.replacingOccurrences(of: "```", with: "~~~")
+        let split = fenced.replacingOccurrences(of: "```", with: "`` `")
+        #expect(card(fenced).bodyHasBacktickRun)
+        #expect(card(fenced).configurationBlock?.firstLine == 5)
+        #expect(card(fenced).mergekitBlock?.firstLine == 5)
+        for text in [tildes, split, "---\nlicense: mit\ntags: ['```']\n---\n" + tildes] {
+            #expect(!card(text).bodyHasBacktickRun)
+            #expect(card(text).configurationBlock == nil)
+            #expect(card(text).mergekitBlock == nil)
+        }
+        // Under any heading, found by its keys.
+        let anywhere = "# m\n\n```yaml\nmerge_method: slerp\nmodels:\n  - model: a/b\n```\n"
+        #expect(card(anywhere).mergekitBlock?.firstLine == 4)
     }
 }

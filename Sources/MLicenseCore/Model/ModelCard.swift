@@ -251,6 +251,7 @@ public struct ModelCard: Sendable {
     /// The YAML of the first fenced ```yaml block after a heading containing "Configuration"
     /// (mergekit's and LazyMergekit's generated cards), with the line of its first YAML line.
     public var configurationBlock: (yaml: [UInt8], range: Range<Int>, firstLine: Int)? {
+        guard bodyHasBacktickRun else { return nil }
         var afterHeading = false
         var line = bodyFirstLine
         var blockStart: (offset: Int, line: Int)?
@@ -281,6 +282,7 @@ public struct ModelCard: Sendable {
     /// configuration (a line starting `merge_method:`, `slices:` or `models:`), when no block
     /// follows a "Configuration" heading: cards write it under any heading.
     public var mergekitBlock: (yaml: [UInt8], range: Range<Int>, firstLine: Int)? {
+        guard bodyHasBacktickRun else { return nil }
         if let b = configurationBlock { return b }
         guard ModelDiscovery.contains(bytes, Self.mergeMethodNeedle) else { return nil }
         for block in fencedBlocks where block.isYAML {
@@ -293,6 +295,23 @@ public struct ModelCard: Sendable {
     }
 
     static let mergeMethodNeedle = Array("merge_method:".utf8)
+
+    /// Whether the body holds three backticks in a row, which every code fence begins with
+    /// (CommonMark's fences are literal backticks, and only those are looked for here): a body
+    /// without them has no fenced block, so the blocks need not be looked for line by line.
+    var bodyHasBacktickRun: Bool {
+        let tick = UInt8(ascii: "`")
+        var run = 0
+        for i in bodyRange {
+            if bytes[i] == tick {
+                run += 1
+                if run == 3 { return true }
+            } else {
+                run = 0
+            }
+        }
+        return false
+    }
 
     /// A fenced code block of the body: its byte range (inside the fences), first line, and
     /// whether its info string is empty, `yaml` or `yml`.
