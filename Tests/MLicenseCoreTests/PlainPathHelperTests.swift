@@ -1,4 +1,5 @@
 @testable import MLicenseCore
+import MLicenseKnowledge
 import Testing
 
 /// The small path and name readers the pipeline calls for every file or model, each checked
@@ -19,6 +20,30 @@ struct PlainPathHelperTests {
         let want = bySplit(path)
         #expect(got.last == want.last)
         #expect(got.tail == want.tail)
+    }
+
+    /// `isAscending` against its definition, on path orders that differ from string order
+    /// (`a/b` comes before `a-b` among paths, after it among strings).
+    @Test(arguments: [[], ["a"], ["a", "b"], ["b", "a"], ["a", "a"], ["a", "a-b", "a/b"], ["a", "a/b", "a-b"],
+                      ["models/org00/model-00000", "models/org00/model-00050", "models/org01/model-00001"], ["é", "e"]])
+    func isAscendingMeansSorted(_ list: [String]) {
+        #expect(list.isAscending == (list == list.sorted() && Set(list).count == list.count))
+    }
+
+    /// The resolver's folder tables do not depend on the order its card folders come in: a tail
+    /// two folders share goes to the first by string order, whatever order they are passed.
+    @Test func resolverTablesIgnoreFolderOrder() {
+        let card = ModelCard(path: "README.md", bytes: Array("---\nlicense: mit\n---\n".utf8))
+        let folders = ["y/org/m", "x-1/org/m", "x/org/m", "x/org/m-2"]
+        let cards = Dictionary(uniqueKeysWithValues: folders.map { ($0, card) })
+        let base = BaseModelRef(id: "org/m", kind: .hub, evidence: [])
+        for order in [folders, folders.sorted(), folders.reversed()] {
+            let r = LicenseResolver(knowledge: BuiltinKnowledge.shared, configuration: Configuration(), repoCards: cards,
+                                    cardFolders: order, cardLookup: nil, externalLookup: nil, lock: nil)
+            #expect(r.foldersByTail["org/m"] == "x-1/org/m")
+            #expect(r.foldersByName["m"] == ["x-1/org/m", "x/org/m", "y/org/m"])
+            #expect(r.resolveModel(base, from: nil).repoFolder == "x-1/org/m")
+        }
     }
 
     /// `trimmed` against its definition: characters of the set dropped from both ends.

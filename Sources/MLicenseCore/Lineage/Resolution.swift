@@ -166,6 +166,15 @@ public struct LicenseResolver: Sendable {
     /// Creates a resolver; `repoCards` are the cards of the repository's model folders by path.
     public init(knowledge: LicenseKnowledge, configuration: Configuration, repoCards: [String: ModelCard],
                 cardLookup: BaseCardLookup?, externalLookup: ExternalModelLookup? = nil, lock: LockFile? = nil) {
+        self.init(knowledge: knowledge, configuration: configuration, repoCards: repoCards, cardFolders: Array(repoCards.keys),
+                  cardLookup: cardLookup, externalLookup: externalLookup, lock: lock)
+    }
+
+    /// Creates a resolver; `cardFolders` are the keys of `repoCards` in any order (the linter
+    /// passes them sorted by path, which is usually their sorted order too, and then they are not
+    /// sorted again).
+    init(knowledge: LicenseKnowledge, configuration: Configuration, repoCards: [String: ModelCard], cardFolders: [String],
+         cardLookup: BaseCardLookup?, externalLookup: ExternalModelLookup?, lock: LockFile?) {
         self.knowledge = knowledge
         self.configuration = configuration
         self.repoCards = repoCards
@@ -178,7 +187,7 @@ public struct LicenseResolver: Sendable {
         byName.reserveCapacity(repoCards.count)
         // Each folder's lower-cased forms are worked out over the cores; the tables are then filled
         // in the folders' order, which decides the first folder of a tail and the order of a name's.
-        let folders = repoCards.keys.sorted()
+        let folders = cardFolders.isAscending ? cardFolders : cardFolders.sorted()
         let forms = Parallel.map(folders, parallel: folders.count > 2 * Parallel.chunkSize) { chunk in
             chunk.map { folder -> (lower: String, last: String?, tail: String?) in
                 let lower = folder.lowercased()
@@ -341,5 +350,17 @@ public struct LicenseResolver: Sendable {
             }
         }
         return parts.joined(separator: "/")
+    }
+}
+
+extension Array where Element: Comparable {
+    /// Whether each element is less than the next: `sorted()` would give the same array.
+    var isAscending: Bool {
+        var i = 1
+        while i < count {
+            guard self[i - 1] < self[i] else { return false }
+            i += 1
+        }
+        return true
     }
 }

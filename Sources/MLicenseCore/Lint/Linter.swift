@@ -172,12 +172,15 @@ public enum Linter {
             ModelDiscovery.assign(snapshot, to: folders)
         }, {
             var modelCards: [String: ModelCard] = [:]
+            var cardFolders: [String] = []
             modelCards.reserveCapacity(folders.count)
-            for f in folders { if let c = repoCards[f] { modelCards[f] = c } }
+            cardFolders.reserveCapacity(folders.count)
+            for f in folders { if let c = repoCards[f] { modelCards[f] = c; cardFolders.append(f) } }
             // The lock is read from the snapshot (the staged one in a hook), like a card.
             let (lock, lockProblem) = readLock(snapshot)
             let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: modelCards,
-                                           cardLookup: request.cardLookup, externalLookup: request.externalLookup, lock: lock)
+                                           cardFolders: cardFolders, cardLookup: request.cardLookup,
+                                           externalLookup: request.externalLookup, lock: lock)
             return (modelCards, resolver, lockProblem)
         })
         let touched = request.changedPaths.map { ModelDiscovery.touched(by: $0, folders: folders) }
