@@ -171,6 +171,20 @@ struct ParallelLintTests {
         expected.sort(by: Finding.reportOrder)
         #expect(Finding.sortedForReport(findings) == expected)
         #expect(Finding.sortedForReport([]) == [])
+
+        // Runs each in report order, joined: as sorting them all, whether the runs meet in order
+        // (the report split where it is) or not (each chunk of the findings sorted by itself).
+        var cuts = [0]
+        while cuts.last! < findings.count { cuts.append(min(findings.count, cuts.last! + 1 + next(300))) }
+        let ranges = zip(cuts, cuts.dropFirst()).map { $0..<$1 }
+        let inOrder = ranges.map { Array(expected[$0]) }
+        let chunked = ranges.map { Finding.sortedForReport(Array(findings[$0])) }
+        #expect(Finding.joinedInReportOrder(inOrder) == expected)
+        #expect(Finding.joinedInReportOrder(chunked) == expected)
+        #expect(Finding.joinedInReportOrder([[], Array(expected.prefix(3)), [], Array(expected.dropFirst(3))]) == expected)
+        let swapped = Array(expected.dropFirst(3)) + Array(expected.prefix(3))
+        #expect(Finding.joinedInReportOrder([Array(expected.dropFirst(3)), Array(expected.prefix(3))]) == swapped.sorted(by: Finding.reportOrder))
+        #expect(Finding.joinedInReportOrder([]) == [])
     }
 
     @Test("a model folder is found by its place among the folders in path order, and only one that is there")

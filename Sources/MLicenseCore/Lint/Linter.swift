@@ -213,8 +213,9 @@ public enum Linter {
         // 3. The rules.
         let firstDerivative = read.firstIndex { !$0.direct.isEmpty } ?? 0
         let indexed = Array(read.indices)
-        let checked = Parallel.map(indexed, parallel: parallel) { indices -> [CheckedModel] in
-            indices.map { i in
+        // Each chunk also puts its findings in report order, and the chunks' lists are then joined.
+        let checked = Parallel.map(indexed, parallel: parallel) { indices -> (models: [CheckedModel], findings: [Finding]) in
+            let models = indices.map { i in
                 var m = check(read[i], request: request, ancestry: ancestry.ancestry(ofFolder: read[i].model.path, direct: read[i].direct),
                               lockProblem: i == firstDerivative ? lockProblem : nil)
                 // The card's own `# mlicense: ignore[…]` comments, read from the card already parsed.
@@ -224,16 +225,15 @@ public enum Linter {
                 }
                 return m
             }
+            return (models, Finding.sortedForReport(models.flatMap(\.findings)))
         }
         var models: [ModelSummary] = []
-        var findings: [Finding] = []
         var suppressed: [SuppressedFinding] = []
         var cardAccepted: [SuppressedFinding] = []
         models.reserveCapacity(wanted.count)
         for chunk in checked {
-            for m in chunk {
+            for m in chunk.models {
                 models.append(m.summary)
-                findings.append(contentsOf: m.findings)
                 suppressed.append(contentsOf: m.suppressed)
                 cardAccepted.append(contentsOf: m.cardAccepted)
             }
@@ -242,7 +242,7 @@ public enum Linter {
         if !cardAccepted.isEmpty {
             suppressed += Finding.reportIndices(cardAccepted.map(\.finding)).map { cardAccepted[$0] }
         }
-        let result = LintResult(models: models, findings: Finding.sortedForReport(findings), suppressed: suppressed)
+        let result = LintResult(models: models, findings: Finding.joinedInReportOrder(checked.map(\.findings)), suppressed: suppressed)
         // What the run built and the result does not hold (cards, their YAML trees, the models as
         // read) goes to the caller's keeper, or is freed on another core while the caller renders
         // the report.

@@ -144,9 +144,10 @@ public struct Finding: Sendable, Hashable {
 
     public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
-    /// The report order: path, line, column, code.
+    /// The report order: path, line, column (a missing line or column counts as 0), code, message.
     public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
-        if a.location != b.location { return a.location < b.location }
+        if a.location < b.location { return true }
+        if b.location < a.location { return false }
         if a.code != b.code { return a.code < b.code }
         return a.message < b.message
     }
@@ -159,6 +160,18 @@ public struct Finding: Sendable, Hashable {
     public static func sortedForReport(_ findings: [Finding]) -> [Finding] {
         guard findings.count > 1 else { return findings }
         return reportIndices(findings).map { findings[$0] }
+    }
+
+    /// The findings of `runs`, each in report order, as ``sortedForReport(_:)`` puts the runs'
+    /// findings one after the other: the runs joined when each ends where the next may begin (a
+    /// check's models come in path order, and so do their findings, mostly), sorted otherwise.
+    public static func joinedInReportOrder(_ runs: [[Finding]]) -> [Finding] {
+        let nonEmpty = runs.filter { !$0.isEmpty }
+        let joined = Array(nonEmpty.joined())
+        // Sorted runs that meet in order are sorted as a whole (findings in the same place with
+        // the same code and message stay in their order, as in a stable sort).
+        let meetInOrder = !zip(nonEmpty, nonEmpty.dropFirst()).contains { a, b in reportOrder(b[0], a[a.count - 1]) }
+        return meetInOrder ? joined : sortedForReport(joined)
     }
 
     /// The indices of `findings` in report order (``sortedForReport(_:)``). Part of a list, put in
@@ -193,24 +206,17 @@ public struct Finding: Sendable, Hashable {
         struct Key {
             var path: Int32
             var index: Int32
-            var line: Int?
-            var column: Int?
+            var line: Int
+            var column: Int
         }
         var keys = findings.indices.map { i in
-            Key(path: rank[Int(pathIndex[i])], index: Int32(i), line: findings[i].location.line,
-                column: findings[i].location.column)
+            Key(path: rank[Int(pathIndex[i])], index: Int32(i), line: findings[i].location.line ?? 0,
+                column: findings[i].location.column ?? 0)
         }
         keys.sort { a, b in
             if a.path != b.path { return a.path < b.path }
-            if a.line != b.line || a.column != b.column {
-                // Different places in one file: by line, then column; a missing line or column
-                // counts as 0, and places that then tie keep their order.
-                let la = a.line ?? 0, lb = b.line ?? 0
-                if la != lb { return la < lb }
-                let ca = a.column ?? 0, cb = b.column ?? 0
-                if ca != cb { return ca < cb }
-                return a.index < b.index
-            }
+            if a.line != b.line { return a.line < b.line }
+            if a.column != b.column { return a.column < b.column }
             let fa = findings[Int(a.index)], fb = findings[Int(b.index)]
             if fa.code != fb.code { return fa.code < fb.code }
             if fa.message != fb.message { return fa.message < fb.message }
