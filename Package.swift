@@ -19,6 +19,17 @@ let libgit2Linking: [LinkerSetting] = libgit2Static
 let trustAnchorSettings: [CSetting] = ProcessInfo.processInfo.environment["MLICENSE_TRUST_ANCHORS"] == "load"
     ? [.define("MLICENSE_LOAD_TRUST_ANCHORS")] : []
 
+// `MLICENSE_FIXED_ADDRESS=1 swift build -c release --static-swift-stdlib …` (README.md, the wheel,
+// the action) links the executable at a fixed address, as Go links gitleaks: a position-independent
+// one has the dynamic loader apply ~56,000 relocations to ~700 KB of Swift and Foundation metadata
+// at every start, copying those pages first (`--version` 4.3 -> 2.8 ms, a pre-commit hook
+// 6.2 -> 5.6 ms: Benchmarks/HISTORY.md). Shared libraries, heap and stack stay randomized. Only
+// with the static Swift standard library: against libswiftCore.so the loader warns at every start
+// that function addresses may differ, so every other build (tests, `language: swift` in
+// pre-commit) stays position-independent.
+let executableLinking: [LinkerSetting] = ProcessInfo.processInfo.environment["MLICENSE_FIXED_ADDRESS"] == "1"
+    ? [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))] : []
+
 let package = Package(
     name: "mlicense",
     products: [
@@ -58,14 +69,7 @@ let package = Package(
             name: "MLicenseCLI",
             dependencies: ["MLicenseCore", "MLicenseKnowledge", "MLicenseGit", "MLicenseYAML", "MLicenseHub"]
         ),
-        // Linked as a fixed-address executable, as Go links gitleaks: a position-independent one has
-        // the dynamic loader apply ~56,000 relocations to ~700 KB of Swift and Foundation metadata at
-        // every start, copying those pages first. `--version` 4.3 -> 2.8 ms, a pre-commit hook
-        // 6.2 -> 5.6 ms (Benchmarks/HISTORY.md). Shared libraries, heap and stack stay randomized.
-        .executableTarget(
-            name: "mlicense", dependencies: ["MLicenseCLI"],
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"])]
-        ),
+        .executableTarget(name: "mlicense", dependencies: ["MLicenseCLI"], linkerSettings: executableLinking),
 
         .target(
             name: "MLicenseTestSupport",

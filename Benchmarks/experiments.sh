@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # What each start-up measure buys the pre-commit hook, measured side by side in one run.
 #
-# Builds the release binary four ways (each in its own build folder) and times
+# Builds the release binary five ways (each in its own build folder) and times
 # `mlicense hook pre-commit` in scenario (b) of run.sh (run run.sh first) with every build in the
 # same hyperfine call:
-#   default        as README.md builds it: static Swift stdlib, static libgit2, no CA parsing;
+#   default        as README.md builds it: static Swift stdlib, static libgit2, no CA parsing,
+#                  linked at a fixed address (MLICENSE_FIXED_ADDRESS=1);
+#   PIE            the same, position-independent (no MLICENSE_FIXED_ADDRESS);
 #   trust anchors  MLICENSE_TRUST_ANCHORS=load: libgit2's mbedTLS parses the system CA bundle;
 #   libgit2.so     MLICENSE_LIBGIT2=dynamic: libgit2 and its dependencies as shared libraries;
 #   dynamic stdlib without --static-swift-stdlib (runs only where the toolchain is installed).
@@ -29,24 +31,27 @@ build() { # NAME ENV... -- FLAGS...
     echo "experiments.sh: building $name" >&2
     (cd "$ROOT" && env "${env[@]}" swift build -c release --product mlicense --build-path "$ROOT/.build-exp-$name" "$@" >&2)
 }
-build default -- --static-swift-stdlib
-build anchors MLICENSE_TRUST_ANCHORS=load -- --static-swift-stdlib
-build libgit2so MLICENSE_LIBGIT2=dynamic -- --static-swift-stdlib
+build default MLICENSE_FIXED_ADDRESS=1 -- --static-swift-stdlib
+build pie -- --static-swift-stdlib
+build anchors MLICENSE_FIXED_ADDRESS=1 MLICENSE_TRUST_ANCHORS=load -- --static-swift-stdlib
+build libgit2so MLICENSE_FIXED_ADDRESS=1 MLICENSE_LIBGIT2=dynamic -- --static-swift-stdlib
 build dynstdlib --
 bin() { echo "$ROOT/.build-exp-$1/release/mlicense"; }
 
 cd "$REPO"
 git reset -q --soft "$(cat .git/bench-base)"
-for v in default anchors libgit2so dynstdlib; do
+for v in default pie anchors libgit2so dynstdlib; do
     "$(bin $v)" hook pre-commit >/dev/null 2>&1 || { echo "experiments.sh: the $v build's hook fails" >&2; exit 1; }
 done
 hyperfine -N --style basic -w "$WARMUP" -r "$RUNS" --export-json "$RES/1-hook.json" \
     -n "hook pre-commit: default build" "$(bin default) hook pre-commit" \
+    -n "hook pre-commit: position-independent (no MLICENSE_FIXED_ADDRESS)" "$(bin pie) hook pre-commit" \
     -n "hook pre-commit: CA bundle parsed (MLICENSE_TRUST_ANCHORS=load)" "$(bin anchors) hook pre-commit" \
     -n "hook pre-commit: libgit2.so (MLICENSE_LIBGIT2=dynamic)" "$(bin libgit2so) hook pre-commit" \
     -n "hook pre-commit: dynamic Swift stdlib" "$(bin dynstdlib) hook pre-commit" >&2
 hyperfine -N --style basic -w "$WARMUP" -r "$RUNS" --export-json "$RES/2-version.json" \
     -n "mlicense --version, default build" "$(bin default) --version" \
+    -n "mlicense --version, position-independent" "$(bin pie) --version" \
     -n "mlicense --version, CA bundle parsed" "$(bin anchors) --version" \
     -n "mlicense --version, libgit2.so" "$(bin libgit2so) --version" \
     -n "mlicense --version, dynamic Swift stdlib" "$(bin dynstdlib) --version" >&2
@@ -56,7 +61,7 @@ chmod +x "$RES/hook.sh"
 hyperfine -N --style basic -w "$WARMUP" -r "$RUNS" --export-json "$RES/3-script.json" \
     -n "installed hook script (sh + exec)" "$RES/hook.sh" \
     -n "binary alone" "$(bin default) hook pre-commit" >&2
-for v in default anchors libgit2so dynstdlib; do
+for v in default pie anchors libgit2so dynstdlib; do
     /usr/bin/time -f '%M' -o "$RES/rss" "$(bin $v)" hook pre-commit >/dev/null 2>&1 || true
     echo "$v $(stat -c %s "$(bin $v)") $(ldd "$(bin $v)" | wc -l) $(tail -1 "$RES/rss")" >> "$RES/builds.txt"
 done

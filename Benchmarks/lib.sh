@@ -35,8 +35,11 @@ need_tools() {
 }
 
 build_release() {
-    log "building (swift build -c release $BUILD_FLAGS)"
-    (cd "$ROOT" && swift build -c release --build-path "$BUILD_PATH" $BUILD_FLAGS >&2)
+    # README.md's build: with the static runtime, the executable is linked at a fixed address.
+    local fixed=0
+    case " $BUILD_FLAGS " in *" --static-swift-stdlib "*) fixed=1 ;; esac
+    log "building (MLICENSE_FIXED_ADDRESS=$fixed swift build -c release $BUILD_FLAGS)"
+    (cd "$ROOT" && MLICENSE_FIXED_ADDRESS=$fixed swift build -c release --build-path "$BUILD_PATH" $BUILD_FLAGS >&2)
     BIN=$BUILD_PATH/release/mlicense
     "$BIN" --version >/dev/null
     # The installed hook runs `mlicense` from PATH when there is one: make it this build.

@@ -92,6 +92,11 @@ struct WheelTests {
         }
         #expect(bundled > 0, "\(ldd.stdout)")
 
+        // Linked at a fixed address (ELF type ET_EXEC, not a position-independent ET_DYN), so the
+        // loader has no metadata to relocate at start-up: Package.swift's MLICENSE_FIXED_ADDRESS.
+        let header = try #require(FileHandle(forReadingAtPath: installed)?.readData(ofLength: 18))
+        #expect(header.count == 18 && header[16] == 2 && header[17] == 0, "e_type \(Array(header.suffix(2)))")
+
         // Run with a PATH that has no Swift and no library path.
         let swiftFree = venv + "/bin:/usr/bin:/bin"
         let which = Programs.run("/bin/sh", ["-c", "command -v swift || true"], cwd: work.base, environment: ["PATH": swiftFree])
@@ -105,6 +110,7 @@ struct WheelTests {
         try repo.commitAll("relicensed finetune")
         let version = Programs.run(installed, ["--version"], cwd: repo.root, environment: env)
         #expect(version.status == 0 && version.stdout.hasPrefix("mlicense "), "\(version.stdout)\(version.stderr)")
+        #expect(version.stderr.isEmpty, "the loader or the binary printed: \(version.stderr)")
         let module = Programs.run(venv + "/bin/python", ["-m", "mlicense", "--version"], cwd: repo.root, environment: env)
         #expect(module.status == 0 && module.stdout == version.stdout, "python -m mlicense: \(module.stderr)")
         let check = Programs.run(installed, ["check"], cwd: repo.root, environment: env)
