@@ -128,7 +128,7 @@ public struct SnapshotFile: Sendable, Hashable {
     public func isDirectly(in folder: String) -> Bool {
         let nameLength = name.utf8.count
         if folder.isEmpty { return nameLength == path.utf8.count }
-        return path.utf8.count == folder.utf8.count + 1 + nameLength && path.utf8.starts(with: folder.utf8)
+        return path.utf8.count == folder.utf8.count + 1 + nameLength && path.hasUTF8Prefix(folder)
     }
 
     /// The folder holding the file, "" at the root.

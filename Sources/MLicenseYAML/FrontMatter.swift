@@ -120,7 +120,10 @@ extension FrontMatter {
         }
         for length in openingBreaks {
             let yamlStart = afterDashes + length
-            for p in yamlStart..<bytes.count {
+            // A closing fence begins with a line break: only those bytes are tried.
+            var from = yamlStart
+            while let p = bytes[from...].firstIndex(where: { $0 == cr || $0 == lf }) {
+                from = p + 1
                 guard let end = text.closingFenceEnd(at: p) else { continue }
                 let lineEnding: LineEnding = text.isCRLF(at: afterDashes) ? .crlf : bytes[afterDashes] == cr ? .cr : .lf
                 return .found(FrontMatter(

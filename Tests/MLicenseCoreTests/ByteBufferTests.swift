@@ -29,6 +29,24 @@ struct ByteBufferTests {
         }
     }
 
+    @Test("a UTF-8 prefix is tested byte for byte, as `utf8.starts(with:)` tests it, not under Unicode equivalence")
+    func utf8Prefix() {
+        let cases = Self.samples + ["models", "models/", "models/x", "org/中文", "é", "e"]
+        for s in cases {
+            for p in cases {
+                #expect(s.hasUTF8Prefix(p) == s.utf8.starts(with: p.utf8), "\(s.debugDescription) \(p.debugDescription)")
+            }
+        }
+        // Equivalent characters with other bytes are not a prefix (`hasPrefix` says they are).
+        #expect("\u{E9}/README.md".hasPrefix("e\u{301}") && !"\u{E9}/README.md".hasUTF8Prefix("e\u{301}"))
+        #expect(!"e\u{301}/README.md".hasUTF8Prefix("\u{E9}"))
+        // A folder of the same byte length whose first characters are equivalent to another folder's.
+        let file = SnapshotFile(path: "\u{E9}xy/README.md", size: 1, content: .full([]))
+        #expect(file.isDirectly(in: "\u{E9}xy") && !file.isDirectly(in: "e\u{301}x"))
+        #expect(ModelRepo.file(named: "README.md", in: [file], folder: "e\u{301}x") == nil)
+        #expect(ModelRepo.file(named: "README.md", in: [file], folder: "\u{E9}xy") == file)
+    }
+
     @Test("bytes are appended whether they are contiguous or not")
     func appendContents() {
         var out = ByteBuffer(capacity: 8)

@@ -62,7 +62,7 @@ public struct ModelRepo: Sendable {
     static func file(named name: String, in files: [SnapshotFile], folder: String) -> SnapshotFile? {
         let length = folder.isEmpty ? name.utf8.count : folder.utf8.count + 1 + name.utf8.count
         return files.first { f in
-            f.path.utf8.count == length && f.name == name && (folder.isEmpty || f.path.utf8.starts(with: folder.utf8))
+            f.path.utf8.count == length && f.name == name && (folder.isEmpty || f.path.hasUTF8Prefix(folder))
         }
     }
 

@@ -12,6 +12,16 @@ extension String {
         var copy = self
         return try copy.withUTF8(body)
     }
+
+    /// Whether the string's UTF-8 begins with `prefix`'s, byte for byte, as git compares paths
+    /// (`hasPrefix` compares characters under Unicode equivalence). Over the contiguous bytes:
+    /// `utf8.starts(with:)` steps two index iterators, and the 5,000-model check spent 27 M
+    /// instructions in it, testing which folder a model's files are in.
+    func hasUTF8Prefix(_ prefix: String) -> Bool {
+        prefix.withContiguousUTF8 { p in
+            withContiguousUTF8 { s in s.count >= p.count && s[..<p.count].elementsEqual(p) }
+        }
+    }
 }
 
 extension StringProtocol {
