@@ -101,63 +101,143 @@ func walkFolder(
     folder: (String, DiskPath) throws -> FolderDecision,
     visit: (String, EntryKind, UInt64, DiskPath) throws -> Void
 ) throws {
-    var pending = [("", DiskPath(root))]
+    try walkFolders([("", DiskPath(root))], folder: folder, visit: visit)
+}
+
+/// `walkFolder` from each of `start` (relative and on-disk paths) in turn.
+private func walkFolders(
+    _ start: [(String, DiskPath)],
+    folder: (String, DiskPath) throws -> FolderDecision,
+    visit: (String, EntryKind, UInt64, DiskPath) throws -> Void
+) throws {
+    var pending = Array(start.reversed())
     while let (relative, absolute) = pending.popLast() {
-        guard let dir = absolute.withCString({ opendir($0) }) else {
-            if errno == ENOENT { continue }
-            throw FileReader.systemError("opendir", absolute.display)
-        }
-        defer { closedir(dir) }
-        // The folder's entries in byte order of their names (readdir's order is the file
-        // system's): the walk then yields paths nearly in the snapshot's order, which its sort
-        // takes in one pass instead of sorting them from scratch. Sub-folders are pushed in
-        // reverse so that they are walked in order.
-        var listed: [(name: [UInt8], isFolder: Bool)] = []
-        while let entry = readdir(dir) {
-            let nameBytes = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: Int(NAME_MAX) + 1) { p in
-                    Array(UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))))
-                }
-            }
-            if nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E] || nameBytes == [0x2E, 0x67, 0x69, 0x74] { continue }
-            listed.append((nameBytes, entry.pointee.d_type == UInt8(DT_DIR)))
-        }
-        listed.sort { $0.name.lexicographicallyPrecedes($1.name) }
-        var folders: [(String, DiskPath)] = []
-        for (nameBytes, isFolder) in listed {
-            let name = String(decoding: nameBytes, as: UTF8.self)
-            let path = relative.isEmpty ? name : relative + "/" + name
-            let onDisk = absolute.appending(nameBytes)
-            // A folder is known from the entry's type (no size is kept for one); anything else is
-            // looked up relative to the open folder, not by its whole path.
-            var mode: mode_t = S_IFDIR
-            var size: UInt64 = 0
-            if !isFolder {
-                var info = stat()
-                let found = (nameBytes + [0]).withUnsafeBufferPointer {
-                    $0.withMemoryRebound(to: CChar.self) { fstatat(dirfd(dir), $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) }
-                }
-                guard found == 0 else {
-                    if errno == ENOENT { continue }
-                    throw FileReader.systemError("lstat", onDisk.display)
-                }
-                mode = info.st_mode & S_IFMT
-                size = UInt64(info.st_size)
-            }
-            switch mode {
-            case S_IFDIR:
-                switch try folder(path, onDisk) {
-                case .descend: folders.append((path, onDisk))
-                case .skip: break
-                case .submodule: try visit(path, .directory, 0, onDisk)
-                }
-            case S_IFREG: try visit(path, .file, size, onDisk)
-            case S_IFLNK: try visit(path, .symlink, size, onDisk)
-            default: try visit(path, .other, size, onDisk)
-            }
-        }
-        pending.append(contentsOf: folders.reversed())
+        pending.append(contentsOf: try listFolder(relative, absolute, folder: folder, visit: visit).reversed())
     }
+}
+
+/// One folder of a walk: `visit` gets each of its entries that is not a folder and `folder`
+/// decides about each sub-folder; the sub-folders to walk into, in order. A folder that vanished
+/// lists nothing.
+private func listFolder(
+    _ relative: String, _ absolute: DiskPath,
+    folder: (String, DiskPath) throws -> FolderDecision,
+    visit: (String, EntryKind, UInt64, DiskPath) throws -> Void
+) throws -> [(String, DiskPath)] {
+    guard let dir = absolute.withCString({ opendir($0) }) else {
+        if errno == ENOENT { return [] }
+        throw FileReader.systemError("opendir", absolute.display)
+    }
+    defer { closedir(dir) }
+    // The folder's entries in byte order of their names (readdir's order is the file
+    // system's): the walk then yields paths nearly in the snapshot's order, which its sort
+    // takes in one pass instead of sorting them from scratch. Sub-folders are pushed in
+    // reverse so that they are walked in order.
+    var listed: [(name: [UInt8], isFolder: Bool)] = []
+    while let entry = readdir(dir) {
+        let nameBytes = withUnsafePointer(to: &entry.pointee.d_name) {
+            $0.withMemoryRebound(to: UInt8.self, capacity: Int(NAME_MAX) + 1) { p in
+                Array(UnsafeBufferPointer(start: p, count: strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))))
+            }
+        }
+        if nameBytes == [0x2E] || nameBytes == [0x2E, 0x2E] || nameBytes == [0x2E, 0x67, 0x69, 0x74] { continue }
+        listed.append((nameBytes, entry.pointee.d_type == UInt8(DT_DIR)))
+    }
+    listed.sort { $0.name.lexicographicallyPrecedes($1.name) }
+    var folders: [(String, DiskPath)] = []
+    for (nameBytes, isFolder) in listed {
+        let name = String(decoding: nameBytes, as: UTF8.self)
+        let path = relative.isEmpty ? name : relative + "/" + name
+        let onDisk = absolute.appending(nameBytes)
+        // A folder is known from the entry's type (no size is kept for one); anything else is
+        // looked up relative to the open folder, not by its whole path.
+        var mode: mode_t = S_IFDIR
+        var size: UInt64 = 0
+        if !isFolder {
+            var info = stat()
+            let found = (nameBytes + [0]).withUnsafeBufferPointer {
+                $0.withMemoryRebound(to: CChar.self) { fstatat(dirfd(dir), $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) }
+            }
+            guard found == 0 else {
+                if errno == ENOENT { continue }
+                throw FileReader.systemError("lstat", onDisk.display)
+            }
+            mode = info.st_mode & S_IFMT
+            size = UInt64(info.st_size)
+        }
+        switch mode {
+        case S_IFDIR:
+            switch try folder(path, onDisk) {
+            case .descend: folders.append((path, onDisk))
+            case .skip: break
+            case .submodule: try visit(path, .directory, 0, onDisk)
+            }
+        case S_IFREG: try visit(path, .file, size, onDisk)
+        case S_IFLNK: try visit(path, .symlink, size, onDisk)
+        default: try visit(path, .other, size, onDisk)
+        }
+    }
+    return folders
+}
+
+/// What `entry` makes of the entries `walkFolder` visits from `root`, in the same order; the
+/// folders below the first levels are walked over the cores (a monorepo's thousands of folders
+/// are thousands of `opendir`, `getdents` and `fstatat` calls), a small tree stays on this
+/// thread. Both closures run on several threads at once. A failure is thrown as soon as it is met
+/// (not necessarily the first one in the walk's order).
+func walkFolderOnCores<E: Sendable>(
+    root: String,
+    folder: @escaping @Sendable (String, DiskPath) throws -> FolderDecision,
+    entry: @escaping @Sendable (String, EntryKind, UInt64, DiskPath) throws -> E?
+) throws -> [E] {
+    // Breadth first on this thread until there are enough folders to share out; an item list in
+    // the walk's order: a folder's own entries, then its sub-folders' walks in order.
+    var items: [WalkItem<E>] = [.folder("", DiskPath(root))]
+    var folders = 1
+    while folders > 0 && folders < foldersToShare {
+        var next: [WalkItem<E>] = []
+        folders = 0
+        for item in items {
+            guard case .folder(let relative, let absolute) = item else { next.append(item); continue }
+            let subfolders = try listFolder(relative, absolute, folder: folder) { path, kind, size, onDisk in
+                if let e = try entry(path, kind, size, onDisk) { next.append(.entry(e)) }
+            }
+            next.append(contentsOf: subfolders.map { .folder($0.0, $0.1) })
+            folders += subfolders.count
+        }
+        items = next
+    }
+    let shared: [(String, DiskPath)] = items.compactMap { if case .folder(let r, let a) = $0 { (r, a) } else { nil } }
+    let walked = Parallel.map(shared, parallel: true, chunkSize: 1) { chunk in
+        Result { () throws -> [E] in
+            var out: [E] = []
+            try walkFolders(Array(chunk), folder: folder) { path, kind, size, onDisk in
+                if let e = try entry(path, kind, size, onDisk) { out.append(e) }
+            }
+            return out
+        }
+    }
+    var out: [E] = []
+    var next = 0
+    for item in items {
+        switch item {
+        case .entry(let e):
+            out.append(e)
+        case .folder:
+            out.append(contentsOf: try walked[next].get())
+            next += 1
+        }
+    }
+    return out
+}
+
+/// Folders wanted before a walk shares them out over the cores.
+private let foldersToShare = 16
+
+/// An entry already made, or a folder still to walk, of `walkFolderOnCores`.
+private enum WalkItem<E> {
+    case entry(E)
+    case folder(String, DiskPath)
 }
 
 /// `path` with its symbolic links resolved (`realpath`), or `path` itself when it does not exist.

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import MLicenseCore
 
 extension Repository {
@@ -105,31 +106,40 @@ extension Repository {
         }
         let tracked = try TrackedPaths(index: openIndex(nil))
         let common = commonDirectory
-        // The walk (and git's ignore rules) lists the entries; their content is read afterwards,
-        // over the cores.
-        var entries: [DiskEntry] = []
-        do {
-            let named = checkedFolder.flatMap { $0.isEmpty ? nil : $0 }
-            func isNamed(_ path: String) -> Bool {
-                guard let named else { return false }
-                return path == named || path.hasPrefix(named + "/") || named.hasPrefix(path + "/")
-            }
-            try walkFolder(root: root, folder: { path, absolute in
-                if tracked.gitlinks.contains(path) { return .submodule }
-                if tracked.folders.contains(path) { return .descend }
-                if !isNamed(path), try self.isIgnored(path) { return .skip }
-                return isNestedRepository(absolute) ? .submodule : .descend
-            }) { path, kind, size, absolute in
-                guard kind != .other else { return }
-                if !tracked.files.contains(path), !isNamed(path), try self.isIgnored(path) { return }
-                entries.append(DiskEntry(path: path, absolute: absolute, kind: kind, size: size, include: include(path)))
-            }
-        } catch {
-            // Reading stopped at the first failure: a file met before it that cannot be read
-            // is the failure reported.
-            _ = try readDiskEntries(entries, root: root, commonDirectory: common)
-            throw error
+        let named = checkedFolder.flatMap { $0.isEmpty ? nil : $0 }
+        let ignores = IgnoreRules(self)
+        // The walk (and git's ignore rules) lists the entries, over the cores in a large tree;
+        // their content is read afterwards, over the cores too.
+        let decide: @Sendable (String, DiskPath) throws -> FolderDecision = { path, absolute in
+            if tracked.gitlinks.contains(path) { return .submodule }
+            if tracked.folders.contains(path) { return .descend }
+            if !isNamed(path, named), try ignores.isIgnored(path) { return .skip }
+            return isNestedRepository(absolute) ? .submodule : .descend
         }
+        let make: @Sendable (String, EntryKind, UInt64, DiskPath) throws -> DiskEntry? = { path, kind, size, absolute in
+            guard kind != .other else { return nil }
+            if !tracked.files.contains(path), !isNamed(path, named), try ignores.isIgnored(path) { return nil }
+            return DiskEntry(path: path, absolute: absolute, kind: kind, size: size, include: false)
+        }
+        var entries: [DiskEntry]
+        do {
+            entries = try walkFolderOnCores(root: root, folder: decide, entry: make)
+        } catch {
+            // Walked again on this thread, to stop at the first failure in the walk's order: a
+            // file met before it that cannot be read is the failure reported.
+            var met: [DiskEntry] = []
+            do {
+                try walkFolder(root: root, folder: decide) { path, kind, size, absolute in
+                    if let e = try make(path, kind, size, absolute) { met.append(e) }
+                }
+            } catch {
+                for i in met.indices { met[i].include = include(met[i].path) }
+                _ = try readDiskEntries(met, root: root, commonDirectory: common)
+                throw error
+            }
+            entries = met  // the failure did not happen again
+        }
+        for i in entries.indices { entries[i].include = include(entries[i].path) }
         var files = try readDiskEntries(entries, root: root, commonDirectory: common)
         followTextSymlinksOnDisk(&files, root: root, include: include, commonDirectory: common)
         return RepositorySnapshot(source: .worktree, files: files)
@@ -350,6 +360,27 @@ private final class TreeEntries {
             lastRoot = Array(UnsafeBufferPointer(start: root, count: strlen(root) + 1))
         }
         return lastFolder
+    }
+}
+
+/// Whether `path` is the checked folder `named`, inside it or above it (walked whatever git's
+/// ignore rules say).
+private func isNamed(_ path: String, _ named: String?) -> Bool {
+    guard let named else { return false }
+    return path == named || path.hasPrefix(named + "/") || named.hasPrefix(path + "/")
+}
+
+/// git's ignore rules of a repository for a walk over several threads: libgit2's objects may be
+/// used from any thread but not from two at once, so the questions are asked one at a time (the
+/// repository is not otherwise used while the walk runs).
+private final class IgnoreRules: @unchecked Sendable {
+    private let repository: Repository
+    private let queue = DispatchQueue(label: "mlicense.ignore-rules")
+
+    init(_ repository: Repository) { self.repository = repository }
+
+    func isIgnored(_ path: String) throws -> Bool {
+        try queue.sync { try repository.isIgnored(path) }
     }
 }
 
