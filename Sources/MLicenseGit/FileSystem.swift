@@ -231,6 +231,65 @@ func walkFolderOnCores<E: Sendable>(
     return out
 }
 
+/// The snapshot records of the entries `entry` makes of a walk from `root` (`walkFolderOnCores`),
+/// read over the cores, each with `include` of its path. The first failure in the walk's order is
+/// thrown, after the entries met before it have been read (one of which may be the failure): a
+/// failed walk walks again on this thread to find it.
+func readWalk(
+    root: String,
+    folder: @escaping @Sendable (String, DiskPath) throws -> FolderDecision,
+    entry: @escaping @Sendable (String, EntryKind, UInt64, DiskPath) throws -> DiskEntry?,
+    include: (String) -> Bool, commonDirectory: String?
+) throws -> [SnapshotFile] {
+    var entries: [DiskEntry]
+    do {
+        entries = try walkFolderOnCores(root: root, folder: folder, entry: entry)
+    } catch {
+        var met: [DiskEntry] = []
+        do {
+            try walkFolder(root: root, folder: folder) { path, kind, size, absolute in
+                if let e = try entry(path, kind, size, absolute) { met.append(e) }
+            }
+        } catch {
+            for i in met.indices { met[i].include = include(met[i].path) }
+            _ = try readDiskEntries(met, root: root, commonDirectory: commonDirectory)
+            throw error
+        }
+        entries = met  // the failure did not happen again
+    }
+    for i in entries.indices { entries[i].include = include(entries[i].path) }
+    return try readDiskEntries(entries, root: root, commonDirectory: commonDirectory)
+}
+
+/// An entry a walk met, to read (of a work tree or a plain folder).
+struct DiskEntry: Sendable {
+    var path: String
+    /// Where it is on disk (the bytes of its name, UTF-8 or not).
+    var absolute: DiskPath
+    var kind: EntryKind
+    var size: UInt64
+    var include: Bool
+}
+
+/// The snapshot records of `entries`, read in chunks over the cores (plain file reads: no
+/// libgit2 call); the first entry in order that cannot be read throws, as a serial read would.
+func readDiskEntries(_ entries: [DiskEntry], root: String, commonDirectory: String?) throws -> [SnapshotFile] {
+    let results = Parallel.map(entries, parallel: true, chunkSize: 64) { chunk in
+        chunk.map { e in
+            Result { try diskFile(path: e.path, absolute: e.absolute, kind: e.kind, size: e.size, include: e.include,
+                                  commonDirectory: commonDirectory) }
+        }
+    }
+    var files: [SnapshotFile] = []
+    files.reserveCapacity(entries.count)
+    for chunk in results {
+        for r in chunk {
+            if let file = try r.get() { files.append(file) }
+        }
+    }
+    return files
+}
+
 /// Folders wanted before a walk shares them out over the cores.
 private let foldersToShare = 16
 
@@ -299,14 +358,9 @@ public enum FolderSnapshot {
         guard stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
             throw FileSystemError(operation: "stat", path: root, message: "not a directory")
         }
-        var files: [SnapshotFile] = []
-        try walkFolder(root: root, folder: { _, _ in .descend }) { path, kind, size, absolute in
-            if kind == .directory { return }
-            if let file = try diskFile(path: path, absolute: absolute, kind: kind, size: size,
-                                       include: include(path), commonDirectory: nil) {
-                files.append(file)
-            }
-        }
+        let files = try readWalk(root: root, folder: { _, _ in .descend }, entry: { path, kind, size, absolute in
+            DiskEntry(path: path, absolute: absolute, kind: kind, size: size, include: false)
+        }, include: include, commonDirectory: nil)
         return RepositorySnapshot(source: .directory, files: files)
     }
 }

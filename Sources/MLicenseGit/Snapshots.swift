@@ -121,26 +121,7 @@ extension Repository {
             if !tracked.files.contains(path), !isNamed(path, named), try ignores.isIgnored(path) { return nil }
             return DiskEntry(path: path, absolute: absolute, kind: kind, size: size, include: false)
         }
-        var entries: [DiskEntry]
-        do {
-            entries = try walkFolderOnCores(root: root, folder: decide, entry: make)
-        } catch {
-            // Walked again on this thread, to stop at the first failure in the walk's order: a
-            // file met before it that cannot be read is the failure reported.
-            var met: [DiskEntry] = []
-            do {
-                try walkFolder(root: root, folder: decide) { path, kind, size, absolute in
-                    if let e = try make(path, kind, size, absolute) { met.append(e) }
-                }
-            } catch {
-                for i in met.indices { met[i].include = include(met[i].path) }
-                _ = try readDiskEntries(met, root: root, commonDirectory: common)
-                throw error
-            }
-            entries = met  // the failure did not happen again
-        }
-        for i in entries.indices { entries[i].include = include(entries[i].path) }
-        var files = try readDiskEntries(entries, root: root, commonDirectory: common)
+        var files = try readWalk(root: root, folder: decide, entry: make, include: include, commonDirectory: common)
         followTextSymlinksOnDisk(&files, root: root, include: include, commonDirectory: common)
         return RepositorySnapshot(source: .worktree, files: files)
     }
@@ -413,33 +394,4 @@ private struct TrackedPaths {
             }
         }
     }
-}
-
-/// A work-tree entry to read.
-struct DiskEntry: Sendable {
-    var path: String
-    /// Where it is on disk (the bytes of its name, UTF-8 or not).
-    var absolute: DiskPath
-    var kind: EntryKind
-    var size: UInt64
-    var include: Bool
-}
-
-/// The snapshot records of `entries`, read in chunks over the cores (plain file reads: no
-/// libgit2 call); the first entry in order that cannot be read throws, as a serial read would.
-func readDiskEntries(_ entries: [DiskEntry], root: String, commonDirectory: String?) throws -> [SnapshotFile] {
-    let results = Parallel.map(entries, parallel: true, chunkSize: 64) { chunk in
-        chunk.map { e in
-            Result { try diskFile(path: e.path, absolute: e.absolute, kind: e.kind, size: e.size, include: e.include,
-                                  commonDirectory: commonDirectory) }
-        }
-    }
-    var files: [SnapshotFile] = []
-    files.reserveCapacity(entries.count)
-    for chunk in results {
-        for r in chunk {
-            if let file = try r.get() { files.append(file) }
-        }
-    }
-    return files
 }

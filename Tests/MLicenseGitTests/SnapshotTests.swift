@@ -234,4 +234,27 @@ import Testing
         #expect(snapshot.file("m/model.safetensors") == SnapshotFile(path: "m/model.safetensors", size: 5 << 20, content: .notLoaded))
         #expect(throws: FileSystemError.self) { try FolderSnapshot.read(root: folder.root + "/README.md") }
     }
+
+    /// A folder with enough sub-folders to be walked over the cores reads as one walked on one
+    /// thread would: every file, `.git` entries skipped, `include` asked of every path.
+    @Test func largePlainFolderSnapshot() throws {
+        let folder = try TemporaryGitRepository(initialize: false)
+        var expected: [String] = []
+        for i in 0..<30 {
+            for m in 0..<2 {
+                let card = "org\(i)/m\(m)/README.md", weights = "org\(i)/m\(m)/w.bin"
+                try folder.write(card, "---\nlicense: mit\n---\n# \(i) \(m)\n")
+                try folder.write(weights, "w")
+                expected += [card, weights]
+            }
+        }
+        try folder.write("org4/m1/.git/HEAD", "ref: refs/heads/main\n")
+        try folder.symlink("org9/m0/LICENSE", to: "../../org0/m0/README.md")
+        expected.append("org9/m0/LICENSE")
+        let snapshot = try FolderSnapshot.read(root: folder.root) { !$0.hasSuffix(".bin") }
+        #expect(snapshot.files.map(\.path) == expected.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(fullText(snapshot, "org17/m1/README.md") == "---\nlicense: mit\n---\n# 17 1\n")
+        #expect(snapshot.file("org17/m1/w.bin")?.content == .notLoaded)
+        #expect(snapshot.file("org9/m0/LICENSE")?.content == .symlink(target: "../../org0/m0/README.md"))
+    }
 }
