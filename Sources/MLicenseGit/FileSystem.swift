@@ -131,8 +131,8 @@ private func listFolder(
     defer { closedir(dir) }
     // The folder's entries in byte order of their names (readdir's order is the file
     // system's): the walk then yields paths nearly in the snapshot's order, which its sort
-    // takes in one pass instead of sorting them from scratch. Sub-folders are pushed in
-    // reverse so that they are walked in order.
+    // takes in one pass instead of sorting them from scratch. The sub-folders are returned in
+    // that order too.
     var listed: [(name: [UInt8], isFolder: Bool)] = []
     while let entry = readdir(dir) {
         let nameBytes = withUnsafePointer(to: &entry.pointee.d_name) {
