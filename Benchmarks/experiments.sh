@@ -6,7 +6,7 @@
 # same hyperfine call:
 #   default        as README.md builds it: static Swift stdlib, static libgit2, no CA parsing,
 #                  linked at a fixed address (MLICENSE_FIXED_ADDRESS=1);
-#   PIE            the same, position-independent (no MLICENSE_FIXED_ADDRESS);
+#   PIE            the same, position-independent (MLICENSE_FIXED_ADDRESS=0, whatever the caller exports);
 #   trust anchors  MLICENSE_TRUST_ANCHORS=load: libgit2's mbedTLS parses the system CA bundle;
 #   libgit2.so     MLICENSE_LIBGIT2=dynamic: libgit2 and its dependencies as shared libraries;
 #   dynamic stdlib without --static-swift-stdlib (runs only where the toolchain is installed).
@@ -32,10 +32,10 @@ build() { # NAME ENV... -- FLAGS...
     (cd "$ROOT" && env "${env[@]}" swift build -c release --product mlicense --build-path "$ROOT/.build-exp-$name" "$@" >&2)
 }
 build default MLICENSE_FIXED_ADDRESS=1 -- --static-swift-stdlib
-build pie -- --static-swift-stdlib
+build pie MLICENSE_FIXED_ADDRESS=0 -- --static-swift-stdlib
 build anchors MLICENSE_FIXED_ADDRESS=1 MLICENSE_TRUST_ANCHORS=load -- --static-swift-stdlib
 build libgit2so MLICENSE_FIXED_ADDRESS=1 MLICENSE_LIBGIT2=dynamic -- --static-swift-stdlib
-build dynstdlib --
+build dynstdlib MLICENSE_FIXED_ADDRESS=0 --
 bin() { echo "$ROOT/.build-exp-$1/release/mlicense"; }
 
 cd "$REPO"

@@ -90,29 +90,120 @@ enum FolderDecision {
     case submodule
 }
 
-/// Walks the folder `root` depth-first without following symbolic links, skipping `.git` entries.
+/// The snapshot records of the entries a walk of the folder `root` keeps, read over the cores,
+/// each with `include` of its path.
 ///
-/// `folder` decides about each sub-folder (by its path relative to `root`); `visit` gets every other
-/// entry with its relative path, kind, `lstat` size and its path on disk (which keeps the bytes of
-/// a name that is not UTF-8, whose relative path shows them as U+FFFD). Entries that vanish while
-/// walking are skipped.
-func walkFolder(
+/// The walk goes depth first without following symbolic links and skips `.git` entries. `folder`
+/// decides about each sub-folder (by its path relative to `root`); `keep` about every other entry,
+/// by its relative path and kind. Entries that vanish while walking are skipped. The folders below
+/// the first levels are walked over the cores (a monorepo's thousands of folders are thousands of
+/// `opendir`, `getdents` and `fstatat` calls), so both closures run on several threads at once;
+/// a small tree stays on this thread. The first failure in the walk's order is thrown, after the
+/// entries met before it have been read (one of which may be the failure): a failed walk walks
+/// again on this thread to find it.
+func readWalk(
     root: String,
-    folder: (String, DiskPath) throws -> FolderDecision,
-    visit: (String, EntryKind, UInt64, DiskPath) throws -> Void
-) throws {
-    try walkFolders([("", DiskPath(root))], folder: folder, visit: visit)
+    folder: @escaping @Sendable (String, DiskPath) throws -> FolderDecision,
+    keep: @escaping @Sendable (String, EntryKind) throws -> Bool,
+    include: (String) -> Bool, commonDirectory: String?
+) throws -> [SnapshotFile] {
+    func read(_ entries: [DiskEntry]) throws -> [SnapshotFile] {
+        var entries = entries
+        for i in entries.indices { entries[i].include = include(entries[i].path) }
+        return try readDiskEntries(entries, root: root, commonDirectory: commonDirectory)
+    }
+    var entries: [DiskEntry]
+    do {
+        entries = try walkOnCores(root: root, folder: folder, keep: keep)
+    } catch {
+        entries = []
+        do {
+            try walk([("", DiskPath(root))], folder: folder, keep: keep, into: &entries)
+        } catch {
+            _ = try read(entries)
+            throw error
+        }
+        // The failure did not happen again: `entries` is the whole walk.
+    }
+    return try read(entries)
 }
 
-/// `walkFolder` from each of `start` (relative and on-disk paths) in turn.
-private func walkFolders(
+/// The kept entries of a walk from `root`, in the order `walk` would append them; the folders
+/// below the first levels are walked over the cores.
+private func walkOnCores(
+    root: String,
+    folder: @escaping @Sendable (String, DiskPath) throws -> FolderDecision,
+    keep: @escaping @Sendable (String, EntryKind) throws -> Bool
+) throws -> [DiskEntry] {
+    // Breadth first on this thread for a few levels or until there are enough folders to share
+    // out; an item list in the walk's order: a folder's own entries, then its sub-folders' walks.
+    var items: [WalkItem] = [.folder("", DiskPath(root))]
+    for _ in 0..<WalkSharing.levels {
+        var next: [WalkItem] = []
+        var folders = 0
+        for item in items {
+            guard case .folder(let relative, let absolute) = item else { next.append(item); continue }
+            var own: [DiskEntry] = []
+            let subfolders = try list(relative, absolute, folder: folder, keep: keep, into: &own)
+            next += own.map { .entry($0) }
+            next += subfolders.map { .folder($0.0, $0.1) }
+            folders += subfolders.count
+        }
+        items = next
+        if folders == 0 || folders >= WalkSharing.folders { break }
+    }
+    let shared: [(String, DiskPath)] = items.compactMap { if case .folder(let r, let a) = $0 { (r, a) } else { nil } }
+    let walked = Parallel.map(shared, parallel: true, chunkSize: 1) { chunk in
+        Result { () throws -> [DiskEntry] in
+            var out: [DiskEntry] = []
+            try walk(Array(chunk), folder: folder, keep: keep, into: &out)
+            return out
+        }
+    }
+    var out: [DiskEntry] = []
+    var next = 0
+    for item in items {
+        switch item {
+        case .entry(let e):
+            out.append(e)
+        case .folder:
+            out += try walked[next].get()
+            next += 1
+        }
+    }
+    return out
+}
+
+/// An entry already kept, or a folder still to walk, of `walkOnCores`.
+private enum WalkItem {
+    case entry(DiskEntry)
+    case folder(String, DiskPath)
+}
+
+/// The walk of each of `start` (relative and on-disk folder paths) in turn, on this thread: a
+/// folder's kept entries, then its sub-folders' walks in order, appended to `out` (which holds
+/// those met before a failure).
+private func walk(
     _ start: [(String, DiskPath)],
     folder: (String, DiskPath) throws -> FolderDecision,
-    visit: (String, EntryKind, UInt64, DiskPath) throws -> Void
+    keep: (String, EntryKind) throws -> Bool,
+    into out: inout [DiskEntry]
 ) throws {
     var pending = Array(start.reversed())
     while let (relative, absolute) = pending.popLast() {
-        pending.append(contentsOf: try listFolder(relative, absolute, folder: folder, visit: visit).reversed())
+        pending += try list(relative, absolute, folder: folder, keep: keep, into: &out).reversed()
+    }
+}
+
+/// `listFolder` with the entries `keep` accepts appended to `out`.
+private func list(
+    _ relative: String, _ absolute: DiskPath,
+    folder: (String, DiskPath) throws -> FolderDecision,
+    keep: (String, EntryKind) throws -> Bool,
+    into out: inout [DiskEntry]
+) throws -> [(String, DiskPath)] {
+    try listFolder(relative, absolute, folder: folder) { path, kind, size, onDisk in
+        if try keep(path, kind) { out.append(DiskEntry(path: path, absolute: onDisk, kind: kind, size: size, include: false)) }
     }
 }
 
@@ -180,87 +271,6 @@ private func listFolder(
     return folders
 }
 
-/// What `entry` makes of the entries `walkFolder` visits from `root`, in the same order; the
-/// folders below the first levels are walked over the cores (a monorepo's thousands of folders
-/// are thousands of `opendir`, `getdents` and `fstatat` calls), a small tree stays on this
-/// thread. Both closures run on several threads at once. A failure is thrown as soon as it is met
-/// (not necessarily the first one in the walk's order).
-func walkFolderOnCores<E: Sendable>(
-    root: String,
-    folder: @escaping @Sendable (String, DiskPath) throws -> FolderDecision,
-    entry: @escaping @Sendable (String, EntryKind, UInt64, DiskPath) throws -> E?
-) throws -> [E] {
-    // Breadth first on this thread until there are enough folders to share out; an item list in
-    // the walk's order: a folder's own entries, then its sub-folders' walks in order.
-    var items: [WalkItem<E>] = [.folder("", DiskPath(root))]
-    var folders = 1
-    while folders > 0 && folders < foldersToShare {
-        var next: [WalkItem<E>] = []
-        folders = 0
-        for item in items {
-            guard case .folder(let relative, let absolute) = item else { next.append(item); continue }
-            let subfolders = try listFolder(relative, absolute, folder: folder) { path, kind, size, onDisk in
-                if let e = try entry(path, kind, size, onDisk) { next.append(.entry(e)) }
-            }
-            next.append(contentsOf: subfolders.map { .folder($0.0, $0.1) })
-            folders += subfolders.count
-        }
-        items = next
-    }
-    let shared: [(String, DiskPath)] = items.compactMap { if case .folder(let r, let a) = $0 { (r, a) } else { nil } }
-    let walked = Parallel.map(shared, parallel: true, chunkSize: 1) { chunk in
-        Result { () throws -> [E] in
-            var out: [E] = []
-            try walkFolders(Array(chunk), folder: folder) { path, kind, size, onDisk in
-                if let e = try entry(path, kind, size, onDisk) { out.append(e) }
-            }
-            return out
-        }
-    }
-    var out: [E] = []
-    var next = 0
-    for item in items {
-        switch item {
-        case .entry(let e):
-            out.append(e)
-        case .folder:
-            out.append(contentsOf: try walked[next].get())
-            next += 1
-        }
-    }
-    return out
-}
-
-/// The snapshot records of the entries `entry` makes of a walk from `root` (`walkFolderOnCores`),
-/// read over the cores, each with `include` of its path. The first failure in the walk's order is
-/// thrown, after the entries met before it have been read (one of which may be the failure): a
-/// failed walk walks again on this thread to find it.
-func readWalk(
-    root: String,
-    folder: @escaping @Sendable (String, DiskPath) throws -> FolderDecision,
-    entry: @escaping @Sendable (String, EntryKind, UInt64, DiskPath) throws -> DiskEntry?,
-    include: (String) -> Bool, commonDirectory: String?
-) throws -> [SnapshotFile] {
-    var entries: [DiskEntry]
-    do {
-        entries = try walkFolderOnCores(root: root, folder: folder, entry: entry)
-    } catch {
-        var met: [DiskEntry] = []
-        do {
-            try walkFolder(root: root, folder: folder) { path, kind, size, absolute in
-                if let e = try entry(path, kind, size, absolute) { met.append(e) }
-            }
-        } catch {
-            for i in met.indices { met[i].include = include(met[i].path) }
-            _ = try readDiskEntries(met, root: root, commonDirectory: commonDirectory)
-            throw error
-        }
-        entries = met  // the failure did not happen again
-    }
-    for i in entries.indices { entries[i].include = include(entries[i].path) }
-    return try readDiskEntries(entries, root: root, commonDirectory: commonDirectory)
-}
-
 /// An entry a walk met, to read (of a work tree or a plain folder).
 struct DiskEntry: Sendable {
     var path: String
@@ -288,15 +298,6 @@ func readDiskEntries(_ entries: [DiskEntry], root: String, commonDirectory: Stri
         }
     }
     return files
-}
-
-/// Folders wanted before a walk shares them out over the cores.
-private let foldersToShare = 16
-
-/// An entry already made, or a folder still to walk, of `walkFolderOnCores`.
-private enum WalkItem<E> {
-    case entry(E)
-    case folder(String, DiskPath)
 }
 
 /// `path` with its symbolic links resolved (`realpath`), or `path` itself when it does not exist.
@@ -358,9 +359,8 @@ public enum FolderSnapshot {
         guard stat(root, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
             throw FileSystemError(operation: "stat", path: root, message: "not a directory")
         }
-        let files = try readWalk(root: root, folder: { _, _ in .descend }, entry: { path, kind, size, absolute in
-            DiskEntry(path: path, absolute: absolute, kind: kind, size: size, include: false)
-        }, include: include, commonDirectory: nil)
+        let files = try readWalk(root: root, folder: { _, _ in .descend }, keep: { _, _ in true },
+                                 include: include, commonDirectory: nil)
         return RepositorySnapshot(source: .directory, files: files)
     }
 }

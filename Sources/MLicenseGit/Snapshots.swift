@@ -116,12 +116,10 @@ extension Repository {
             if !isNamed(path, named), try ignores.isIgnored(path) { return .skip }
             return isNestedRepository(absolute) ? .submodule : .descend
         }
-        let make: @Sendable (String, EntryKind, UInt64, DiskPath) throws -> DiskEntry? = { path, kind, size, absolute in
-            guard kind != .other else { return nil }
-            if !tracked.files.contains(path), !isNamed(path, named), try ignores.isIgnored(path) { return nil }
-            return DiskEntry(path: path, absolute: absolute, kind: kind, size: size, include: false)
+        let keep: @Sendable (String, EntryKind) throws -> Bool = { path, kind in
+            try kind != .other && (tracked.files.contains(path) || isNamed(path, named) || !ignores.isIgnored(path))
         }
-        var files = try readWalk(root: root, folder: decide, entry: make, include: include, commonDirectory: common)
+        var files = try readWalk(root: root, folder: decide, keep: keep, include: include, commonDirectory: common)
         followTextSymlinksOnDisk(&files, root: root, include: include, commonDirectory: common)
         return RepositorySnapshot(source: .worktree, files: files)
     }
@@ -213,6 +211,12 @@ func followTextSymlinksOnDisk(_ files: inout [SnapshotFile], root: String, inclu
 /// blobs come in `git_tree_walk`'s pre-order, with the file modes libgit2 gives
 /// (`git_tree_entry_filemode`). Nil when a tree cannot be read or parsed there; libgit2 then
 /// walks it and reports what is wrong.
+/// How the tree walk and the folder walk share out their work: the subtrees or folders wanted
+/// before the rest is walked over the cores, and the most levels walked on one thread for them.
+enum WalkSharing {
+    static let folders = 16, levels = 4
+}
+
 enum TreeWalk {
     private enum Item {
         case blob(BlobEntry)
@@ -225,14 +229,12 @@ enum TreeWalk {
         var folder: String
     }
 
-    /// Subtrees wanted before they are shared out, and the levels walked on this thread for them.
-    private static let subtreesToShare = 16, levelsBeforeSharing = 4
 
     static func blobs(of root: git_oid, in files: ObjectFiles) -> [BlobEntry]? {
         let reader = ObjectFileReader(files)
         var items: [Item] = [.tree(Subtree(id: root, folder: ""))]
         var subtrees: [Subtree] = []
-        for _ in 0..<levelsBeforeSharing {
+        for _ in 0..<WalkSharing.levels {
             var next: [Item] = []
             subtrees = []
             for item in items {
@@ -244,7 +246,7 @@ enum TreeWalk {
                 }
             }
             items = next
-            if subtrees.isEmpty || subtrees.count >= subtreesToShare { break }
+            if subtrees.isEmpty || subtrees.count >= WalkSharing.folders { break }
         }
         let walked = Parallel.map(subtrees, parallel: true, chunkSize: ObjectFiles.chunkSize(subtrees.count, minimum: 1)) { chunk in
             let reader = ObjectFileReader(files)
