@@ -138,38 +138,81 @@ public enum ModelKind: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// One license mlicense knows, with where its terms come from.
+///
+/// The fields are kept in one box (``CopyOnWriteBox``): a record travels inside every declared
+/// license, resolved base and ancestor of every model, and copying it then costs one reference
+/// count instead of one per string of its terms.
 public struct LicenseRecord: Sendable, Hashable, Identifiable {
+    private struct Fields: Sendable, Hashable {
+        var id: String
+        var isHubID: Bool
+        var name: String
+        var spdx: String?
+        var aliases: [String]
+        var url: String?
+        var terms: LicenseTerms
+        var source: String
+    }
+
+    private var storage: CopyOnWriteBox<Fields>
+
+    private mutating func unique() -> CopyOnWriteBox<Fields> { .unique(&storage) }
+
     /// The canonical id: the Hub id (`apache-2.0`, `llama3.1`) or, for licenses the Hub does not
     /// list, the `license_name` used with `license: other` (`qwen`, `mrl`, `mg-by-nc`).
-    public var id: String
+    public var id: String {
+        get { storage.fields.id }
+        set { unique().fields.id = newValue }
+    }
     /// Whether `id` is a Hub license id (else it is written as `license: other` + `license_name`).
-    public var isHubID: Bool
+    public var isHubID: Bool {
+        get { storage.fields.isHubID }
+        set { unique().fields.isHubID = newValue }
+    }
     /// The full name.
-    public var name: String
+    public var name: String {
+        get { storage.fields.name }
+        set { unique().fields.name = newValue }
+    }
     /// The SPDX id, when there is one.
-    public var spdx: String?
+    public var spdx: String? {
+        get { storage.fields.spdx }
+        set { unique().fields.spdx = newValue }
+    }
     /// Other spellings that mean this license (SPDX ids, `llama-3.1`, `llama-2-community-license`, …),
     /// matched case-insensitively.
-    public var aliases: [String]
+    public var aliases: [String] {
+        get { storage.fields.aliases }
+        set { unique().fields.aliases = newValue }
+    }
     /// A URL of the license text.
-    public var url: String?
+    public var url: String? {
+        get { storage.fields.url }
+        set { unique().fields.url = newValue }
+    }
     /// The terms.
-    public var terms: LicenseTerms
+    public var terms: LicenseTerms {
+        get { storage.fields.terms }
+        set { unique().fields.terms = newValue }
+    }
     /// Where the facts come from (URL or document and section).
-    public var source: String
+    public var source: String {
+        get { storage.fields.source }
+        set { unique().fields.source = newValue }
+    }
 
     /// Creates a record.
     public init(id: String, isHubID: Bool, name: String, spdx: String? = nil, aliases: [String] = [],
                 url: String? = nil, terms: LicenseTerms, source: String) {
-        self.id = id
-        self.isHubID = isHubID
-        self.name = name
-        self.spdx = spdx
-        self.aliases = aliases
-        self.url = url
-        self.terms = terms
-        self.source = source
+        storage = CopyOnWriteBox(Fields(id: id, isHubID: isHubID, name: name, spdx: spdx, aliases: aliases, url: url,
+                                        terms: terms, source: source))
     }
+
+    public static func == (a: LicenseRecord, b: LicenseRecord) -> Bool {
+        a.storage === b.storage || a.storage.fields == b.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 }
 
 /// Where a base model's registry entry says its license is.

@@ -62,24 +62,79 @@ public struct DeclaredLicense: Sendable, Hashable {
 }
 
 /// A base model with its license resolved.
+///
+/// The fields are kept in one box (``CopyOnWriteBox``): resolved bases are handed from the
+/// resolver to the ancestry, the rules and the report, several times for each model.
 public struct ResolvedBase: Sendable, Hashable {
+    private struct Fields: Sendable, Hashable {
+        var ref: BaseModelRef
+        var license: DeclaredLicense?
+        var source: LicenseSource
+        var sourceDetail: String?
+        var reuploadOf: String?
+        var revision: String?
+        var via: AncestorPath?
+        var kind: ModelKind?
+    }
+
+    private var storage: CopyOnWriteBox<Fields>
+
+    private mutating func unique() -> CopyOnWriteBox<Fields> { .unique(&storage) }
+
     /// The base as the lineage names it.
-    public var ref: BaseModelRef
+    public var ref: BaseModelRef {
+        get { storage.fields.ref }
+        set { unique().fields.ref = newValue }
+    }
     /// The license, when found.
-    public var license: DeclaredLicense?
+    public var license: DeclaredLicense? {
+        get { storage.fields.license }
+        set { unique().fields.license = newValue }
+    }
     /// Where it was found.
-    public var source: LicenseSource
+    public var source: LicenseSource {
+        get { storage.fields.source }
+        set { unique().fields.source = newValue }
+    }
     /// Where exactly (the config line, the registry's source, the cache file, the repo folder).
-    public var sourceDetail: String?
+    public var sourceDetail: String? {
+        get { storage.fields.sourceDetail }
+        set { unique().fields.sourceDetail = newValue }
+    }
     /// For a registry re-upload: the original model.
-    public var reuploadOf: String?
+    public var reuploadOf: String? {
+        get { storage.fields.reuploadOf }
+        set { unique().fields.reuploadOf = newValue }
+    }
     /// The commit sha the license was read at (the lock's or the cache snapshot's), when known.
-    public var revision: String? = nil
+    public var revision: String? {
+        get { storage.fields.revision }
+        set { unique().fields.revision = newValue }
+    }
     /// For an ancestor further up than a direct base: the chain from it down to this model, and
     /// the intermediate that dropped its terms. Nil for a direct base.
-    public var via: AncestorPath? = nil
+    public var via: AncestorPath? {
+        get { storage.fields.via }
+        set { unique().fields.via = newValue }
+    }
     /// What kind of model the base is, when the registry or `.mlicense.yml` says.
-    public var kind: ModelKind? = nil
+    public var kind: ModelKind? {
+        get { storage.fields.kind }
+        set { unique().fields.kind = newValue }
+    }
+
+    /// Creates a resolved base.
+    public init(ref: BaseModelRef, license: DeclaredLicense?, source: LicenseSource, sourceDetail: String? = nil,
+                reuploadOf: String? = nil, revision: String? = nil, via: AncestorPath? = nil, kind: ModelKind? = nil) {
+        storage = CopyOnWriteBox(Fields(ref: ref, license: license, source: source, sourceDetail: sourceDetail,
+                                        reuploadOf: reuploadOf, revision: revision, via: via, kind: kind))
+    }
+
+    public static func == (a: ResolvedBase, b: ResolvedBase) -> Bool {
+        a.storage === b.storage || a.storage.fields == b.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
     /// The id.
     public var id: String { ref.id }
