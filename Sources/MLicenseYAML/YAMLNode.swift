@@ -270,11 +270,14 @@ public struct YAMLDocument: Sendable {
     public var root: YAMLNode?
     /// Keys repeated within a mapping, in document order.
     public var duplicateKeys: [YAMLDuplicateKey]
+    /// Whether pairs of the root mapping were left out (a parse given `rootKeys`).
+    public var omitsRootPairs: Bool
 
     /// Creates a document.
-    public init(root: YAMLNode?, duplicateKeys: [YAMLDuplicateKey] = []) {
+    public init(root: YAMLNode?, duplicateKeys: [YAMLDuplicateKey] = [], omitsRootPairs: Bool = false) {
         self.root = root
         self.duplicateKeys = duplicateKeys
+        self.omitsRootPairs = omitsRootPairs
     }
 }
 
@@ -316,4 +319,38 @@ public struct YAMLLimits: Sendable, Hashable {
 
     /// The defaults: depth 256, one million events.
     public static let `default` = YAMLLimits()
+}
+
+/// A set of mapping keys, matched against the bytes libyaml hands over without making a string
+/// of each: the root keys ``YAML/parse(_:range:firstLine:limits:rootKeys:)`` builds.
+public struct YAMLKeySet: Sendable, Hashable {
+    /// The keys' UTF-8 bytes.
+    private let keys: [[UInt8]]
+    /// Bit `n` set when a key is `n` bytes long (for `n` under 64): most keys differ in length.
+    private let lengths: UInt64
+
+    /// Creates the set of `keys`.
+    public init(_ keys: some Sequence<String>) {
+        let bytes = Set(keys).sorted().map { Array($0.utf8) }
+        self.keys = bytes
+        lengths = bytes.reduce(0) { $1.count < 64 ? $0 | 1 << UInt64($1.count) : $0 }
+    }
+
+    /// Whether `key` is in the set.
+    public func contains(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { contains(bytes: $0) }
+    }
+
+    /// Whether the key whose UTF-8 bytes are `bytes` is in the set.
+    func contains(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        if n < 64, lengths & 1 << UInt64(n) == 0 { return false }
+        for k in keys where k.count == n {
+            var i = 0
+            while i < n, k[i] == bytes[i] { i += 1 }
+            if i == n { return true }
+        }
+        return false
+    }
 }

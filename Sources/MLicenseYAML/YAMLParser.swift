@@ -17,12 +17,20 @@ public enum YAML {
     /// trailing blank lines are left out, so replacing the span keeps the next line intact). A flow
     /// collection's span runs from its bracket to its closing bracket, a block collection's from its
     /// first entry to the end of its last value. A node with an anchor or tag starts after them.
+    ///
+    /// With `rootKeys`, a root mapping keeps only the pairs whose key is a scalar in `rootKeys`
+    /// (and those with a collection for a key); the others are parsed and checked but not built,
+    /// and ``YAMLDocument/omitsRootPairs`` is set. Everything else is as without: the same nodes
+    /// and spans (the root's too), the same duplicate keys, anywhere, and the same errors. A
+    /// document with an anchor or an alias inside a value left out is built in full.
     public static func parse(
         _ bytes: [UInt8],
         range: Range<Int>? = nil,
         firstLine: Int = 1,
-        limits: YAMLLimits = .default
+        limits: YAMLLimits = .default,
+        rootKeys: YAMLKeySet? = nil
     ) throws(YAMLError) -> YAMLDocument {
+        let given = range
         var range = range ?? 0..<bytes.count
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range out of bounds")
         // Skip a byte order mark as editors do, so that it takes no column on the first line.
@@ -39,8 +47,8 @@ public enum YAML {
         // Force UTF-8 so that a leading FF FE is not taken for a UTF-16 byte order mark.
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
 
-        var builder = DocumentBuilder(source: source, limits: limits)
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLDocument in
+        var builder = DocumentBuilder(source: source, limits: limits, rootKeys: rootKeys)
+        let built = try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLError) -> YAMLDocument? in
             yaml_parser_set_input_string(parser, buffer.baseAddress! + range.lowerBound, range.count)
             var event = yaml_event_t()
             var done = false
@@ -49,8 +57,11 @@ public enum YAML {
                 defer { yaml_event_delete(&event) }
                 done = try builder.handle(event)
             }
-            return YAMLDocument(root: builder.root, duplicateKeys: builder.duplicateKeys)
+            if builder.needsFullBuild { return nil }
+            return YAMLDocument(root: builder.root, duplicateKeys: builder.duplicateKeys, omitsRootPairs: builder.omittedRootPairs)
         }
+        if let built { return built }
+        return try parse(bytes, range: given, firstLine: firstLine, limits: limits)
     }
 }
 
@@ -219,7 +230,50 @@ struct DocumentBuilder {
         /// The first span of each scalar key, built once the mapping is large (a small one is
         /// searched instead).
         var firstKeySpans: [String: YAMLSpan]?
+        /// The root mapping's keys whose pairs are left out; how the last such value ends, and
+        /// whether it comes after the last pair built.
+        var omittedKeys = KeyRecord()
+        var omittedEnding: Ending?
+        var endsOmitted = false
     }
+
+    /// The last event of a value that is not built, as libyaml gave it: where the value ends, once
+    /// converted.
+    enum Ending {
+        case scalar(start: yaml_mark_t, end: yaml_mark_t, hasProperties: Bool, style: YAMLScalarStyle)
+        case bracket(yaml_mark_t)
+    }
+
+    /// A collection open inside a root pair's value that is not built.
+    private struct OmittedFrame {
+        var isMapping: Bool
+        var isFlow: Bool
+        var expectingKey = true
+        var keys = KeyRecord()
+    }
+
+    /// The scalar keys of a mapping that is not built, to find duplicates: searched while few,
+    /// indexed once there are many.
+    struct KeyRecord {
+        private var keys: [(text: String, span: YAMLSpan)] = []
+        private var index: [String: YAMLSpan]?
+
+        /// Where `text` was first met as a key, when it was; else records it at `span`.
+        mutating func firstSpan(of text: String, at span: YAMLSpan) -> YAMLSpan? {
+            if index == nil, keys.count >= DocumentBuilder.keyIndexThreshold {
+                index = Dictionary(keys.map { ($0.text, $0.span) }, uniquingKeysWith: { first, _ in first })
+            }
+            if index != nil {
+                if let first = index![text] { return first }
+                index![text] = span
+                return nil
+            }
+            if let k = keys.first(where: { $0.text == text }) { return k.span }
+            keys.append((text, span))
+            return nil
+        }
+    }
+
 
     /// The pairs and items a mapping and a sequence have room for from their first one: a card's
     /// usual collections at once, instead of growing 1, 2, 4, 8, 16 (an empty one allocates nothing).
@@ -227,7 +281,7 @@ struct DocumentBuilder {
     private static let initialItems = 4
 
     /// Mappings with more pairs than this index their keys to find duplicates.
-    private static let keyIndexThreshold = 16
+    static let keyIndexThreshold = 16
 
     let source: SourceMap
     let limits: YAMLLimits
@@ -240,10 +294,22 @@ struct DocumentBuilder {
     private var anchorNames: Set<String> = []
     private var events = 0
     private var documents = 0
+    /// The root mapping's keys whose pairs are built; nil builds them all.
+    let rootKeys: YAMLKeySet?
+    /// Whether a pair of the root mapping was left out.
+    private(set) var omittedRootPairs = false
+    /// Set, and the events stop, when an anchor or an alias turns up inside a value left out: the
+    /// document is then built in full.
+    private(set) var needsFullBuild = false
+    /// Whether a root pair's value is being left out.
+    private var omitting = false
+    /// The collections open inside the value left out, innermost last.
+    private var omittedFrames: [OmittedFrame] = []
 
-    init(source: SourceMap, limits: YAMLLimits) {
+    init(source: SourceMap, limits: YAMLLimits, rootKeys: YAMLKeySet? = nil) {
         self.source = source
         self.limits = limits
+        self.rootKeys = rootKeys
     }
 
     /// Handles one event; returns true at the end of the stream.
@@ -253,6 +319,7 @@ struct DocumentBuilder {
             throw YAMLError(message: "the document has more than \(limits.maxEvents) events",
                             mark: source.mark(event.start_mark))
         }
+        if omitting { return try handleOmitted(event) }
         // Marks are converted only for the events whose spans are kept (or whose error needs one).
         switch event.type {
         case YAML_STREAM_END_EVENT:
@@ -274,17 +341,26 @@ struct DocumentBuilder {
             }
             add(node.aliased(at: YAMLSpan(start: start, end: end)))
         case YAML_SCALAR_EVENT:
-            let start = source.mark(event.start_mark)
-            let end = source.mark(event.end_mark)
             let data = event.data.scalar
+            let value = UnsafeBufferPointer(start: data.value, count: data.length)
+            let text = String(decoding: value, as: UTF8.self)
+            if let rootKeys, stack.count == 1, stack[0].isMapping, stack[0].pendingKey == nil, !rootKeys.contains(bytes: value) {
+                // A root key whose pair is left out.
+                guard data.anchor == nil else { return stop() }
+                let span = scalarSpan(source.mark(event.start_mark), event.end_mark, hasProperties: data.tag != nil, style: Self.style(data.style))
+                if let first = stack[0].omittedKeys.firstSpan(of: text, at: span) {
+                    duplicateKeys.append(YAMLDuplicateKey(key: text, first: first, duplicate: span))
+                }
+                omittedRootPairs = true
+                omitting = true
+                return false
+            }
+            let start = source.mark(event.start_mark)
             let anchor = try define(data.anchor, at: start)
             let tag = data.tag.map { Self.shortTag(String(cString: $0)) }
             let style = Self.style(data.style)
-            let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
-            let first = anchor != nil || tag != nil ? source.contentStart(from: start, limit: end) : start
-            let last = style == .literal || style == .folded ? source.blockScalarEnd(start: first, end: end) : end
-            let node = YAMLNode(kind: .scalar(YAMLScalar(text: text, style: style, tag: tag)),
-                                span: YAMLSpan(start: first, end: last), anchor: anchor)
+            let span = scalarSpan(start, event.end_mark, hasProperties: anchor != nil || tag != nil, style: style)
+            let node = YAMLNode(kind: .scalar(YAMLScalar(text: text, style: style, tag: tag)), span: span, anchor: anchor)
             if let anchor { anchors[anchor] = node }
             add(node)
         case YAML_SEQUENCE_START_EVENT:
@@ -299,7 +375,8 @@ struct DocumentBuilder {
                      end: source.mark(event.end_mark))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             let frame = stack.removeLast()
-            let lastEnd = frame.isMapping ? frame.pairs.last?.value.span.end : frame.items.last?.span.end
+            var lastEnd = frame.isMapping ? frame.pairs.last?.value.span.end : frame.items.last?.span.end
+            if frame.endsOmitted, let ending = frame.omittedEnding { lastEnd = end(of: ending) }
             // A flow collection ends at its bracket (the event's end); a block one where its last
             // value ends.
             let span = YAMLSpan(start: frame.start,
@@ -312,6 +389,85 @@ struct DocumentBuilder {
             break
         }
         return false
+    }
+
+    /// A scalar's span from its event's marks: after its anchor and tag (`hasProperties`), and for
+    /// a block scalar to the end of its last non-blank line.
+    private func scalarSpan(_ start: YAMLMark, _ endMark: yaml_mark_t, hasProperties: Bool,
+                            style: YAMLScalarStyle) -> YAMLSpan {
+        let end = source.mark(endMark)
+        let first = hasProperties ? source.contentStart(from: start, limit: end) : start
+        let last = style == .literal || style == .folded ? source.blockScalarEnd(start: first, end: end) : end
+        return YAMLSpan(start: first, end: last)
+    }
+
+    /// Stops the events so that the document is built in full.
+    private mutating func stop() -> Bool {
+        needsFullBuild = true
+        return true
+    }
+
+    /// Handles an event inside a root pair's value that is left out: nothing is built, duplicate
+    /// keys and the nesting limit are checked as they are for the built pairs, and the value's
+    /// last event is kept for the root's span.
+    private mutating func handleOmitted(_ event: yaml_event_t) throws(YAMLError) -> Bool {
+        switch event.type {
+        case YAML_ALIAS_EVENT:
+            return stop()
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            guard data.anchor == nil else { return stop() }
+            let style = Self.style(data.style)
+            let top = omittedFrames.count - 1
+            if top >= 0, omittedFrames[top].isMapping, omittedFrames[top].expectingKey {
+                let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+                let span = scalarSpan(source.mark(event.start_mark), event.end_mark, hasProperties: data.tag != nil, style: style)
+                if let first = omittedFrames[top].keys.firstSpan(of: text, at: span) {
+                    duplicateKeys.append(YAMLDuplicateKey(key: text, first: first, duplicate: span))
+                }
+            }
+            completeOmittedNode(.scalar(start: event.start_mark, end: event.end_mark, hasProperties: data.tag != nil, style: style))
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+            guard stack.count + omittedFrames.count < limits.maxDepth else {
+                throw YAMLError(message: "collections nest deeper than \(limits.maxDepth) levels", mark: source.mark(event.start_mark))
+            }
+            let isMapping = event.type == YAML_MAPPING_START_EVENT
+            let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+            guard anchor == nil else { return stop() }
+            let isFlow = isMapping ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+            omittedFrames.append(OmittedFrame(isMapping: isMapping, isFlow: isFlow))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            // A flow collection ends at its bracket; a block one where its last value ends.
+            completeOmittedNode(omittedFrames.removeLast().isFlow ? .bracket(event.end_mark) : nil)
+        default:
+            break
+        }
+        return false
+    }
+
+    /// Notes that a node inside the value left out is complete, `ending` the value there (nil: where
+    /// its last value ends). In a mapping a value follows a key and a key a value; the value itself
+    /// complete ends the omission.
+    private mutating func completeOmittedNode(_ ending: Ending?) {
+        if let ending { stack[0].omittedEnding = ending }
+        let top = omittedFrames.count - 1
+        if top >= 0 {
+            if omittedFrames[top].isMapping { omittedFrames[top].expectingKey.toggle() }
+            return
+        }
+        stack[0].endsOmitted = true
+        omitting = false
+    }
+
+    /// Where a value left out ends.
+    private func end(of ending: Ending) -> YAMLMark {
+        switch ending {
+        case .scalar(let start, let end, let hasProperties, let style):
+            return scalarSpan(source.mark(start), end, hasProperties: hasProperties, style: style).end
+        case .bracket(let end):
+            return source.mark(end)
+        }
     }
 
     /// Opens a collection whose start event spans `start..<end`.
@@ -349,6 +505,7 @@ struct DocumentBuilder {
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey {
             stack[top].pendingKey = nil
+            if top == 0 { stack[0].endsOmitted = false }
             if stack[top].pairs.isEmpty { stack[top].pairs.reserveCapacity(Self.initialPairs) }
             stack[top].pairs.append(YAMLPair(key: key, value: node))
         } else {

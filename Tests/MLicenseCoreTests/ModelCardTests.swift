@@ -45,6 +45,32 @@ struct ModelCardTests {
         #expect(c.tags == ["x"])
     }
 
+    @Test("a card builds the pairs it reads; the whole root and any other field are still there")
+    func readKeysOnly() throws {
+        let c = card("---\nlicense: mit\npipeline_tag: text-generation\nlanguage:\n- en\ntags: [x]\n---\n")
+        #expect(c.metadata?.mapping?.compactMap { $0.key.string } == ["license", "tags"])
+        #expect(c.root?.mapping?.compactMap { $0.key.string } == ["license", "pipeline_tag", "language", "tags"])
+        #expect(c.root?.span == c.metadata?.span)
+        #expect(c.field("pipeline_tag")?.string == "text-generation")
+        #expect(c.field("pipeline_tag")?.location.line == 3)
+        #expect(c.field("language")?.value.sequence?.count == 1)
+        #expect(c.field("datasets") == nil && c.field("quantized_by") == nil)
+        #expect(c.license?.string == "mit" && c.tags == ["x"])
+        // A card with only keys it reads keeps its one root.
+        let small = card("---\nlicense: mit\n---\n")
+        #expect(small.root?.mapping?.count == 1 && small.metadata?.mapping?.count == 1)
+        // The same card with another root: that root is the whole of it.
+        let replaced = c.replacingRoot(small.root)
+        #expect(replaced.root?.mapping?.count == 1 && replaced.field("pipeline_tag") == nil)
+    }
+
+    @Test("the fields the rules and the Hub records read are among the keys a card builds")
+    func readKeysCoverTheFieldsRead() {
+        for key in CardMetadataAmbiguousRule.stringFields + HubModelRecord.cardKeys {
+            #expect(ModelCard.readKeys.contains(key), "\(key)")
+        }
+    }
+
     @Test("a body license line in the Hub template's style, not prose")
     func bodyLicense() {
         #expect(card("---\nlibrary_name: peft\n---\n# x\n\n- **License:** MIT\n").bodyLicense?.value == "MIT")

@@ -197,10 +197,12 @@ private struct Editor {
         if let fm {
             if card.yamlError != nil { throw FixError("the front matter is not valid yaml") }
             if let kind = card.rootNotMapping { throw FixError("the front matter is \(kind), not a mapping") }
-            if card.root?.isFlow == true { throw FixError("the front matter is a flow mapping") }
+            // The whole root: a card is read with only the pairs its checks read (``ModelCard/root``).
+            let root = card.root
+            if root?.isFlow == true { throw FixError("the front matter is a flow mapping") }
             if fm.lineEnding == .cr { throw FixError("the front matter uses lone carriage returns") }
             eol = fm.lineEnding.rawValue
-            pairs = card.root?.mapping ?? []
+            pairs = root?.mapping ?? []
         } else {
             if let why = card.absence, why.isMalformed { throw FixError("the front matter is malformed: \(why.reason)") }
             let crlf = zip(bytes, bytes.dropFirst()).filter { $0 == cr && $1 == lf }.count

@@ -56,7 +56,9 @@ public struct ModelCard: Sendable {
         var absence: FrontMatterAbsence?
         var yamlError: YAMLError?
         var rootNotMapping: String?
+        /// The root mapping, with the pairs of ``ModelCard/readKeys`` only when `rootIsPartial`.
         var root: YAMLNode?
+        var rootIsPartial = false
         var duplicateKeys: [YAMLDuplicateKey]
         /// What is read from `root` for every model; set whenever `root` is.
         var read = ReadFields()
@@ -97,6 +99,7 @@ public struct ModelCard: Sendable {
     public func replacingRoot(_ root: YAMLNode?) -> ModelCard {
         var f = storage.fields
         f.root = root
+        f.rootIsPartial = false
         f.read = ReadFields(root: root, path: f.path)
         return ModelCard(f)
     }
@@ -115,8 +118,26 @@ public struct ModelCard: Sendable {
     public var yamlError: YAMLError? { storage.fields.yamlError }
     /// The kind of the root when it is not a mapping ("a list", "a string").
     public var rootNotMapping: String? { storage.fields.rootNotMapping }
-    /// The root mapping of the front matter.
-    public var root: YAMLNode? { storage.fields.root }
+    /// The root mapping of the front matter, every pair of it.
+    ///
+    /// A card is read with the pairs of ``readKeys`` only (the others are checked but not built);
+    /// when it has others, they are parsed again here, for the editor of ``CardEditor``.
+    public var root: YAMLNode? {
+        guard storage.fields.rootIsPartial, let fm = frontMatter else { return storage.fields.root }
+        return (try? YAML.parse(bytes, range: fm.yaml, firstLine: fm.yamlFirstLine))?.root
+    }
+
+    /// The root mapping as read: the pairs of ``readKeys``, and all of them when it has no others.
+    var metadata: YAMLNode? { storage.fields.root }
+
+    /// The front matter's keys mlicense reads (the lineage, the license, the name, the rules).
+    /// A card is read with only these pairs built: the rest of a Hub card (`language`,
+    /// `datasets`, `widget`, `pipeline_tag`, …) is validated, and its duplicate keys reported,
+    /// without a tree.
+    public static let readKeys = YAMLKeySet([
+        "license", "license_name", "license_link", "base_model", "base_model_relation", "tags", "model_name",
+        "model-index", "library_name", "model_link", "quantized_by",
+    ])
     /// Keys written twice.
     public var duplicateKeys: [YAMLDuplicateKey] { storage.fields.duplicateKeys }
 
@@ -130,11 +151,12 @@ public struct ModelCard: Sendable {
         case .found(let fm):
             f.frontMatter = fm
             do {
-                let doc = try YAML.parse(bytes, range: fm.yaml, firstLine: fm.yamlFirstLine)
+                let doc = try YAML.parse(bytes, range: fm.yaml, firstLine: fm.yamlFirstLine, rootKeys: Self.readKeys)
                 f.duplicateKeys = doc.duplicateKeys
                 if let r = doc.root {
                     if r.mapping != nil { f.root = r } else if !(r.scalar?.isNull ?? false) { f.rootNotMapping = r.kindDescription }
                 }
+                f.rootIsPartial = doc.omitsRootPairs
             } catch {
                 f.yamlError = error
             }
@@ -148,7 +170,10 @@ public struct ModelCard: Sendable {
 
     /// The field `key`, when present (the last one, as PyYAML reads duplicates).
     public func field(_ key: String) -> CardField? {
-        Self.field(key, in: root, path: path)
+        // A key of the pairs read is found there; another one, in the whole root.
+        if let f = Self.field(key, in: metadata, path: path) { return f }
+        guard storage.fields.rootIsPartial, !Self.readKeys.contains(key) else { return nil }
+        return Self.field(key, in: root, path: path)
     }
 
     /// The field `key` of the root mapping `root` of the card at `path`.

@@ -69,7 +69,7 @@ public struct CardMetadataAmbiguousRule: Rule {
                 out.append(f)
             }
         }
-        for (key, value) in zip(Self.stringFields, Self.stringFieldValues(card.root)) {
+        for (key, value) in zip(Self.stringFields, Self.stringFieldValues(card.metadata)) {
             guard let value else { continue }
             if let items = value.sequence {
                 for n in items { checkBoolean(n, in: key) }

@@ -45,10 +45,11 @@ public struct RelationMismatchRule: Rule {
 }
 
 extension ModelRepo {
-    /// The same model as if its card declared no relation (to ask what the files alone say).
+    /// The same model as if its card declared no relation (to ask what the files alone say); its
+    /// card's root is the pairs read (``ModelCard/metadata``) without `base_model_relation`.
     var withoutDeclaredRelation: ModelRepo {
         var copy = self
-        if let card = copy.card, let root = card.root, var pairs = root.mapping {
+        if let card = copy.card, let root = card.metadata, var pairs = root.mapping {
             pairs.removeAll { $0.key.scalar?.text == "base_model_relation" }
             copy.card = card.replacingRoot(root.replacingKind(.mapping(pairs)))
         }
