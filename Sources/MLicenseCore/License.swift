@@ -241,19 +241,35 @@ public struct BaseModelEntry: Sendable, Hashable {
 
 /// The licenses mlicense knows and the base models whose licenses it knows.
 public struct LicenseKnowledge: Sendable {
+    /// The records and their lookup tables, in one box: the knowledge is handed to every model's
+    /// rules, and a copy then costs one reference count instead of five.
+    private final class Tables: Sendable {
+        let licenses: [LicenseRecord]
+        let baseModels: [BaseModelEntry]
+        let byID: [String: Int]
+        let byAlias: [String: Int]
+        let modelsByID: [String: Int]
+
+        init(licenses: [LicenseRecord], baseModels: [BaseModelEntry], byID: [String: Int], byAlias: [String: Int],
+             modelsByID: [String: Int]) {
+            self.licenses = licenses
+            self.baseModels = baseModels
+            self.byID = byID
+            self.byAlias = byAlias
+            self.modelsByID = modelsByID
+        }
+    }
+
+    private let tables: Tables
+
     /// Every license record, in a stable order.
-    public let licenses: [LicenseRecord]
+    public var licenses: [LicenseRecord] { tables.licenses }
     /// Every registry entry, in a stable order.
-    public let baseModels: [BaseModelEntry]
-    private let byID: [String: Int]
-    private let byAlias: [String: Int]
-    private let modelsByID: [String: Int]
+    public var baseModels: [BaseModelEntry] { tables.baseModels }
 
     /// Builds the lookup tables. Ids and aliases are matched case-insensitively; model ids too (the
     /// Hub treats `meta-llama/Llama-3.1-8B` and `meta-llama/llama-3.1-8b` as the same repository).
     public init(licenses: [LicenseRecord], baseModels: [BaseModelEntry]) {
-        self.licenses = licenses
-        self.baseModels = baseModels
         var byID: [String: Int] = [:]
         var byAlias: [String: Int] = [:]
         byID.reserveCapacity(licenses.count)
@@ -266,15 +282,13 @@ public struct LicenseKnowledge: Sendable {
                 if byAlias[key] == nil { byAlias[key] = i }
             }
         }
-        self.byID = byID
-        self.byAlias = byAlias
         var models: [String: Int] = [:]
         models.reserveCapacity(baseModels.count)
         for (i, m) in baseModels.enumerated() {
             let key = m.id.lowercased()
             if models[key] == nil { models[key] = i }
         }
-        modelsByID = models
+        tables = Tables(licenses: licenses, baseModels: baseModels, byID: byID, byAlias: byAlias, modelsByID: models)
     }
 
     /// This knowledge with `extra` licenses (`.mlicense.yml` `licenses:`) added; they take
@@ -310,18 +324,18 @@ public struct LicenseKnowledge: Sendable {
 
     /// The record whose canonical id is exactly `id` (case-insensitive), or nil.
     public func license(id: String) -> LicenseRecord? {
-        byID[id.lowercased()].map { licenses[$0] }
+        tables.byID[id.lowercased()].map { tables.licenses[$0] }
     }
 
     /// The record `text` names: a canonical id, else an alias or SPDX id. Nil when unknown.
     public func license(named text: String) -> LicenseRecord? {
         if let r = license(id: text) { return r }
-        return byAlias[Self.normalise(text)].map { licenses[$0] }
+        return tables.byAlias[Self.normalise(text)].map { tables.licenses[$0] }
     }
 
     /// The registry entry of the model `id` (case-insensitive), or nil.
     public func baseModel(_ id: String) -> BaseModelEntry? {
-        modelsByID[id.lowercased()].map { baseModels[$0] }
+        tables.modelsByID[id.lowercased()].map { tables.baseModels[$0] }
     }
 }
 

@@ -96,20 +96,47 @@ public enum SnapshotContent: Sendable, Hashable {
 }
 
 /// One file of a snapshot.
+///
+/// The fields are kept in one box (``CopyOnWriteBox``): files are sorted into model folders and
+/// handed to the model reader, the lineage and the rules, and a copy then costs one reference
+/// count instead of a copy of the content's cases.
 public struct SnapshotFile: Sendable, Hashable {
+    private struct Fields: Sendable, Hashable {
+        var path: String
+        var size: UInt64
+        var content: SnapshotContent
+    }
+
+    private var storage: CopyOnWriteBox<Fields>
+
+    private mutating func unique() -> CopyOnWriteBox<Fields> { .unique(&storage) }
+
     /// Path relative to the snapshot's root, with `/` separators.
-    public var path: String
+    public var path: String {
+        get { storage.fields.path }
+        set { unique().fields.path = newValue }
+    }
     /// Size in bytes as stored (for an LFS pointer: the pointer's size; see ``SnapshotContent``).
-    public var size: UInt64
+    public var size: UInt64 {
+        get { storage.fields.size }
+        set { unique().fields.size = newValue }
+    }
     /// What was read.
-    public var content: SnapshotContent
+    public var content: SnapshotContent {
+        get { storage.fields.content }
+        set { unique().fields.content = newValue }
+    }
 
     /// Creates a file record.
     public init(path: String, size: UInt64, content: SnapshotContent) {
-        self.path = path
-        self.size = size
-        self.content = content
+        storage = CopyOnWriteBox(Fields(path: path, size: size, content: content))
     }
+
+    public static func == (a: SnapshotFile, b: SnapshotFile) -> Bool {
+        a.storage === b.storage || a.storage.fields == b.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
     /// The size of the data the path stands for: the LFS object's size for a pointer.
     public var logicalSize: UInt64 {

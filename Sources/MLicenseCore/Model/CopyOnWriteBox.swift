@@ -1,6 +1,7 @@
 /// The fields of a value kept in one box that its copies share: copying the value costs one
-/// reference count instead of one per string and array. ``Finding`` and ``ModelSummary`` keep
-/// theirs here, since the pipeline merges, sorts and filters thousands of them.
+/// reference count instead of one per string and array. ``Finding``, ``ModelSummary``,
+/// ``LicenseRecord``, ``ResolvedBase`` and ``SnapshotFile`` keep theirs here, since the pipeline
+/// hands on, merges, sorts and filters thousands of them.
 ///
 /// A change goes through ``unique(_:)``: in place when the value is the box's only owner, else in
 /// a copy of the box.
