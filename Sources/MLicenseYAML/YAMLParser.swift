@@ -342,7 +342,7 @@ struct DocumentBuilder {
             add(node.aliased(at: YAMLSpan(start: start, end: end)))
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
-            let value = UnsafeBufferPointer(start: data.value, count: data.length)
+            let value = Self.scalarBytes(event)
             let text = String(decoding: value, as: UTF8.self)
             if let rootKeys, stack.count == 1, stack[0].isMapping, stack[0].pendingKey == nil, !rootKeys.contains(bytes: value) {
                 // A root key whose pair is left out.
@@ -420,7 +420,7 @@ struct DocumentBuilder {
             let style = Self.style(data.style)
             let top = omittedFrames.count - 1
             if top >= 0, omittedFrames[top].isMapping, omittedFrames[top].expectingKey {
-                let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+                let text = String(decoding: Self.scalarBytes(event), as: UTF8.self)
                 let span = scalarSpan(source.mark(event.start_mark), event.end_mark, hasProperties: data.tag != nil, style: style)
                 if let first = omittedFrames[top].keys.firstSpan(of: text, at: span) {
                     duplicateKeys.append(YAMLDuplicateKey(key: text, first: first, duplicate: span))
@@ -538,6 +538,11 @@ struct DocumentBuilder {
                 duplicateKeys.append(YAMLDuplicateKey(key: text, first: pairs[i].key.span, duplicate: span))
             }
         }
+    }
+
+    /// A scalar event's value, in libyaml's buffer (valid until the event is deleted).
+    private static func scalarBytes(_ event: yaml_event_t) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: event.data.scalar.value, count: event.data.scalar.length)
     }
 
     private static func style(_ style: yaml_scalar_style_t) -> YAMLScalarStyle {
