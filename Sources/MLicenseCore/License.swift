@@ -270,25 +270,52 @@ public struct LicenseKnowledge: Sendable {
     /// Builds the lookup tables. Ids and aliases are matched case-insensitively; model ids too (the
     /// Hub treats `meta-llama/Llama-3.1-8B` and `meta-llama/llama-3.1-8b` as the same repository).
     public init(licenses: [LicenseRecord], baseModels: [BaseModelEntry]) {
-        var byID: [String: Int] = [:]
-        var byAlias: [String: Int] = [:]
-        byID.reserveCapacity(licenses.count)
-        byAlias.reserveCapacity(licenses.count * 4)
-        for (i, r) in licenses.enumerated() {
-            let id = r.id.lowercased()
-            if byID[id] == nil { byID[id] = i }
-            for a in r.aliases + (r.spdx.map { [$0] } ?? []) {
-                let key = Self.normalise(a)
-                if byAlias[key] == nil { byAlias[key] = i }
+        self.init(licenses: licenses, baseModels: baseModels, keys: Keys(licenses: licenses, baseModels: baseModels))
+    }
+
+    /// Builds the lookup tables from keys already folded, as ``Keys/init(licenses:baseModels:)``
+    /// folds them: the built-in knowledge ships its keys generated, so a hook's start does not fold
+    /// some 800 ids and aliases. Where two records share a key the first one wins.
+    public init(licenses: [LicenseRecord], baseModels: [BaseModelEntry], keys: Keys) {
+        precondition(keys.licenseIDs.count == licenses.count && keys.modelIDs.count == baseModels.count,
+                     "the keys belong to other records")
+        func table(_ pairs: some Sequence<(String, Int)>) -> [String: Int] {
+            Dictionary(pairs, uniquingKeysWith: { first, _ in first })
+        }
+        tables = Tables(licenses: licenses, baseModels: baseModels, byID: table(zip(keys.licenseIDs, keys.licenseIDs.indices)),
+                        byAlias: table(keys.aliases), modelsByID: table(zip(keys.modelIDs, keys.modelIDs.indices)))
+    }
+
+    /// The folded lookup keys of a set of records.
+    public struct Keys: Sendable, Equatable {
+        /// Each license's id, lower-cased, in the records' order.
+        public let licenseIDs: [String]
+        /// Each alias and SPDX id, normalised (``LicenseKnowledge/normalise(_:)``), with the index of
+        /// its record, in the records' order.
+        public let aliases: [(String, Int)]
+        /// Each registry entry's id, lower-cased, in the entries' order.
+        public let modelIDs: [String]
+
+        /// The keys of `licenses` and `baseModels`.
+        public init(licenses: [LicenseRecord], baseModels: [BaseModelEntry]) {
+            licenseIDs = licenses.map { $0.id.lowercased() }
+            aliases = licenses.enumerated().flatMap { i, r in
+                (r.aliases + (r.spdx.map { [$0] } ?? [])).map { (LicenseKnowledge.normalise($0), i) }
             }
+            modelIDs = baseModels.map { $0.id.lowercased() }
         }
-        var models: [String: Int] = [:]
-        models.reserveCapacity(baseModels.count)
-        for (i, m) in baseModels.enumerated() {
-            let key = m.id.lowercased()
-            if models[key] == nil { models[key] = i }
+
+        /// Keys as given (generated source).
+        public init(licenseIDs: [String], aliases: [(String, Int)], modelIDs: [String]) {
+            self.licenseIDs = licenseIDs
+            self.aliases = aliases
+            self.modelIDs = modelIDs
         }
-        tables = Tables(licenses: licenses, baseModels: baseModels, byID: byID, byAlias: byAlias, modelsByID: models)
+
+        public static func == (a: Keys, b: Keys) -> Bool {
+            a.licenseIDs == b.licenseIDs && a.modelIDs == b.modelIDs
+                && a.aliases.elementsEqual(b.aliases) { $0.0 == $1.0 && $0.1 == $1.1 }
+        }
     }
 
     /// This knowledge with `extra` licenses (`.mlicense.yml` `licenses:`) added; they take

@@ -41,6 +41,20 @@ enum KnowledgeSource {
         return out + "]\n"
     }
 
+    /// The lookup keys of the records, folded here so that a run does not fold them at start-up.
+    static func keys(_ records: [LicenseRecord], _ entries: [BaseModelEntry]) -> String {
+        let k = LicenseKnowledge.Keys(licenses: records, baseModels: entries)
+        func list(_ name: String, _ type: String, _ items: [String]) -> String {
+            "\nlet \(name): [\(type)] = [\n" + items.map { "    \($0),\n" }.joined() + "]\n"
+        }
+        return header
+            + "\n/// The folded lookup keys of `builtinLicenses` and `builtinBaseModels` (`LicenseKnowledge.Keys`).\n"
+            + "let builtinKeys = LicenseKnowledge.Keys(licenseIDs: builtinLicenseIDKeys, aliases: builtinAliasKeys, modelIDs: builtinModelIDKeys)\n"
+            + list("builtinLicenseIDKeys", "String", k.licenseIDs.map(literal))
+            + list("builtinAliasKeys", "(String, Int)", k.aliases.map { "(\(literal($0.0)), \($0.1))" })
+            + list("builtinModelIDKeys", "String", k.modelIDs.map(literal))
+    }
+
     private static func terms(_ t: LicenseTerms) -> String {
         var args = ["family: .\(t.family.rawValue)"]
         switch t.derivatives {

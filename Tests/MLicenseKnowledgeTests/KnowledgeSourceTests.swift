@@ -1,6 +1,6 @@
 import Foundation
 import MLicenseCore
-import MLicenseKnowledge
+@testable import MLicenseKnowledge
 import Testing
 
 @Suite struct KnowledgeSourceTests {
@@ -10,6 +10,7 @@ import Testing
         let files = [
             "BuiltinLicenses.swift": KnowledgeSource.licenses(data.licenses),
             "BuiltinBaseModels.swift": KnowledgeSource.baseModels(data.models),
+            "BuiltinKeys.swift": KnowledgeSource.keys(data.licenses, data.models),
         ]
         for (name, generated) in files.sorted(by: { $0.key < $1.key }) {
             let url = KnowledgeSource.generatedFolder.appendingPathComponent(name)
@@ -30,6 +31,27 @@ import Testing
         let data = try KnowledgeData.load()
         #expect(BuiltinKnowledge.shared.licenses == data.licenses)
         #expect(BuiltinKnowledge.shared.baseModels == data.models)
+    }
+
+    /// The generated keys are the ones the records fold to, and the built-in knowledge built from
+    /// them finds every id, alias and model exactly as one that folds its keys itself.
+    @Test func builtinKeysAreTheFoldedOnes() throws {
+        let data = try KnowledgeData.load()
+        #expect(builtinKeys == LicenseKnowledge.Keys(licenses: data.licenses, baseModels: data.models))
+        let folded = LicenseKnowledge(licenses: data.licenses, baseModels: data.models)
+        let shipped = BuiltinKnowledge.shared
+        var names: [String] = ["unknown", "other", "Apache 2.0", "APACHE_2.0", "\tmit\t", "no-such-license"]
+        for r in data.licenses { names += [r.id, r.id.uppercased(), r.name] + r.aliases + (r.spdx.map { [$0] } ?? []) }
+        for n in names {
+            #expect(shipped.license(named: n)?.id == folded.license(named: n)?.id, "\(n)")
+            #expect(shipped.license(id: n)?.id == folded.license(id: n)?.id, "\(n)")
+        }
+        for m in data.models + [BaseModelEntry(id: "nobody/none", license: "mit", source: "")] {
+            for id in [m.id, m.id.uppercased(), m.id.lowercased()] {
+                #expect(shipped.baseModel(id)?.id == folded.baseModel(id)?.id, "\(id)")
+            }
+        }
+        #expect(shipped.baseModel("meta-llama/llama-3.1-8b")?.id == "meta-llama/Llama-3.1-8B")
     }
 
     @Test(arguments: [
