@@ -215,9 +215,10 @@ struct FolderTable: Sendable {
     private(set) var parent: [Int32] = [-1]
     /// The folder id of each file, in the snapshot's order.
     private(set) var ofFile: [Int32] = []
+    /// Each folder's id, by path.
+    private var ids: [String: Int32] = ["": 0]
 
     init(_ files: [SnapshotFile]) {
-        var ids: [String: Int32] = ["": 0]
         // Room for a folder per two files (a monorepo of small models) without rehashing as the
         // table grows.
         ids.reserveCapacity(files.count / 2 + 1)
@@ -234,16 +235,16 @@ struct FolderTable: Sendable {
                 continue
             }
             let folder = slash.map { String(f.path[..<$0]) } ?? ""
-            let id = intern(folder, &ids)
+            let id = intern(folder)
             last = (folder, id)
             ofFile.append(id)
         }
     }
 
     /// The id of `folder`, adding it and the folders above it when new.
-    private mutating func intern(_ folder: String, _ ids: inout [String: Int32]) -> Int32 {
+    private mutating func intern(_ folder: String) -> Int32 {
         if let id = ids[folder] { return id }
-        let parentID = intern(SnapshotFile.folder(of: folder), &ids)
+        let parentID = intern(SnapshotFile.folder(of: folder))
         let id = Int32(paths.count)
         paths.append(folder)
         parent.append(parentID)
@@ -253,6 +254,9 @@ struct FolderTable: Sendable {
 
     /// The number of folders.
     var count: Int { paths.count }
+
+    /// The id of the folder at `path`, or nil when no file is in or below it.
+    func id(of path: String) -> Int32? { ids[path] }
 }
 
 /// How much of a file mlicense wants to read.

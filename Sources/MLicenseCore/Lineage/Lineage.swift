@@ -133,7 +133,9 @@ public enum LineageInference {
             let end = u[start...].firstIndex(where: isSeparator) ?? u.endIndex
             if start < end {
                 let part = lowerName[start..<end]
-                if let k = quantizedNameTokens.firstIndex(where: { $0 == part }), k < (best ?? .max) { best = k }
+                let length = u.distance(from: start, to: end)
+                // A token of another length is no match: the lengths tell without a string comparison.
+                if let k = quantizedNameTokens.firstIndex(where: { $0.utf8.count == length && $0 == part }), k < (best ?? .max) { best = k }
             }
             start = end < u.endIndex ? u.index(after: end) : end
         }

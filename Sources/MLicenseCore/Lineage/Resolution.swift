@@ -357,9 +357,12 @@ public struct LicenseResolver: Sendable {
         }
         guard ModelReference.classify(id) == .hub else { return nil }
         let lower = id.lowercased()
+        let last = Self.lastComponents(lower).last
+        // A folder that is the id or ends with it has the id's last name: when no folder has that
+        // name (a Hub id, the usual case) none is looked up by path or tail.
+        if let last, foldersByName[last] == nil { return nil }
         if let folder = foldersByPath[lower] ?? foldersByTail[lower], let card = repoCards[folder] { return (folder, card) }
-        let last = Self.lastComponents(lower).last ?? lower
-        if let named = foldersByName[last], named.count == 1, named[0] != modelPath, let card = repoCards[named[0]] {
+        if let named = foldersByName[last ?? lower], named.count == 1, named[0] != modelPath, let card = repoCards[named[0]] {
             return (named[0], card)
         }
         return nil

@@ -282,9 +282,7 @@ public enum ModelDiscovery {
         // The model folder holding each folder: itself when it is one, else its parent's.
         let table = snapshot.folders
         var isModel = [Bool](repeating: false, count: table.count)
-        var idOf: [String: Int] = [:]
-        for (id, p) in table.paths.enumerated() { idOf[p] = id }
-        for f in folders { if let id = idOf[f] { isModel[id] = true } }
+        for f in folders { if let id = table.id(of: f) { isModel[Int(id)] = true } }
         var owner = [Int32](repeating: -2, count: table.count)  // -2: not worked out yet, -1: none
         func ownerOf(_ id: Int32) -> Int32 {
             if owner[Int(id)] != -2 { return owner[Int(id)] }
