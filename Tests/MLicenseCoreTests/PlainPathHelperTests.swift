@@ -97,3 +97,22 @@ struct PlainPathHelperTests {
         #expect(!ModelDiscovery.contains(hay, []))
     }
 }
+
+/// `String(message:)` gives what the same interpolation gives, copied once.
+@Suite("Message text")
+struct MessageTextTests {
+    @Test(arguments: [("meta-llama/Llama-3.1-8B", "llama3.1"), ("", ""), ("naïve/モデル", "cc-by-nc-sa-4.0"),
+                      ("a-long-organisation-name/a-long-model-name-with-many-parts-v0.3", "other (custom: 🚀)"),
+                      ("x\u{301}", "\u{301}")])
+    func equalsThePlainInterpolation(_ id: String, _ license: String) {
+        let n = id.utf8.count
+        #expect(String(message: "base \(id) is under \(license) (per the registry)") == "base \(id) is under \(license) (per the registry)")
+        #expect(String(message: "\(id)\(license)") == id + license)
+        #expect(String(message: "\(id)") == id)
+        #expect(String(message: "\(n) bytes: \(id)") == "\(n) bytes: \(id)")
+        #expect(String(message: "plain") == "plain")
+        let s = String(message: "\(license), \(id); \(license)")
+        #expect(s.utf8.count == 2 * license.utf8.count + id.utf8.count + 4)
+        #expect(Array(s.utf8) == Array("\(license), \(id); \(license)".utf8))
+    }
+}

@@ -45,7 +45,9 @@ public enum Clauses {
         case .corpus: from = "as its entry in the audited corpus says"
         case .unknown: from = "unresolved"
         }
-        if let via = b.via { return "ancestor \(b.id) is under \(lic) (\(from)) through \(via.display)" + (via.droppedBy.map { ", and \($0) dropped its terms" } ?? "") }
-        return "base \(b.id) is under \(lic) (\(from))"
+        if let via = b.via {
+            return String(message: "ancestor \(b.id) is under \(lic) (\(from)) through \(via.display)\(via.droppedBy.map { ", and \($0) dropped its terms" } ?? "")")
+        }
+        return String(message: "base \(b.id) is under \(lic) (\(from))")
     }
 }

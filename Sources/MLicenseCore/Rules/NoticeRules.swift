@@ -91,7 +91,7 @@ public struct NoticeMissingRule: Rule {
             if Self.contains(folded: hay, notice) { continue }
             let path = c.model.filePath("NOTICE")
             if let f = c.finding(Self.description, at: c.licenseLocation,
-                                 "\(Clauses.base(b)), which requires this NOTICE with every copy: \"\(notice)\"",
+                                 String(message: "\(Clauses.base(b)), which requires this NOTICE with every copy: \"\(notice)\""),
                                  base: b.id,
                                  fix: Fix(.unsafe, "create \(path) with the required text",
                                           .writeFile(path: path, text: notice + "\n"))) {
@@ -155,9 +155,9 @@ public struct LicenseCopyMissingRule: Rule {
         guard let b = c.bases.first(where: { $0.record.map { $0.terms.copyRequired && !standardAndDeclared($0) } ?? false }),
               let r = b.record else { return [] }
         return [c.finding(Self.description, at: c.licenseLocation,
-                          "\(Clauses.base(b)), which requires giving recipients a copy of \(r.name); the repository has no LICENSE file or license_link",
+                          String(message: "\(Clauses.base(b)), which requires giving recipients a copy of \(r.name); the repository has no LICENSE file or license_link"),
                           base: b.id,
-                          fix: Fix(.displayOnly, "add \(c.model.filePath("LICENSE")) with the text of \(r.name)" + (r.url.map { " (\($0))" } ?? "")))].compactMap { $0 }
+                          fix: Fix(.displayOnly, String(message: "add \(c.model.filePath("LICENSE")) with the text of \(r.name)\(r.url.map { " (\($0))" } ?? "")")))].compactMap { $0 }
     }
 }
 
@@ -222,7 +222,7 @@ public struct AttributionMissingRule: Rule {
                 if Self.contains(lower, line.lowercased()) { continue }
             }
             if let f = c.finding(Self.description, at: c.licenseLocation,
-                                 "the README does not say \"\(line)\"; \(Clauses.base(b)), which asks derivatives to display it",
+                                 String(message: "the README does not say \"\(line)\"; \(Clauses.base(b)), which asks derivatives to display it"),
                                  base: b.id, fix: Fix(.unsafe, "append \"\(line)\" to the README", .appendToBody(line))) {
                 out.append(f)
             }
