@@ -117,4 +117,37 @@ struct ModelCardTests {
         let anywhere = "# m\n\n```yaml\nmerge_method: slerp\nmodels:\n  - model: a/b\n```\n"
         #expect(card(anywhere).mergekitBlock?.firstLine == 4)
     }
+
+    /// `bodyHasLineagePhrase` by its definition: the body with ASCII letters lower-cased holds a
+    /// phrase's bytes.
+    func hasPhraseByDefinition(_ c: ModelCard) -> Bool {
+        let folded = c.bytes[c.bodyRange].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        return ModelCard.lineagePhrases.contains { p in
+            let needle = Array(p.phrase.utf8)
+            return folded.count >= needle.count && (0...(folded.count - needle.count)).contains { folded[$0..<($0 + needle.count)].elementsEqual(needle) }
+        }
+    }
+
+    @Test("the lineage-phrase search agrees with its definition", arguments: [
+        "", "# x\n", "GGUF quants of a/b", "gguf QUANTS OF", "quants o", "Fine-Tuned From x", "fine-tuned fro",
+        "…built upon… ", "Ünïcode before: converted from X", "base mode", "base model", "BASE MODEL:", "parent models", "ends with quants of",
+        "Parent Model", "distilled fro", "DISTILLED FROM", "trained on top of", "mlx: converted to MLX format from [x](y)", "\u{0}quantized from",
+    ])
+    func lineagePhraseSearch(_ body: String) {
+        let c = card("---\nlicense: mit\n---\n" + body)
+        #expect(c.bodyHasLineagePhrase == hasPhraseByDefinition(c), "\(body)")
+        let bare = card(body)
+        #expect(bare.bodyHasLineagePhrase == hasPhraseByDefinition(bare), "\(body)")
+    }
+
+    @Test("every lineage phrase is found, in any ASCII case, at the start, middle and end of a body")
+    func everyLineagePhraseIsFound() {
+        for p in ModelCard.lineagePhrases {
+            for text in [p.phrase, p.phrase.uppercased(), "see: " + p.phrase + " [a/b](c)", "x " + p.phrase] {
+                #expect(card("---\nlicense: mit\n---\n" + text).bodyHasLineagePhrase, "\(text)")
+            }
+            #expect(!card("---\nlicense: mit\n---\n" + String(p.phrase.dropLast())).bodyHasLineagePhrase || ModelCard.lineagePhrases.contains { p.phrase.dropLast().contains($0.phrase) }, "\(p.phrase)")
+        }
+    }
 }
+

@@ -38,6 +38,8 @@ public enum InlineSuppressions {
 
     /// The entries of the front matter `fm` of `bytes`.
     private static func entries(_ bytes: [UInt8], _ fm: FrontMatter) -> [Entry] {
+        // Most front matters hold no `#` at all: one scan settles them without counting lines.
+        guard bytes[fm.yaml].contains(0x23) else { return [] }
         var entries: [Entry] = []
         var line = fm.yamlFirstLine
         var start = fm.yaml.lowerBound

@@ -510,13 +510,29 @@ public struct ModelCard: Sendable {
     ]
 
     /// Whether the body holds one of ``lineagePhrases`` (ASCII case folded; a byte search).
+    /// One pass over the body: at each byte only the phrases that begin with it are compared.
     public var bodyHasLineagePhrase: Bool {
-        var folded = Array(bytes[bodyRange])
-        for i in folded.indices where folded[i] >= UInt8(ascii: "A") && folded[i] <= UInt8(ascii: "Z") { folded[i] |= 0x20 }
-        return Self.lineagePhraseBytes.contains { ModelDiscovery.contains(folded, $0) }
+        func fold(_ b: UInt8) -> UInt8 { b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b }
+        let body = bytes[bodyRange]
+        let byFirst = Self.lineagePhrasesByFirstByte
+        var i = body.startIndex
+        while i < body.endIndex {
+            for p in byFirst[Int(fold(body[i]))] where body.endIndex - i >= p.count {
+                var k = 1
+                while k < p.count, fold(body[i + k]) == p[k] { k += 1 }
+                if k == p.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
-    static let lineagePhraseBytes: [[UInt8]] = lineagePhrases.map { Array($0.phrase.utf8) }
+    /// The bytes of ``lineagePhrases`` (lower case), by their first byte.
+    static let lineagePhrasesByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for p in lineagePhrases { let b = Array(p.phrase.utf8); table[Int(b[0])].append(b) }
+        return table
+    }()
 
     /// The models the body names, outside code blocks: `huggingface.co/ORG/NAME` links and
     /// backticked or linked `org/name` ids, each with the lineage phrase of its line ("GGUF quants
