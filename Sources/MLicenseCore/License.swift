@@ -369,6 +369,12 @@ public struct LicenseKnowledge: Sendable {
 extension String {
     /// Without leading and trailing characters of `set`; the string itself when neither end has one.
     func trimmed(_ set: String) -> String {
+        // Both end bytes ASCII and not among an ASCII `set`'s: neither end character is in the set
+        // (an ASCII character is its own canonical form), and the characters need not be read.
+        if let f = utf8.first, let l = utf8.last, f < 0x80, l < 0x80, set.utf8.allSatisfy({ $0 < 0x80 }),
+           !set.utf8.contains(f), !set.utf8.contains(l) {
+            return self
+        }
         guard let first, let last, set.contains(first) || set.contains(last) else { return self }
         var s = Substring(self)
         while let f = s.first, set.contains(f) { s = s.dropFirst() }

@@ -47,13 +47,23 @@ struct PlainPathHelperTests {
     }
 
     /// `trimmed` against its definition: characters of the set dropped from both ends.
-    @Test(arguments: ["", " ", " \t ", "a", " a", "a\t", " a b ", "\t\tx\t", " \u{301}a", "a \u{301}", "é ", "\r\n", " \r\n "])
+    @Test(arguments: ["", " ", " \t ", "a", " a", "a\t", " a b ", "\t\tx\t", " \u{301}a", "a \u{301}", "é ", "\r\n", " \r\n ",
+                      "org/model", "\u{301}x", "x\r", "\r\nx\r\n", "* `a/b`.", "`x`", "e\u{301}"])
     func trimmedDropsTheSetFromBothEnds(_ text: String) {
-        var s = Substring(text)
-        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-        #expect(text.trimmed(" \t") == String(s))
-        #expect(Array(text.trimmed(" \t").utf8) == Array(String(s).utf8))
+        for set in [" \t", " \t*`.", "\n", "\r\n", "é", "\r"] {
+            var s = Substring(text)
+            while let f = s.first, set.contains(f) { s = s.dropFirst() }
+            while let l = s.last, set.contains(l) { s = s.dropLast() }
+            #expect(text.trimmed(set) == String(s), "\(set)")
+            #expect(Array(text.trimmed(set).utf8) == Array(String(s).utf8), "\(set)")
+        }
+    }
+
+    /// `quantizedNameSuffix` as its documentation defines it: the first suffix `hasSuffix` finds.
+    @Test(arguments: ["phi-3-mini-gguf", "llama-3-8b-instruct", "x-bnb-4bit", "x-4bit", "-gguf", "gguf", "", "naïve-gguf",
+                      "x-gguf\u{301}", "model-awq", "model-exl2-8bit", "x-fp8", "a\r\n-mlx", "x-int"])
+    func quantizedNameSuffixAgreesWithHasSuffix(_ name: String) {
+        #expect(LineageInference.quantizedNameSuffix(of: name) == LineageInference.quantizedNameSuffixes.first { name.hasSuffix($0) })
     }
 
     /// `quantizedNameToken` as its documentation defines it.
