@@ -351,7 +351,7 @@ public struct LicenseKnowledge: Sendable {
 
     /// The record whose canonical id is exactly `id` (case-insensitive), or nil.
     public func license(id: String) -> LicenseRecord? {
-        tables.byID[id.lowercased()].map { tables.licenses[$0] }
+        tables.byID[id.lowercasedSharingASCII].map { tables.licenses[$0] }
     }
 
     /// The record `text` names: a canonical id, else an alias or SPDX id. Nil when unknown.
@@ -362,7 +362,12 @@ public struct LicenseKnowledge: Sendable {
 
     /// The registry entry of the model `id` (case-insensitive), or nil.
     public func baseModel(_ id: String) -> BaseModelEntry? {
-        tables.modelsByID[id.lowercased()].map { tables.baseModels[$0] }
+        baseModel(lowercasedID: id.lowercasedSharingASCII)
+    }
+
+    /// ``baseModel(_:)`` of an id already in lower case.
+    func baseModel(lowercasedID id: String) -> BaseModelEntry? {
+        tables.modelsByID[id].map { tables.baseModels[$0] }
     }
 }
 

@@ -66,6 +66,20 @@ struct PlainPathHelperTests {
         #expect(LineageInference.quantizedNameSuffix(of: name) == LineageInference.quantizedNameSuffixes.first { name.hasSuffix($0) })
     }
 
+    /// `lowercasedSharingASCII` is `lowercased()` (capitals at the ASCII boundaries `@[`Z`, non-ASCII text).
+    @Test(arguments: ["", "apache-2.0", "Apache-2.0", "models/org01/model-00001", "meta-llama/Llama-3.1-8B-Instruct",
+                      "README.md", "@[`Z", "İstanbul", "ǅ", "\u{212A}-kelvin", "ÀÉ", "straße", "e\u{301}", "\u{7F}A",
+                      String(repeating: "a", count: 40), String(repeating: "Q", count: 40)])
+    func lowercasedSharingASCIIIsLowercased(_ text: String) {
+        let lower = text.lowercasedSharingASCII
+        #expect(lower == text.lowercased())
+        #expect(Array(lower.utf8) == Array(text.lowercased().utf8))
+        // A substring, here one inside a longer string.
+        let inner = ("Q/" + text + "/Q").dropFirst(2).dropLast(2)
+        #expect(inner.lowercasedSharingASCII == inner.lowercased())
+        #expect(Array(inner.lowercasedSharingASCII.utf8) == Array(inner.lowercased().utf8))
+    }
+
     /// `quantizedNameToken` as its documentation defines it.
     func byCharacters(_ lowerName: String) -> String? {
         let tokens = lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }

@@ -162,9 +162,9 @@ public enum LineageInference {
     /// quantized name or tag): that model is the base. Other phrases are hints; a bare link is a
     /// hint only where the repository shows a derivative's signs.
     static func bodyEvidence(_ card: ModelCard, model: ModelRepo, name: String) -> (bases: [BaseModelRef], hints: [BaseModelRef]) {
-        let lowerName = name.lowercased()
+        let lowerName = name.lowercasedSharingASCII
         let tags = card.hasValidMetadata ? card.tags : []
-        let showsQuantization = model.files.contains { $0.name.lowercased().hasSuffix(".gguf") } || model.config?.quantMethod != nil
+        let showsQuantization = model.files.contains { $0.name.lowercasedSharingASCII.hasSuffix(".gguf") } || model.config?.quantMethod != nil
             || model.file(named: "quantize_config.json") != nil
             || quantizedNameSuffix(of: lowerName) != nil || quantizedNameToken(in: lowerName) != nil
             || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml", "mlx"].contains($0) }
@@ -219,7 +219,7 @@ public enum LineageInference {
         for m in model.mergekit {
             for ref in m.models { addFileBase(ref.value, "the mergekit configuration merges it", ref.location) }
         }
-        let lowerName = name.lowercased()
+        let lowerName = name.lowercasedSharingASCII
         for g in model.ggufs {
             for b in g.baseModels { addFileBase(b.value, "the GGUF header names it in general.base_model", b.location) }
             // Converted from another repository (not this one): that repository is what it quantizes.
@@ -293,7 +293,7 @@ public enum LineageInference {
         if cardBases.count >= 2 {
             strong.append((.merge, Evidence("the card lists \(cardBases.count) base models", at: cardBases[0].location)))
         }
-        for f in model.files where f.name.lowercased().hasSuffix(".gguf") {
+        for f in model.files where f.name.lowercasedSharingASCII.hasSuffix(".gguf") {
             strong.append((.quantized, Evidence("\(f.name) is a GGUF file", at: SourceLocation(path: f.path))))
             break
         }

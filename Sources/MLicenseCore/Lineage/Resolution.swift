@@ -28,9 +28,9 @@ public struct DeclaredLicense: Sendable, Hashable {
     public var record: LicenseRecord?
 
     /// Whether the value is `other`.
-    public var isOther: Bool { raw?.lowercased() == "other" }
+    public var isOther: Bool { raw?.lowercasedSharingASCII == "other" }
     /// Whether the value is missing or `unknown`.
-    public var isMissing: Bool { raw == nil || raw?.lowercased() == "unknown" }
+    public var isMissing: Bool { raw == nil || raw?.lowercasedSharingASCII == "unknown" }
     /// Whether it names a license that cannot be identified (`other` without a known name).
     public var isUnidentified: Bool { isOther && record == nil && otherName == nil }
 
@@ -52,8 +52,10 @@ public struct DeclaredLicense: Sendable, Hashable {
     public init(raw: String?, otherName: String?, knowledge: LicenseKnowledge) {
         self.raw = raw
         self.otherName = otherName
-        guard let raw, raw.lowercased() != "unknown" else { return }
-        if raw.lowercased() == "other" {
+        guard let raw else { return }
+        let lower = raw.lowercasedSharingASCII
+        guard lower != "unknown" else { return }
+        if lower == "other" {
             record = otherName.flatMap { knowledge.license(named: $0) }
         } else {
             record = knowledge.license(named: raw)
@@ -245,7 +247,7 @@ public struct LicenseResolver: Sendable {
         let folders = cardFolders.isAscending ? cardFolders : cardFolders.sorted()
         let forms = Parallel.map(folders, parallel: folders.count > 2 * Parallel.chunkSize) { chunk in
             chunk.map { folder -> (lower: String, last: String?, tail: String?) in
-                let lower = folder.lowercased()
+                let lower = folder.lowercasedSharingASCII
                 let (last, tail) = Self.lastComponents(lower)
                 return (lower, last, tail)
             }
@@ -268,7 +270,7 @@ public struct LicenseResolver: Sendable {
     /// Resolves `base` with what its source says of its own bases. `modelPath` is the repository
     /// folder that names it (relative paths are read from there), nil when an outside model names it.
     public func resolveModel(_ base: BaseModelRef, from modelPath: String?) -> ResolvedModel {
-        let key = base.id.lowercased()
+        let key = base.id.lowercasedSharingASCII
         if let corpusLicense, let l = corpusLicense(base.id) {
             return ResolvedModel(base: ResolvedBase(ref: base, license: l, source: .corpus, sourceDetail: base.id),
                                  key: key, repoFolder: nil, relation: nil, bases: [])
@@ -277,10 +279,10 @@ public struct LicenseResolver: Sendable {
             // The user's word for this model ends the walk there.
             return ResolvedModel(base: ResolvedBase(ref: base, license: DeclaredLicense(raw: d.license, otherName: d.licenseName, knowledge: knowledge),
                                                     source: .config, sourceDetail: d.location.display,
-                                                    kind: d.kind ?? (base.kind == .hub ? knowledge.baseModel(base.id)?.kind : nil)),
+                                                    kind: d.kind ?? (base.kind == .hub ? knowledge.baseModel(lowercasedID: key)?.kind : nil)),
                                  key: key, repoFolder: nil, relation: nil, bases: [])
         }
-        if let (folder, card) = repoCard(for: base.id, from: modelPath), let l = Self.license(of: card, knowledge) {
+        if let (folder, card) = repoCard(for: base.id, lowercased: key, from: modelPath), let l = Self.license(of: card, knowledge) {
             return ResolvedModel(base: ResolvedBase(ref: base, license: l, source: .repo, sourceDetail: folder.isEmpty ? "." : folder),
                                  key: "repo:" + folder, repoFolder: folder, relation: nil, bases: [])
         }
@@ -300,7 +302,7 @@ public struct LicenseResolver: Sendable {
                                                     revision: e.revision),
                                  key: key, repoFolder: nil, relation: e.relation, bases: bases)
         }
-        if let entry = knowledge.baseModel(base.id) {
+        if let entry = knowledge.baseModel(lowercasedID: key) {
             return ResolvedModel(base: ResolvedBase(ref: base, license: DeclaredLicense(raw: entry.license, otherName: nil, knowledge: knowledge),
                                                     source: .registry, sourceDetail: entry.source, reuploadOf: entry.reuploadOf, kind: entry.kind),
                                  key: key, repoFolder: nil, relation: nil, bases: [])
@@ -344,19 +346,23 @@ public struct LicenseResolver: Sendable {
 
     /// The license a card declares, when it declares one.
     static func license(of card: ModelCard, _ knowledge: LicenseKnowledge) -> DeclaredLicense? {
-        guard card.hasValidMetadata, let raw = card.license?.string, raw.lowercased() != "unknown" else { return nil }
+        guard card.hasValidMetadata, let raw = card.license?.string, raw.lowercasedSharingASCII != "unknown" else { return nil }
         return DeclaredLicense(raw: raw, otherName: card.licenseName?.string, knowledge: knowledge)
     }
 
     /// A model folder of this repository that `id` names: a relative path inside the repository,
     /// a folder whose path is or ends with the id, or a unique folder with the id's last name.
     func repoCard(for id: String, from modelPath: String?) -> (String, ModelCard)? {
+        repoCard(for: id, lowercased: id.lowercasedSharingASCII, from: modelPath)
+    }
+
+    /// ``repoCard(for:from:)`` with `id`'s lower case worked out already.
+    func repoCard(for id: String, lowercased lower: String, from modelPath: String?) -> (String, ModelCard)? {
         if id.hasPrefix("./") || id.hasPrefix("../") || id == "." || id == ".." {
             guard let modelPath, let p = Self.join(modelPath, id), let card = repoCards[p] else { return nil }
             return (p, card)
         }
         guard ModelReference.classify(id) == .hub else { return nil }
-        let lower = id.lowercased()
         let last = Self.lastComponents(lower).last
         // A folder that is the id or ends with it has the id's last name: when no folder has that
         // name (a Hub id, the usual case) none is looked up by path or tail.

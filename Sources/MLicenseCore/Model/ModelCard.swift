@@ -217,7 +217,7 @@ public struct ModelCard: Sendable {
     /// The lower-cased strings of a `tags` field.
     private static func tags(_ field: CardField?) -> [String] {
         guard let f = field else { return [] }
-        return (f.value.sequence ?? [f.value]).compactMap { $0.scalar?.text.lowercased() }
+        return (f.value.sequence ?? [f.value]).compactMap { $0.scalar?.text.lowercasedSharingASCII }
     }
 
     /// A string field, when present and a string.

@@ -17,7 +17,7 @@ extension Reporters {
                 ("baseOf", .optional(a.childKey.flatMap { byKey[$0] })),
                 ("bases", .array(n.bases.map { .string($0.id) })),
             ]
-            if let dropped = binding[n.id.lowercased()] { fields.append(("droppedBy", .optional(dropped))) }
+            if !binding.isEmpty, let dropped = binding[n.id.lowercased()] { fields.append(("droppedBy", .optional(dropped))) }
             return .object(fields)
         } + m.ancestry.problems.map { p in
             .object([("problem", .string(p.kind == .cycle ? "cycle" : p.kind == .selfReference ? "self-reference" : "depth-limit")),
@@ -46,7 +46,7 @@ extension Reporters {
                 w.beginArray()
                 for b in n.bases { w.string(b.id) }
                 w.endArray()
-                if let dropped = binding[n.id.lowercased()] { w.field("droppedBy", dropped) }
+                if !binding.isEmpty, let dropped = binding[n.id.lowercased()] { w.field("droppedBy", dropped) }
                 w.endObject()
             }
         }

@@ -22,6 +22,24 @@ extension String {
             withContiguousUTF8 { s in s.count >= p.count && s[..<p.count].elementsEqual(p) }
         }
     }
+
+    /// `lowercased()`: the string itself when it is ASCII without a capital letter (its own lower
+    /// case: most paths, file names, license ids and tags), so no new string is made. Swift's
+    /// `lowercased()` always builds one, allocating and validating it: some 1,000 instructions
+    /// for a 30-byte id.
+    var lowercasedSharingASCII: String {
+        let isLower = withContiguousUTF8 { s in !s.contains { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) } }
+        return isLower ? self : lowercased()
+    }
+}
+
+extension Substring {
+    /// `lowercased()`: a plain copy when the text is ASCII without a capital letter (a file name
+    /// of up to 15 bytes is copied without allocating).
+    var lowercasedSharingASCII: String {
+        let isLower = utf8.withContiguousStorageIfAvailable { s in !s.contains { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) } }
+        return isLower == true ? String(self) : lowercased()
+    }
 }
 
 extension StringProtocol {
