@@ -108,6 +108,14 @@ extension JSONInput: Decodable {
 
     private static let watchedKeys: [(key: WantedMembers.Key, bytes: [UInt8])] = WantedMembers.Key.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
+    /// ``watchedKeys`` by the length of their names: a string is compared only with the keys of
+    /// its length (none, for most strings of a `config.json`), not with all fourteen.
+    private static let watchedByLength: [[(key: WantedMembers.Key, bytes: [UInt8])]] = {
+        var table = Array(repeating: [(key: WantedMembers.Key, bytes: [UInt8])](), count: (watchedKeys.map(\.bytes.count).max() ?? 0) + 1)
+        for w in watchedKeys { table[w.bytes.count].append(w) }
+        return table
+    }()
+
     /// What the pre-scan of ``parseWanted(_:)`` learns of a text it may read in part.
     struct WantedScan: Equatable {
         /// The wanted keys written anywhere, as keys or as values.
@@ -131,6 +139,11 @@ extension JSONInput: Decodable {
         var i = 0
         while i < n {
             let c = b[i]
+            // White space first: most bytes of an indented file are.
+            if isWhiteSpace(c) {
+                i += 1
+                continue
+            }
             if c == UInt8(ascii: "\"") {
                 i += 1
                 let start = i
@@ -142,8 +155,8 @@ extension JSONInput: Decodable {
                 let length = i - start
                 i += 1
                 sawValue = true
-                for watched in watchedKeys where watched.bytes.count == length
-                    && (0..<length).allSatisfy({ b[start + $0] == watched.bytes[$0] }) {
+                guard length < watchedByLength.count else { continue }
+                for watched in watchedByLength[length] where b[start..<(start + length)].elementsEqual(watched.bytes) {
                     if scan.anywhere.contains(watched.key) { return nil }
                     scan.anywhere.insert(watched.key)
                     // A member of the top object: a string directly inside it, followed by `:`.
@@ -166,7 +179,7 @@ extension JSONInput: Decodable {
                 } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
                     depth -= 1
                 }
-                if !isWhiteSpace(c) { sawValue = true }
+                sawValue = true
                 i += 1
             }
         }
