@@ -144,6 +144,19 @@ public struct SnapshotFile: Sendable, Hashable {
         return size
     }
 
+    /// Whether the name ends with `.gguf` in any case: `name.lowercased().hasSuffix(".gguf")`.
+    /// Only ASCII characters lower-case to `.`, `g`, `u` and `f`, so the last five bytes decide,
+    /// unless the byte before them is not ASCII (a prepended mark joins the dot into its
+    /// character, and the name then does not end with the five characters).
+    public var isGGUF: Bool {
+        path.withContiguousUTF8 { p in
+            let n = p.count
+            guard n >= 5, p[(n - 5)...].allSatisfy({ $0 < 0x80 }) else { return false }
+            if n > 5, p[n - 6] >= 0x80 { return name.lowercased().hasSuffix(".gguf") }
+            return zip(p[(n - 5)...], ".gguf".utf8).allSatisfy { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b }
+        }
+    }
+
     /// The file's name (last path component).
     public var name: Substring {
         guard let slash = path.lastSlashIndex else { return Substring(path) }

@@ -80,6 +80,15 @@ struct PlainPathHelperTests {
         #expect(Array(inner.lowercasedSharingASCII.utf8) == Array(inner.lowercased().utf8))
     }
 
+    /// `isGGUF` is `name.lowercased().hasSuffix(".gguf")`.
+    @Test(arguments: ["model.gguf", "MODEL.GGUF", "a/b/x.GgUf", "gguf", ".gguf", "a/.gguf", "a/b.gguf.part", "a/gguf",
+                      "x-gguf", "\u{0600}.gguf", "a/\u{0600}.gguf", "é.gguf", "x.ggu\u{301}f", "x.gguf\u{301}", "\u{212A}.gguf",
+                      "x.ggu\u{212A}", "a.gguf/b.bin", "x.Gguf", "x@gguf", "x.gg[f", "model.Q4_K_M.gguf", "e\u{301}.gguf"])
+    func isGGUFIsTheLowerCasedSuffix(_ path: String) {
+        let f = SnapshotFile(path: path, size: 0, content: .notLoaded)
+        #expect(f.isGGUF == f.name.lowercased().hasSuffix(".gguf"), "\(path)")
+    }
+
     /// `quantizedNameToken` as its documentation defines it.
     func byCharacters(_ lowerName: String) -> String? {
         let tokens = lowerName.split { $0 == "-" || $0 == "_" || $0 == "." }

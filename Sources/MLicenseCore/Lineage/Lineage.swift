@@ -164,7 +164,7 @@ public enum LineageInference {
     static func bodyEvidence(_ card: ModelCard, model: ModelRepo, name: String) -> (bases: [BaseModelRef], hints: [BaseModelRef]) {
         let lowerName = name.lowercasedSharingASCII
         let tags = card.hasValidMetadata ? card.tags : []
-        let showsQuantization = model.files.contains { $0.name.lowercasedSharingASCII.hasSuffix(".gguf") } || model.config?.quantMethod != nil
+        let showsQuantization = model.files.contains { $0.isGGUF } || model.config?.quantMethod != nil
             || model.file(named: "quantize_config.json") != nil
             || quantizedNameSuffix(of: lowerName) != nil || quantizedNameToken(in: lowerName) != nil
             || tags.contains { ["gguf", "gptq", "awq", "exl2", "ggml", "mlx"].contains($0) }
@@ -293,7 +293,7 @@ public enum LineageInference {
         if cardBases.count >= 2 {
             strong.append((.merge, Evidence("the card lists \(cardBases.count) base models", at: cardBases[0].location)))
         }
-        for f in model.files where f.name.lowercasedSharingASCII.hasSuffix(".gguf") {
+        for f in model.files where f.isGGUF {
             strong.append((.quantized, Evidence("\(f.name) is a GGUF file", at: SourceLocation(path: f.path))))
             break
         }

@@ -125,7 +125,7 @@ public struct ModelRepo: Sendable {
                 }
             }
         }
-        for f in files where f.name.lowercased().hasSuffix(".gguf") {
+        for f in files where f.isGGUF {
             switch readGGUF(f) {
             case .success(let g)?: ggufs.append(g)
             case .failure(let p)?: problems.append(p)
@@ -203,7 +203,7 @@ public enum ModelDiscovery {
             guard let bytes = file.content.bytes else { return false }
             return modelKeyNeedles.contains { contains(bytes, $0) }
         default:
-            return file.name.lowercased().hasSuffix(".gguf")
+            return file.isGGUF
         }
     }
 
