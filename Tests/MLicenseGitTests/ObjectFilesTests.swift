@@ -287,6 +287,23 @@ import Testing
         #expect(TreeWalk.normalizedMode(0o160000) == FileMode.gitlink)
     }
 
+    /// An entry's path is the folder and the decoded name, invalid UTF-8 repaired as decoding repairs it.
+    @Test func entryPathsAreTheFolderAndTheDecodedName() {
+        let names: [[UInt8]] = [Array("README.md".utf8), Array("名前.md".utf8), Array("e\u{301}".utf8), [0x80], [0xC3], [0xE2, 0x82],
+                                [0x61, 0xF0, 0x9F, 0x98], [0xFF, 0xFE, 0x61], Array(repeating: 0x7A, count: 40), [0xED, 0xA0, 0x80]]
+        for folder in ["", "models/org00/model-00001/", "Ünïcode/", "\u{301}/"] {
+            for name in names {
+                for slash in [false, true] {
+                    // A slice that does not start at 0, as a tree's entries are.
+                    let bytes = [0x20] + name + [0]
+                    let path = TreeWalk.entryPath(folder, bytes[1..<(bytes.count - 1)], slash: slash)
+                    let expected = folder + String(decoding: name, as: UTF8.self) + (slash ? "/" : "")
+                    #expect(Array(path.utf8) == Array(expected.utf8), "\(folder) \(name) \(slash)")
+                }
+            }
+        }
+    }
+
     @Test func deltasApplyCopiesAndInsertsAndRefuseWhatDoesNotFit() {
         let base = Array("hello, world".utf8)
         // Base size 12, result size 11: copy "hello" (offset 0, size 5), insert " you", copy " wo"? no: "ld".

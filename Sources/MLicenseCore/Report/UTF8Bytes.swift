@@ -19,7 +19,17 @@ extension String {
     /// instructions in it, testing which folder a model's files are in.
     func hasUTF8Prefix(_ prefix: String) -> Bool {
         prefix.withContiguousUTF8 { p in
-            withContiguousUTF8 { s in s.count >= p.count && s[..<p.count].elementsEqual(p) }
+            withContiguousUTF8 { s in
+                // Indexed, not `elementsEqual` over two slices: 6.5 -> 4.3 M instructions for
+                // the 5,000-model check's 10,000 folder tests.
+                guard s.count >= p.count else { return false }
+                var i = 0
+                while i < p.count {
+                    if s[i] != p[i] { return false }
+                    i += 1
+                }
+                return true
+            }
         }
     }
 
