@@ -378,23 +378,30 @@ public struct LicenseResolver: Sendable {
     /// (nil when there are fewer): what `split(separator: "/")` gives as `last` and `suffix(2)`.
     static func lastComponents(_ path: String) -> (last: String?, tail: String?) {
         let slash = UInt8(ascii: "/")
-        let u = path.utf8
         // An ASCII path without empty components (the usual one): its last two components are the
-        // text after the last slash and after the one before it.
+        // text after the last slash and after the one before it, found in one pass over the bytes.
         // (ASCII only: a combining mark after a slash makes one Character of the two, which
         // `split` does not split.)
-        var plain = true
-        var previous: UInt8 = 0
-        for b in u {
-            if b >= 0x80 || (b == slash && previous == slash) { plain = false; break }
-            previous = b
+        let slashes = path.withContiguousUTF8 { u -> (plain: Bool, last: Int, before: Int) in
+            guard let first = u.first, first != slash, u.last != slash else { return (false, -1, -1) }
+            var last = -1, before = -1
+            var previous: UInt8 = 0
+            for i in u.indices {
+                let b = u[i]
+                if b >= 0x80 || (b == slash && previous == slash) { return (false, -1, -1) }
+                if b == slash {
+                    before = last
+                    last = i
+                }
+                previous = b
+            }
+            return (true, last, before)
         }
-        if plain, let first = u.first, first != slash, u.last != slash {
-            guard let s1 = path.lastSlashIndex else { return (path, nil) }
-            let last = String(path[u.index(after: s1)...])
-            let before = path[..<s1]
-            let s2 = before.lastSlashIndex
-            return (last, String(s2.map { path[u.index(after: $0)...] } ?? path[...]))
+        if slashes.plain {
+            guard slashes.last >= 0 else { return (path, nil) }
+            let u = path.utf8
+            let last = String(path[u.index(u.startIndex, offsetBy: slashes.last + 1)...])
+            return (last, String(path[u.index(u.startIndex, offsetBy: slashes.before + 1)...]))
         }
         let parts = path.split(separator: "/")
         guard let last = parts.last else { return (nil, nil) }
