@@ -50,6 +50,32 @@ int mlicense_skipped_trust_anchor_loads(void) {
 }
 
 /*
+ * libssh2, for libgit2's SSH transport: git_libgit2_init() calls libssh2_init(),
+ * which initialises OpenSSL's crypto engines (ENGINE_load_builtin_engines:
+ * ~1 M instructions, a tenth of a pre-commit hook's). mlicense never opens an
+ * SSH transport. The executable defines libssh2's three start-up functions, as
+ * above, so the initialisation does not run; with libssh2 linked statically they
+ * stand in for the archive's global.o, which holds these three and nothing else
+ * any other object of the archive needs. Were a session ever started, OpenSSL 1.1
+ * and later initialise themselves on first use.
+ */
+static int skipped_ssh_inits = 0;
+
+int libssh2_init(int flags) {
+    (void)flags;
+    skipped_ssh_inits += 1;
+    return 0;
+}
+
+void libssh2_exit(void) {}
+
+void _libssh2_init_if_needed(void) {}
+
+int mlicense_skipped_ssh_inits(void) {
+    return skipped_ssh_inits;
+}
+
+/*
  * libgit2's start-up settings that need git_libgit2_opts, which is variadic and so cannot be
  * called from Swift: the repository extensions mlicense reads (see CGit2Offline.h).
  */

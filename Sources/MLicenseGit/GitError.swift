@@ -88,6 +88,19 @@ public func skippedTrustAnchorLoads() -> Int {
     return Int(mlicense_skipped_trust_anchor_loads())
 }
 
+/// How many times libgit2's start-up called `libssh2_init` and was answered without initialising
+/// OpenSSL's engines (1 with Debian's libgit2, built with libssh2, once it is initialised).
+public func skippedSSHInits() -> Int {
+    ensureLibgit2()
+    return Int(mlicense_skipped_ssh_inits())
+}
+
+/// Whether this libgit2 was built with an SSH transport.
+public var libgit2HasSSH: Bool {
+    ensureLibgit2()
+    return git_libgit2_features() & Int32(GIT_FEATURE_SSH.rawValue) != 0
+}
+
 /// Turns a libgit2 return code into a thrown ``GitError`` when it is negative; returns it otherwise.
 @discardableResult
 func check(_ rc: Int32, _ function: String) throws(GitError) -> Int32 {

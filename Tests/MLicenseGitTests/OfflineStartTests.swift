@@ -25,5 +25,7 @@ import Testing
         } else {
             #expect(skippedTrustAnchorLoads() == 0)
         }
+        // libssh2's start-up reached the executable's no-op, once, when libgit2 has SSH.
+        #expect(skippedSSHInits() == (libgit2HasSSH ? 1 : 0))
     }
 }

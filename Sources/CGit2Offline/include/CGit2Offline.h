@@ -7,6 +7,11 @@
 /// mlicense reads local repositories only and never opens a network connection.
 int mlicense_skipped_trust_anchor_loads(void);
 
+/// How many times libgit2's start-up called libssh2_init() and got the no-op
+/// definition of offline.c instead: 1 after git_libgit2_init() with a libgit2
+/// built with libssh2 (Debian's), 0 otherwise.
+int mlicense_skipped_ssh_inits(void);
+
 /// Tells libgit2 (GIT_OPT_SET_EXTENSIONS) that mlicense reads repositories
 /// with the extensions git sets for partial clones and sparse checkouts, none
 /// of which changes how objects, refs or the index are stored: partialclone
