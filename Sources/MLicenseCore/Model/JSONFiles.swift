@@ -98,13 +98,17 @@ extension JSONInput: Decodable {
             return value.isObject ? value : .null
         }
         if scan.isObject, scan.topLevel.isSubset(of: WantedMembers.Key.presenceOnly) {
-            _ = try JSONDecoder().decode(ValidatedOnly.self, from: Data(bytes))
+            _ = try validator.decode(ValidatedOnly.self, from: Data(bytes))
             return .object(WantedMembers.Key.top.filter { scan.topLevel.contains($0) }.map { ($0.rawValue, .null) })
         }
         let decoder = JSONDecoder()
         decoder.userInfo[WantedMembers.present] = scan.anywhere
         return try decoder.decode(WantedMembers.self, from: Data(bytes)).value
     }
+
+    /// The decoder that checks a text whose members are read for their presence only: one for
+    /// the run, since it has no options to set (a decoder is safe to share between threads).
+    private static let validator = JSONDecoder()
 
     private static let watchedKeys: [(key: WantedMembers.Key, bytes: [UInt8])] = WantedMembers.Key.allCases.map { ($0, Array($0.rawValue.utf8)) }
 
