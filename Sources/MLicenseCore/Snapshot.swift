@@ -149,13 +149,24 @@ public struct SnapshotFile: Sendable, Hashable {
     /// unless the byte before them is not ASCII (a prepended mark joins the dot into its
     /// character, and the name then does not end with the five characters).
     public var isGGUF: Bool {
-        path.withContiguousUTF8 { p in
+        // Indexed loops: `zip` and slices of the buffer cost a hook 0.85 M instructions of
+        // run-time generic metadata.
+        let tail = path.withContiguousUTF8 { p -> Bool? in
             let n = p.count
-            guard n >= 5, p[(n - 5)...].allSatisfy({ $0 < 0x80 }) else { return false }
-            if n > 5, p[n - 6] >= 0x80 { return name.lowercased().hasSuffix(".gguf") }
-            return zip(p[(n - 5)...], ".gguf".utf8).allSatisfy { a, b in (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) == b }
+            guard n >= 5 else { return false }
+            var k = 0
+            while k < 5 {
+                let a = p[n - 5 + k]
+                guard a < 0x80 else { return false }
+                if (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) != Self.ggufSuffix[k] { return false }
+                k += 1
+            }
+            return n > 5 && p[n - 6] >= 0x80 ? nil : true
         }
+        return tail ?? name.lowercased().hasSuffix(".gguf")
     }
+
+    private static let ggufSuffix = Array(".gguf".utf8)
 
     /// The file's name (last path component).
     public var name: Substring {

@@ -114,9 +114,9 @@ extension JSONInput: Decodable {
 
     /// ``watchedKeys`` by the length of their names: a string is compared only with the keys of
     /// its length (none, for most strings of a `config.json`), not with all fourteen.
-    private static let watchedByLength: [[(key: WantedMembers.Key, bytes: [UInt8])]] = {
-        var table = Array(repeating: [(key: WantedMembers.Key, bytes: [UInt8])](), count: (watchedKeys.map(\.bytes.count).max() ?? 0) + 1)
-        for w in watchedKeys { table[w.bytes.count].append(w) }
+    private static let watchedByLength: [[Int]] = {
+        var table = Array(repeating: [Int](), count: (watchedKeys.map(\.bytes.count).max() ?? 0) + 1)
+        for (i, w) in watchedKeys.enumerated() { table[w.bytes.count].append(i) }
         return table
     }()
 
@@ -160,7 +160,8 @@ extension JSONInput: Decodable {
                 i += 1
                 sawValue = true
                 guard length < watchedByLength.count else { continue }
-                for watched in watchedByLength[length] where b[start..<(start + length)].elementsEqual(watched.bytes) {
+                for w in watchedByLength[length] where b[start..<(start + length)].elementsEqual(watchedKeys[w].bytes) {
+                    let watched = watchedKeys[w]
                     if scan.anywhere.contains(watched.key) { return nil }
                     scan.anywhere.insert(watched.key)
                     // A member of the top object: a string directly inside it, followed by `:`.
