@@ -144,27 +144,10 @@ public struct SnapshotFile: Sendable, Hashable {
         return size
     }
 
-    /// Whether the name ends with `.gguf` in any case: `name.lowercased().hasSuffix(".gguf")`.
-    /// Only ASCII characters lower-case to `.`, `g`, `u` and `f`, so the last five bytes decide,
-    /// unless the byte before them is not ASCII (a prepended mark joins the dot into its
-    /// character, and the name then does not end with the five characters).
-    public var isGGUF: Bool {
-        // Indexed loops: `zip` and slices of the buffer cost a hook 0.85 M instructions of
-        // run-time generic metadata.
-        let tail = path.withContiguousUTF8 { p -> Bool? in
-            let n = p.count
-            guard n >= 5 else { return false }
-            var k = 0
-            while k < 5 {
-                let a = p[n - 5 + k]
-                guard a < 0x80 else { return false }
-                if (a >= 0x41 && a <= 0x5A ? a | 0x20 : a) != Self.ggufSuffix[k] { return false }
-                k += 1
-            }
-            return n > 5 && p[n - 6] >= 0x80 ? nil : true
-        }
-        return tail ?? name.lowercased().hasSuffix(".gguf")
-    }
+    /// Whether the name ends with `.gguf` in any case: `name.lowercased().hasSuffix(".gguf")`,
+    /// read from the path's last bytes (the slash before a name ends a character, so the path
+    /// ends with the suffix exactly when the name does).
+    public var isGGUF: Bool { path.hasASCIISuffix(Self.ggufSuffix, foldingCase: true) }
 
     private static let ggufSuffix = Array(".gguf".utf8)
 

@@ -74,16 +74,27 @@ struct PlainPathHelperTests {
         let lower = text.lowercasedSharingASCII
         #expect(lower == text.lowercased())
         #expect(Array(lower.utf8) == Array(text.lowercased().utf8))
-        // A substring, here one inside a longer string.
-        let inner = ("Q/" + text + "/Q").dropFirst(2).dropLast(2)
-        #expect(inner.lowercasedSharingASCII == inner.lowercased())
-        #expect(Array(inner.lowercasedSharingASCII.utf8) == Array(inner.lowercased().utf8))
+    }
+
+    /// `hasASCIISuffix` is `hasSuffix` of the string, or of its lower case: CR LF, combining and
+    /// prepended marks, a Kelvin sign (canonically `K`, lower-cased `k`), strings shorter than
+    /// the suffix.
+    @Test(arguments: ["model.gguf", "MODEL.GGUF", "x-GGUF", "a\r\n-gguf", "\u{0600}-gguf", "x\u{301}-gguf", "x-gguf\u{301}",
+                      "x-\u{212A}", "x-K", "x-k", "\u{212A}", "k", "", "f", "\r\nk", "a\rk", "İ-gguf", "é-bnb-4bit", "x-bnb-4BIT", "ab\u{212A}"])
+    func asciiSuffixIsHasSuffix(_ text: String) {
+        for suffix in ["-gguf", ".gguf", "-k", "k", "\nk", "-bnb-4bit", "f", "abk"] {
+            for folding in [false, true] {
+                let expected = (folding ? text.lowercased() : text).hasSuffix(suffix)
+                #expect(text.hasASCIISuffix(Array(suffix.utf8), foldingCase: folding) == expected, "\(text) \(suffix) \(folding)")
+            }
+        }
     }
 
     /// `isGGUF` is `name.lowercased().hasSuffix(".gguf")`.
     @Test(arguments: ["model.gguf", "MODEL.GGUF", "a/b/x.GgUf", "gguf", ".gguf", "a/.gguf", "a/b.gguf.part", "a/gguf",
                       "x-gguf", "\u{0600}.gguf", "a/\u{0600}.gguf", "é.gguf", "x.ggu\u{301}f", "x.gguf\u{301}", "\u{212A}.gguf",
-                      "x.ggu\u{212A}", "a.gguf/b.bin", "x.Gguf", "x@gguf", "x.gg[f", "model.Q4_K_M.gguf", "e\u{301}.gguf"])
+                      "x.ggu\u{212A}", "a.gguf/b.bin", "x.Gguf", "x@gguf", "x.gg[f", "model.Q4_K_M.gguf", "e\u{301}.gguf",
+                      "a\u{0600}/.gguf", "d/\u{301}.gguf", "d/\r\n.gguf"])
     func isGGUFIsTheLowerCasedSuffix(_ path: String) {
         let f = SnapshotFile(path: path, size: 0, content: .notLoaded)
         #expect(f.isGGUF == f.name.lowercased().hasSuffix(".gguf"), "\(path)")

@@ -114,16 +114,10 @@ public enum LineageInference {
     static let copiedEncoderClasses: Set<String> = ["ControlNetModel", "FluxControlNetModel", "SD3ControlNetModel",
                                                      "ControlNetUnionModel", "SparseControlNetModel", "HunyuanDiT2DControlNetModel"]
 
-    /// The first of ``quantizedNameSuffixes`` that `lowerName` ends with.
+    /// The first of ``quantizedNameSuffixes`` that `lowerName` ends with (`hasSuffix` compares
+    /// characters, 14 times per model at some 500 instructions each; the suffixes are ASCII).
     static func quantizedNameSuffix(of lowerName: String) -> String? {
-        lowerName.withContiguousUTF8 { name in
-            // An ASCII name ends with an ASCII suffix exactly when its last bytes are the suffix's:
-            // an ASCII character is one byte and its own canonical form (`hasSuffix` compares
-            // characters, 14 times per model at some 500 instructions each).
-            guard name.allSatisfy({ $0 < 0x80 }) else { return quantizedNameSuffixes.first { lowerName.hasSuffix($0) } }
-            let k = quantizedNameSuffixBytes.firstIndex { s in name.count >= s.count && name[(name.count - s.count)...].elementsEqual(s) }
-            return k.map { quantizedNameSuffixes[$0] }
-        }
+        quantizedNameSuffixBytes.firstIndex { lowerName.hasASCIISuffix($0, foldingCase: false) }.map { quantizedNameSuffixes[$0] }
     }
 
     static let quantizedNameSuffixBytes = quantizedNameSuffixes.map { Array($0.utf8) }

@@ -350,13 +350,9 @@ public struct LicenseResolver: Sendable {
         return DeclaredLicense(raw: raw, otherName: card.licenseName?.string, knowledge: knowledge)
     }
 
-    /// A model folder of this repository that `id` names: a relative path inside the repository,
-    /// a folder whose path is or ends with the id, or a unique folder with the id's last name.
-    func repoCard(for id: String, from modelPath: String?) -> (String, ModelCard)? {
-        repoCard(for: id, lowercased: id.lowercasedSharingASCII, from: modelPath)
-    }
-
-    /// ``repoCard(for:from:)`` with `id`'s lower case worked out already.
+    /// A model folder of this repository that `id` (`lower` in lower case) names: a relative path
+    /// inside the repository, a folder whose path is or ends with the id, or a unique folder with
+    /// the id's last name.
     func repoCard(for id: String, lowercased lower: String, from modelPath: String?) -> (String, ModelCard)? {
         if id.hasPrefix("./") || id.hasPrefix("../") || id == "." || id == ".." {
             guard let modelPath, let p = Self.join(modelPath, id), let card = repoCards[p] else { return nil }
