@@ -163,19 +163,23 @@ public enum Linter {
         let config = request.configuration
         let snapshot = request.snapshot
         // Every card is read once: it tells which folders are models, resolves bases that live in
-        // the same repository, and is the model's card.
-        let (repoCards, marked) = ModelDiscovery.cardsAndMarks(in: snapshot, parallel: parallel)
-        let folders = modelFolders(snapshot, config, marked: marked)
+        // the same repository, and is the model's card. Cards and files are kept by folder id.
+        let table = snapshot.folders
+        let (cardOf, marked) = ModelDiscovery.cardsByFolder(in: snapshot, parallel: parallel)
+        let folderIDs = modelFolderIDs(snapshot, config, marked: marked)
+        let folders = folderIDs.map { table.paths[Int($0)] }
         // The files of each model folder on one core while the other sets up the resolver (a
         // hook's few models on one).
-        let (assigned, (modelCards, resolver, lockProblem)) = Parallel.both(parallel: parallel && folders.count > Parallel.chunkSize, {
-            ModelDiscovery.assign(snapshot, to: folders)
+        let (filesOf, (modelCards, resolver, lockProblem)) = Parallel.both(parallel: parallel && folders.count > Parallel.chunkSize, {
+            ModelDiscovery.filesByFolder(snapshot, models: folderIDs)
         }, {
             var modelCards: [String: ModelCard] = [:]
             var cardFolders: [String] = []
             modelCards.reserveCapacity(folders.count)
             cardFolders.reserveCapacity(folders.count)
-            for f in folders { if let c = repoCards[f] { modelCards[f] = c; cardFolders.append(f) } }
+            for (id, f) in zip(folderIDs, folders) {
+                if let c = cardOf[Int(id)] { modelCards[f] = c; cardFolders.append(f) }
+            }
             // The lock is read from the snapshot (the staged one in a hook), like a card.
             let (lock, lockProblem) = readLock(snapshot)
             let resolver = LicenseResolver(knowledge: request.knowledge, configuration: config, repoCards: modelCards,
@@ -186,17 +190,18 @@ public enum Linter {
         let touched = request.changedPaths.map { ModelDiscovery.touched(by: $0, folders: folders) }
         let scope = request.scope
         let scopePrefix = scope + "/"
-        let wanted = folders.filter { f in
+        let wantedIDs = zip(folderIDs, folders).filter { (_, f) in
             (touched.map { $0.contains(f) } ?? true) && (scope.isEmpty || f == scope || f.hasPrefix(scopePrefix))
-        }
+        }.map(\.0)
+        let wanted = wantedIDs.map { table.paths[Int($0)] }
         // 1. Each model read, its lineage inferred and its direct bases resolved. Each chunk also
         // keeps each base its models name once, as first resolved: most models share a few bases,
         // and the ancestry starts from those instead of from every model's list.
-        let readChunks = Parallel.map(wanted, parallel: parallel) { folders -> (read: [ReadModel], starts: [ResolvedModel]) in
+        let readChunks = Parallel.map(wantedIDs, parallel: parallel) { ids -> (read: [ReadModel], starts: [ResolvedModel]) in
             var seen = Set<String>()
             var starts: [ResolvedModel] = []
-            let read = folders.map { folder in
-                let m = readModel(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: resolver)
+            let read = ids.map { id in
+                let m = readModel(table.paths[Int(id)], request: request, card: cardOf[Int(id)], files: filesOf[Int(id)], resolver: resolver)
                 for d in m.direct where seen.insert(d.key).inserted { starts.append(d) }
                 return m
             }
@@ -207,7 +212,8 @@ public enum Linter {
         // run is found by its place among the sorted folders read.
         let ancestry = Ancestry(startLists: readChunks.map(\.starts), resolver: resolver) { folder in
             if let i = sortedPosition(of: folder, in: wanted) { return (read[i].lineage.relation, read[i].lineage.bases) }
-            let m = readModel(folder, request: request, card: repoCards[folder], files: assigned[folder] ?? [], resolver: nil)
+            let id = table.id(of: folder).map(Int.init)
+            let m = readModel(folder, request: request, card: id.flatMap { cardOf[$0] }, files: id.map { filesOf[$0] } ?? [], resolver: nil)
             return (m.lineage.relation, m.lineage.bases)
         }
         // 3. The rules.
@@ -246,7 +252,7 @@ public enum Linter {
         // What the run built and the result does not hold (cards, their YAML trees, the models as
         // read) goes to the caller's keeper, or is freed on another core while the caller renders
         // the report.
-        let leftovers = (consume read, consume checked, consume repoCards, consume modelCards, consume assigned,
+        let leftovers = (consume read, consume checked, consume cardOf, consume modelCards, consume filesOf,
                          consume resolver, consume ancestry, consume readChunks)
         if let keep = request.leftovers { keep(leftovers) } else { Parallel.release(leftovers) }
         return result
@@ -375,9 +381,10 @@ public enum Linter {
         return CheckedModel(summary: summary, findings: findings, suppressed: suppressed)
     }
 
-    /// The model folders: configured globs, else discovered; minus `exclude`.
-    static func modelFolders(_ snapshot: RepositorySnapshot, _ config: Configuration, marked: [Bool]) -> [String] {
-        ModelDiscovery.modelFolders(in: snapshot, marked: marked) { folder in
+    /// The model folders, as folder ids in the order of their paths: configured globs, else
+    /// discovered; minus `exclude`.
+    static func modelFolderIDs(_ snapshot: RepositorySnapshot, _ config: Configuration, marked: [Bool]) -> [Int32] {
+        ModelDiscovery.modelFolderIDs(in: snapshot, marked: marked) { folder in
             let display = folder.isEmpty ? "." : folder
             if config.exclude.contains(where: { Glob.matchesSelfOrParent($0, display) }) { return false }
             if !config.models.isEmpty { return config.models.contains { Glob.matches(Configuration.normalisedModelPath($0), display) } }

@@ -148,13 +148,23 @@ public enum ModelDiscovery {
         cardsAndMarks(in: snapshot, parallel: parallel).cards
     }
 
-    /// The cards, and for each folder of the snapshot's table whether a file marks it as a model
-    /// folder (``marksModel(_:cards:)``), in one pass over the files on the processor's cores: a
-    /// README.md marks its folder by its own card, which is read where it is parsed.
+    /// The cards by folder, and for each folder of the snapshot's table whether a file marks it as
+    /// a model folder (``marksModel(_:cards:)``).
     static func cardsAndMarks(in snapshot: RepositorySnapshot, parallel: Bool) -> (cards: [String: ModelCard], marked: [Bool]) {
+        let (byID, marked) = cardsByFolder(in: snapshot, parallel: parallel)
+        var cards: [String: ModelCard] = [:]
+        for (id, card) in byID.enumerated() { if let card { cards[snapshot.folders.paths[id]] = card } }
+        return (cards, marked)
+    }
+
+    /// The card of each folder of the snapshot's table (by folder id), and whether a file marks
+    /// the folder as a model folder (``marksModel(_:cards:)``), in one pass over the files on the
+    /// processor's cores: a README.md marks its folder by its own card, which is read where it is
+    /// parsed. Indexed by id, the run looks a folder's card up without hashing its path.
+    static func cardsByFolder(in snapshot: RepositorySnapshot, parallel: Bool) -> (cards: [ModelCard?], marked: [Bool]) {
         let table = snapshot.folders
         let parsed = Parallel.map(Array(snapshot.files.indices), parallel: parallel) { indices in
-            var cards: [(String, ModelCard)] = []
+            var cards: [(Int32, ModelCard)] = []
             var marked: [Int32] = []
             for i in indices {
                 let f = snapshot.files[i]
@@ -165,7 +175,7 @@ public enum ModelDiscovery {
                     if case .head = f.content { truncated = true }
                     let card = ModelCard(path: f.path, bytes: bytes, isTruncated: truncated)
                     if marked.last != id, marksModel(card) { marked.append(id) }
-                    cards.append((table.paths[Int(id)], card))
+                    cards.append((id, card))
                 } else if marked.last != id, marksModel(f, folder: table.paths[Int(id)], cards: [:]) {
                     // A folder's files come together in path order: one marked is not looked at again.
                     marked.append(id)
@@ -173,11 +183,10 @@ public enum ModelDiscovery {
             }
             return (cards, marked)
         }
-        var cards: [String: ModelCard] = [:]
-        cards.reserveCapacity(parsed.reduce(0) { $0 + $1.0.count })
+        var cards = [ModelCard?](repeating: nil, count: table.count)
         var marked = [Bool](repeating: false, count: table.count)
         for (chunkCards, chunkMarked) in parsed {
-            for (folder, card) in chunkCards { cards[folder] = card }
+            for (id, card) in chunkCards { cards[Int(id)] = card }
             for id in chunkMarked { marked[Int(id)] = true }
         }
         return (cards, marked)
@@ -248,9 +257,15 @@ public enum ModelDiscovery {
     /// The model folders of `snapshot` by the marks of ``cardsAndMarks(in:parallel:)``, sorted and
     /// kept when `include(folder)` says so.
     static func modelFolders(in snapshot: RepositorySnapshot, marked: [Bool], include: (String) -> Bool) -> [String] {
-        let table = snapshot.folders
-        let folders = table.paths.indices.lazy.filter { marked[$0] }.map { table.paths[$0] }
-        return folders.filter(include).sorted { SourceLocation.pathPrecedes($0, $1) }
+        modelFolderIDs(in: snapshot, marked: marked, include: include).map { snapshot.folders.paths[Int($0)] }
+    }
+
+    /// ``modelFolders(in:marked:include:)`` as folder ids, in the order of their paths.
+    static func modelFolderIDs(in snapshot: RepositorySnapshot, marked: [Bool], include: (String) -> Bool) -> [Int32] {
+        let paths = snapshot.folders.paths
+        var ids: [Int32] = []
+        for i in paths.indices where marked[i] && include(paths[i]) { ids.append(Int32(i)) }
+        return ids.sorted { SourceLocation.pathPrecedes(paths[Int($0)], paths[Int($1)]) }
     }
 
     /// The models a change touches: for each changed path, the deepest model folder holding it; a
@@ -279,10 +294,21 @@ public enum ModelDiscovery {
 
     /// The files belonging to each model folder: inside it and not inside a deeper model folder.
     public static func assign(_ snapshot: RepositorySnapshot, to folders: [String]) -> [String: [SnapshotFile]] {
+        let table = snapshot.folders
+        let byID = filesByFolder(snapshot, models: folders.compactMap { table.id(of: $0) })
+        var result: [String: [SnapshotFile]] = [:]
+        result.reserveCapacity(folders.count)
+        for (id, files) in byID.enumerated() where !files.isEmpty { result[table.paths[id]] = files }
+        return result
+    }
+
+    /// ``assign(_:to:)`` by folder id: the files of each model folder among `models`, indexed by
+    /// the folder's id (empty for the other folders).
+    static func filesByFolder(_ snapshot: RepositorySnapshot, models: [Int32]) -> [[SnapshotFile]] {
         // The model folder holding each folder: itself when it is one, else its parent's.
         let table = snapshot.folders
         var isModel = [Bool](repeating: false, count: table.count)
-        for f in folders { if let id = table.id(of: f) { isModel[Int(id)] = true } }
+        for id in models { isModel[Int(id)] = true }
         var owner = [Int32](repeating: -2, count: table.count)  // -2: not worked out yet, -1: none
         func ownerOf(_ id: Int32) -> Int32 {
             if owner[Int(id)] != -2 { return owner[Int(id)] }
@@ -295,9 +321,6 @@ public enum ModelDiscovery {
             let o = ownerOf(table.ofFile[i])
             if o >= 0 { byOwner[Int(o)].append(f) }
         }
-        var result: [String: [SnapshotFile]] = [:]
-        result.reserveCapacity(folders.count)
-        for (id, files) in byOwner.enumerated() where !files.isEmpty { result[table.paths[id]] = files }
-        return result
+        return byOwner
     }
 }
