@@ -197,4 +197,19 @@ struct ParallelLintTests {
         }
         #expect(Linter.sortedPosition(of: "a", in: []) == nil)
     }
+
+    @Test("a snapshot finds each of its files by path, in any order given, and no path it does not hold")
+    func snapshotFindsFilesByPath() {
+        let paths = ["README.md", "a/README.md", "a b/x", "a-b/x", "a/b/config.json", "b", "mlicense.lock",
+                     "models/org1/m7/README.md", "z", "é/README.md", "日本/README.md"]
+        let files = paths.reversed().map { SnapshotFile(path: $0, size: UInt64($0.utf8.count), content: .full(Array($0.utf8))) }
+        let snapshot = RepositorySnapshot(source: .directory, files: files)
+        for p in paths { #expect(snapshot.file(p)?.content == .full(Array(p.utf8)), "\(p)") }
+        for absent in ["", "a", "a/", "a/README", "a/README.mdx", "models/org1/m7", "zz", "e/README.md", "README.MD"] {
+            #expect(snapshot.file(absent) == nil, "\(absent)")
+        }
+        // A decomposed é is another path to git, though Swift's == calls the two strings equal.
+        #expect(snapshot.file("e\u{301}/README.md") == nil)
+        #expect(RepositorySnapshot(source: .directory, files: []).file("README.md") == nil)
+    }
 }
