@@ -44,7 +44,8 @@ import Testing
     @Test(arguments: [
         (".mlicense.yml", true), (".mlicense.yaml", true), ("a/b/.mlicense.yml", true), ("a/.mlicense.yaml/", true),
         ("x.mlicense.yml", false), ("a/x.mlicense.yml", false), (".mlicense.yml.bak", false), ("mlicense.yml", false),
-        ("", false), ("/", false), ("a/.mlicense.ym", false),
+        ("", false), ("/", false), ("a/.mlicense.ym", false), ("yml", false), (".MLICENSE.YML", false),
+        ("é/.mlicense.yml", true), ("a//.mlicense.yml", true), ("日本/x/.mlicense.yaml", true), ("é.mlicense.yml", false),
     ])
     func lastComponentIsAConfigurationFile(path: String, expected: Bool) {
         let name = path.split(separator: "/").last ?? ""
