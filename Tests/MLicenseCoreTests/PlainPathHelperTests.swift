@@ -112,6 +112,20 @@ struct PlainPathHelperTests {
         #expect(LineageInference.quantizedNameToken(in: name) == byCharacters(name))
     }
 
+    @Test(arguments: ["adapter_model.bin", "m/adapter_model.bin", "a/b/adapter_model.bin", "xadapter_model.bin",
+                      "m/xadapter_model.bin", "adapter_model.bin/x", "m/adapter_model.bi", "dapter_model.bin", "", "/",
+                      "é/adapter_model.bin", "m//adapter_model.bin", "M/ADAPTER_MODEL.BIN", "e\u{301}/adapter_model.bin"])
+    func hasLastPathComponentIsTheNameByBytes(_ path: String) {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        #expect(path.hasLastPathComponent(Array("adapter_model.bin".utf8)) == name.utf8.elementsEqual("adapter_model.bin".utf8), "\(path)")
+    }
+
+    @Test(arguments: ["phi-3-mini-gguf-imatrix", "model-awq-gguf", "a-exl3", "x.imatrix", "gptq", "ggml_", "_awq"])
+    func quantizedNameTokenFindsEachToken(_ name: String) {
+        #expect(LineageInference.quantizedNameToken(in: name) != nil)
+        #expect(LineageInference.quantizedNameToken(in: name) == byCharacters(name))
+    }
+
     @Test func quantizedNameTokenTakesTheListsOrderNotTheNames() {
         // "gguf" comes before "imatrix" in the list, whichever comes first in the name.
         #expect(LineageInference.quantizedNameToken(in: "model-imatrix-gguf") == "gguf")

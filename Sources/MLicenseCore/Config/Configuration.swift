@@ -190,23 +190,10 @@ public struct Configuration: Sendable {
     public static func isConfigurationFile(_ path: String) -> Bool {
         var p = Substring(path)
         while p.utf8.last == UInt8(ascii: "/") { p = p.dropLast() }
-        return fileNameBytes.contains { hasLastComponent(p.utf8, $0) }
+        return fileNameBytes.contains { p.hasLastPathComponent($0) }
     }
 
     private static let fileNameBytes = fileNames.map { Array($0.utf8) }
-
-    /// Whether the last component of the path `u` (after its last `/`, or all of it) is `name`.
-    private static func hasLastComponent(_ u: Substring.UTF8View, _ name: [UInt8]) -> Bool {
-        var i = u.endIndex
-        var k = name.count
-        while k > 0 {
-            guard i > u.startIndex else { return false }
-            u.formIndex(before: &i)
-            k -= 1
-            if u[i] != name[k] { return false }
-        }
-        return i == u.startIndex || u[u.index(before: i)] == UInt8(ascii: "/")
-    }
 
     /// Reads a configuration from the text of `path`. Unknown keys and rules are warnings; a
     /// malformed file or a wrong value is an error naming the line.

@@ -124,6 +124,10 @@ public enum LineageInference {
 
     /// Name parts that mark quantized copies wherever they stand (`Phi-3-mini-GGUF-imatrix`).
     static let quantizedNameTokens = ["gguf", "ggml", "gptq", "awq", "exl2", "exl3", "imatrix"]
+    private static let quantizedNameTokenBytes = quantizedNameTokens.map { Array($0.utf8) }
+
+    /// The files that hold a PEFT adapter's weights.
+    static let adapterWeightNames = ["adapter_model.safetensors", "adapter_model.bin", "adapters.safetensors"].map { Array($0.utf8) }
 
     /// The first of ``quantizedNameTokens`` that is a part of `lowerName` between `-`, `_` and `.`.
     static func quantizedNameToken(in lowerName: String) -> String? {
@@ -134,18 +138,29 @@ public enum LineageInference {
             return quantizedNameTokens.first { t in tokens.contains { $0 == t } }
         }
         // ASCII: the parts are looked at in place, byte by byte; the earliest token in the list wins.
+        // A token of another length than the part is no match: the lengths tell without comparing.
         var best: Int?
         let u = lowerName.utf8
         var start = u.startIndex
-        while start < u.endIndex {
-            let end = u[start...].firstIndex(where: isSeparator) ?? u.endIndex
-            if start < end {
-                let part = lowerName[start..<end]
-                let length = u.distance(from: start, to: end)
-                // A token of another length is no match: the lengths tell without a string comparison.
-                if let k = quantizedNameTokens.firstIndex(where: { $0.utf8.count == length && $0 == part }), k < (best ?? .max) { best = k }
+        var length = 0
+        var i = u.startIndex
+        while true {
+            let atEnd = i == u.endIndex
+            if atEnd || isSeparator(u[i]) {
+                if length > 0 {
+                    for (k, t) in quantizedNameTokenBytes.enumerated() where k < (best ?? .max) && t.count == length
+                        && u[start..<i].elementsEqual(t) {
+                        best = k
+                    }
+                }
+                if atEnd { break }
+                u.formIndex(after: &i)
+                start = i
+                length = 0
+            } else {
+                u.formIndex(after: &i)
+                length += 1
             }
-            start = end < u.endIndex ? u.index(after: end) : end
         }
         return best.map { quantizedNameTokens[$0] }
     }
@@ -242,7 +257,8 @@ public enum LineageInference {
             }
         } else if !cardBases.isEmpty {
             bases = cardBases
-            let cardIDs = Set(cardBases.map { $0.id.lowercased() })
+            // Built only when the files name bases: most models' files name none.
+            let cardIDs = fileBases.isEmpty ? [] : Set(cardBases.map { $0.id.lowercased() })
             for b in fileBases where !cardIDs.contains(b.id.lowercased()) && b.kind == .hub {
                 conflicts.append(LineageConflict(
                     message: "`\(b.id)` is a base by the files (\(b.evidence[0].description)) but the card's base_model does not list it",
@@ -275,7 +291,7 @@ public enum LineageInference {
         if let a = model.adapter {
             strong.append((.adapter, Evidence("adapter_config.json describes a PEFT adapter", at: a.peftType?.location ?? SourceLocation(path: a.path))))
         }
-        for f in model.files where ["adapter_model.safetensors", "adapter_model.bin", "adapters.safetensors"].contains(String(f.name)) {
+        for f in model.files where Self.adapterWeightNames.contains(where: { f.path.hasLastPathComponent($0) }) {
             strong.append((.adapter, Evidence("\(f.name) holds adapter weights", at: SourceLocation(path: f.path))))
         }
         for g in model.ggufs where g.isAdapter {

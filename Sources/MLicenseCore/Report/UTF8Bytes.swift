@@ -98,3 +98,21 @@ extension StringProtocol {
         return found.map { u.index(u.startIndex, offsetBy: $0) }
     }
 }
+
+extension StringProtocol where UTF8View: BidirectionalCollection {
+    /// Whether the last component of this path (after its last `/`, or all of it) is `name`, byte
+    /// for byte: read from the path's last bytes, without cutting the component out as a string
+    /// (about 1,000 instructions for a comparison of a substring with a string).
+    func hasLastPathComponent(_ name: [UInt8]) -> Bool {
+        let u = utf8
+        var i = u.endIndex
+        var k = name.count
+        while k > 0 {
+            guard i > u.startIndex else { return false }
+            u.formIndex(before: &i)
+            k -= 1
+            if u[i] != name[k] { return false }
+        }
+        return i == u.startIndex || u[u.index(before: i)] == UInt8(ascii: "/")
+    }
+}
