@@ -291,3 +291,21 @@ struct LockFileTests {
         }
     }
 }
+
+@Suite struct SeenKeysTests {
+    @Test("the keys met: each key new once, before and after the list becomes a set")
+    func insertsEachKeyOnce() {
+        var seen = Ancestry.SeenKeys()
+        let count = Ancestry.SeenKeys.listLimit * 3
+        let keys = (0..<count).map { "hub:org/model-\($0)" }
+        for (i, k) in keys.enumerated() {
+            let new = seen.insert(k)
+            #expect(new, "\(k)")
+            // Every key met so far is known, the first ones too.
+            let again = [seen.insert(keys[0]), seen.insert(keys[i / 2]), seen.insert(k)]
+            #expect(again == [false, false, false], "\(k)")
+        }
+        let last = seen.insert("hub:org/model-\(count)")
+        #expect(last)
+    }
+}

@@ -156,7 +156,7 @@ public struct Ancestry: Sendable {
     public func ancestry(ofFolder folder: String, direct: [ResolvedModel]) -> ModelAncestry {
         let selfKey = "repo:" + folder
         var result = ModelAncestry.empty
-        var seen: Set<String> = []
+        var seen = SeenKeys()
         // Breadth first: the first chain that reaches an ancestor is a shortest one.
         var queue: [(key: String, chain: [String], child: String?, base: BaseModelRef)] = []
         for d in direct {
@@ -164,7 +164,7 @@ public struct Ancestry: Sendable {
                 result.problems.append(AncestryProblem(kind: .selfReference, chain: [d.base.id], base: d.base.ref))
                 continue
             }
-            if seen.insert(d.key).inserted { queue.append((d.key, [d.key], nil, d.base.ref)) }
+            if seen.insert(d.key) { queue.append((d.key, [d.key], nil, d.base.ref)) }
         }
         var head = 0
         while head < queue.count {
@@ -185,14 +185,13 @@ public struct Ancestry: Sendable {
                     if !result.problems.contains(where: { $0.kind == .depthLimit && $0.base == base }) { result.problems.append(p) }
                     continue
                 }
-                if seen.insert(next).inserted { queue.append((next, chain + [next], key, base)) }
+                if seen.insert(next) { queue.append((next, chain + [next], key, base)) }
             }
         }
-        var directRefs: [String: BaseModelRef] = [:]
-        for d in direct where directRefs[d.key] == nil { directRefs[d.key] = d.base.ref }
         for a in result.ancestors where a.depth >= 2 {
-            // Findings point where the model names the chain (its direct base).
-            let named = directRefs[a.chain[0]] ?? a.node.resolved.ref
+            // Findings point where the model names the chain (its direct base, the first that
+            // has the chain's first key).
+            let named = direct.first { $0.key == a.chain[0] }?.base.ref ?? a.node.resolved.ref
             var b = a.node.resolved
             b.ref = BaseModelRef(id: a.node.id, kind: a.node.resolved.ref.kind, evidence: named.evidence)
             let steps = a.chain.reversed().map { k in
@@ -208,6 +207,23 @@ public struct Ancestry: Sendable {
             result.binding.append(b)
         }
         return result
+    }
+
+    /// The keys a breadth-first walk has met: a list while it is short (most models have a few
+    /// ancestors, and a set cost each model some 2,000 instructions to build), a set beyond.
+    struct SeenKeys {
+        private var list: [String] = []
+        private var set: Set<String>?
+        static let listLimit = 16
+
+        /// Adds `key`; whether it was new.
+        mutating func insert(_ key: String) -> Bool {
+            if set != nil { return set!.insert(key).inserted }
+            if list.contains(key) { return false }
+            list.append(key)
+            if list.count > Self.listLimit { set = Set(list); list = [] }
+            return true
+        }
     }
 
     /// The id of the nearest model below the ancestor at the end of `chain` whose license does
