@@ -215,6 +215,23 @@ public struct RepositorySnapshot: Sendable {
     }
 }
 
+/// A path as git names it, equal to another and hashed by its bytes: two paths that differ only in
+/// how an accent is encoded are two paths to git, and one `String` (which compares and hashes
+/// under Unicode canonical equivalence).
+struct PathKey: Hashable {
+    let path: String
+
+    init(_ path: String) { self.path = path }
+
+    static func == (a: PathKey, b: PathKey) -> Bool {
+        a.path.utf8.count == b.path.utf8.count && a.path.hasUTF8Prefix(b.path)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        path.withContiguousUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
 /// The folders of a snapshot's files as small integer ids.
 struct FolderTable: Sendable {
     /// Each folder's path, by id; id 0 is the root ("").
@@ -223,8 +240,8 @@ struct FolderTable: Sendable {
     private(set) var parent: [Int32] = [-1]
     /// The folder id of each file, in the snapshot's order.
     private(set) var ofFile: [Int32] = []
-    /// Each folder's id, by path.
-    private var ids: [String: Int32] = ["": 0]
+    /// Each folder's id, by the bytes of its path (``PathKey``).
+    private var ids: [PathKey: Int32] = [PathKey(""): 0]
 
     init(_ files: [SnapshotFile]) {
         // Room for a folder per two files (a monorepo of small models) without rehashing as the
@@ -234,11 +251,12 @@ struct FolderTable: Sendable {
         var last: (path: String, id: Int32)?
         for f in files {
             // Sorted paths put a folder's files mostly together: the previous file's folder is
-            // tried before the table (same length and a prefix: the same folder).
+            // tried before the table (same length and a prefix: the same folder). Bytes are
+            // compared: `hasPrefix` compares characters, some 500 instructions a file.
             let utf8 = f.path.utf8
             let slash = f.path.lastSlashIndex
             let length = slash.map { utf8.distance(from: utf8.startIndex, to: $0) } ?? 0
-            if let last, last.path.utf8.count == length, f.path.hasPrefix(last.path) {
+            if let last, last.path.utf8.count == length, f.path.hasUTF8Prefix(last.path) {
                 ofFile.append(last.id)
                 continue
             }
@@ -249,14 +267,28 @@ struct FolderTable: Sendable {
         }
     }
 
+    /// The parent of the folder added last, and its id: sibling folders come together in path
+    /// order, and the parent of a new folder is mostly that one (no path cut out and looked up).
+    private var lastParent: (path: String, id: Int32)?
+
     /// The id of `folder`, adding it and the folders above it when new.
     private mutating func intern(_ folder: String) -> Int32 {
-        if let id = ids[folder] { return id }
-        let parentID = intern(SnapshotFile.folder(of: folder))
+        let key = PathKey(folder)
+        if let id = ids[key] { return id }
+        let parentID: Int32
+        let slash = folder.lastSlashIndex
+        let parentLength = slash.map { folder.utf8.distance(from: folder.utf8.startIndex, to: $0) } ?? 0
+        if let lastParent, lastParent.path.utf8.count == parentLength, folder.hasUTF8Prefix(lastParent.path) {
+            parentID = lastParent.id
+        } else {
+            let parent = SnapshotFile.folder(of: folder)
+            parentID = intern(parent)
+            lastParent = (parent, parentID)
+        }
         let id = Int32(paths.count)
         paths.append(folder)
         parent.append(parentID)
-        ids[folder] = id
+        ids[key] = id
         return id
     }
 
@@ -264,7 +296,7 @@ struct FolderTable: Sendable {
     var count: Int { paths.count }
 
     /// The id of the folder at `path`, or nil when no file is in or below it.
-    func id(of path: String) -> Int32? { ids[path] }
+    func id(of path: String) -> Int32? { ids[PathKey(path)] }
 }
 
 /// How much of a file mlicense wants to read.

@@ -212,4 +212,41 @@ struct ParallelLintTests {
         #expect(snapshot.file("e\u{301}/README.md") == nil)
         #expect(RepositorySnapshot(source: .directory, files: []).file("README.md") == nil)
     }
+
+    @Test("the folder table holds each file's folder and every folder above it once, each with its parent")
+    func folderTableNamesFoldersAndParents() {
+        let paths = ["README.md", "a/README.md", "a/config.json", "a/b/README.md", "a/b/c/d/x.json", "a/bb/y", "a b/z",
+                     "ab/z", "models/org1/m1/README.md", "models/org1/m2/README.md", "models/org2/m1/README.md",
+                     "models/org10/m1/README.md", "é/x", "e\u{301}/x", "日本/a/b", "z"]
+        let files = paths.map { SnapshotFile(path: $0, size: 0, content: .notLoaded) }
+        let snapshot = RepositorySnapshot(source: .directory, files: files)
+        let table = snapshot.folders
+        var expected: Set<[UInt8]> = [[]]
+        for f in snapshot.files {
+            var folder = SnapshotFile.folder(of: f.path)
+            while !folder.isEmpty { expected.insert(Array(folder.utf8)); folder = SnapshotFile.folder(of: folder) }
+        }
+        #expect(Set(table.paths.map { Array($0.utf8) }) == expected)
+        #expect(table.paths.count == table.count)
+        #expect(table.paths[0] == "" && table.parent[0] == -1)
+        for (i, f) in snapshot.files.enumerated() {
+            #expect(Array(table.paths[Int(table.ofFile[i])].utf8) == Array(SnapshotFile.folder(of: f.path).utf8), "\(f.path)")
+        }
+        for id in table.paths.indices.dropFirst() {
+            #expect(Array(table.paths[Int(table.parent[id])].utf8) == Array(SnapshotFile.folder(of: table.paths[id]).utf8), "\(table.paths[id])")
+        }
+    }
+
+    @Test("two folders whose names differ only in how an accent is encoded are two models, each with its card")
+    func foldersAreNamedByBytes() {
+        let card = { (license: String) in Array("---\nlicense: \(license)\n---\n# m\n".utf8) }
+        let files = [SnapshotFile(path: "caf\u{E9}/README.md", size: 0, content: .full(card("mit"))),
+                     SnapshotFile(path: "cafe\u{301}/README.md", size: 0, content: .full(card("apache-2.0")))]
+        let request = LintRequest(snapshot: RepositorySnapshot(source: .directory, files: files), configuration: Configuration(),
+                                  knowledge: BuiltinKnowledge.shared, rootName: "mono")
+        let result = Linter.lint(request)
+        #expect(result.models.map { Array($0.path.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+                == [Array("cafe\u{301}".utf8), Array("caf\u{E9}".utf8)])
+        #expect(Set(result.models.compactMap(\.declaredLicense)) == ["mit", "apache-2.0"])
+    }
 }
