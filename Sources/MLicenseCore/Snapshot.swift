@@ -317,9 +317,12 @@ public enum FileInterest: Sendable, Hashable {
 
     /// What mlicense reads of the file at `path` (by name; the same rule for every source).
     public static func forPath(_ path: String) -> FileInterest {
+        // The names read as text compared with the path's last bytes (cutting the name out and
+        // comparing strings cost 600 instructions a file; the names are ASCII that no other text
+        // is canonically equivalent to).
+        if textNameBytes.contains(where: { path.hasLastPathComponent($0) }) { return .text(limit: textLimit) }
         let u = path.utf8
         let name = path[(path.lastSlashIndex.map { u.index(after: $0) } ?? u.startIndex)...]
-        if textNames.contains(where: { $0 == name }) { return .text(limit: textLimit) }
         // An ASCII name is lower-cased byte by byte; any other the Unicode way (a Kelvin sign
         // lower-cases to `k`).
         let lower = name.utf8.allSatisfy({ $0 < 0x80 }) ? Substring(asciiLowercased(name)) : Substring(name.lowercased())
@@ -335,6 +338,7 @@ public enum FileInterest: Sendable, Hashable {
 
     private static let textNames = ["README.md", "config.json", "adapter_config.json", "mergekit_config.yml", "mergekit_moe_config.yml",
                                     "measurement.json", "quantize_config.json", ".mlicense.yml", ".mlicense.yaml", "mlicense.lock"]
+    private static let textNameBytes = textNames.map { Array($0.utf8) }
 
     private static func asciiLowercased(_ s: Substring) -> String {
         String(decoding: s.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)

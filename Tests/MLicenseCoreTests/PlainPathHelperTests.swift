@@ -144,6 +144,13 @@ struct PlainPathHelperTests {
         // A Kelvin sign lower-cases to `k` as a Character: the name is a checkpoint.
         #expect(FileInterest.forPath("m/model.C\u{212A}PT") == .pointerCheck)
         #expect(FileInterest.forPath("m/LİCENSE") == .sizeOnly)  // İ lower-cases to i + a combining dot
+        // The names read as text are whole names: not a name that ends or starts with one.
+        for path in ["m/config.json", "mlicense.lock", "a/b/.mlicense.yaml", "m/adapter_config.json", "é/quantize_config.json"] {
+            #expect(FileInterest.forPath(path) == .text(limit: FileInterest.textLimit), "\(path)")
+        }
+        for path in ["m/xREADME.md", "m/README.mdx", "m/my_config.json", "xmlicense.lock", "m/adapter_config.json.bak"] {
+            #expect(FileInterest.forPath(path) == .sizeOnly, "\(path)")
+        }
     }
 
     @Test func needleSearch() {
