@@ -215,23 +215,6 @@ public struct RepositorySnapshot: Sendable {
     }
 }
 
-/// A path as git names it, equal to another and hashed by its bytes: two paths that differ only in
-/// how an accent is encoded are two paths to git, and one `String` (which compares and hashes
-/// under Unicode canonical equivalence).
-struct PathKey: Hashable {
-    let path: String
-
-    init(_ path: String) { self.path = path }
-
-    static func == (a: PathKey, b: PathKey) -> Bool {
-        a.path.utf8.count == b.path.utf8.count && a.path.hasUTF8Prefix(b.path)
-    }
-
-    func hash(into hasher: inout Hasher) {
-        path.withContiguousUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-}
-
 /// The folders of a snapshot's files as small integer ids.
 struct FolderTable: Sendable {
     /// Each folder's path, by id; id 0 is the root ("").
@@ -240,8 +223,8 @@ struct FolderTable: Sendable {
     private(set) var parent: [Int32] = [-1]
     /// The folder id of each file, in the snapshot's order.
     private(set) var ofFile: [Int32] = []
-    /// Each folder's id, by the bytes of its path (``PathKey``).
-    private var ids: [PathKey: Int32] = [PathKey(""): 0]
+    /// Each folder's id, by ``key(_:)`` of its path.
+    private var ids: [String: Int32] = ["": 0]
 
     init(_ files: [SnapshotFile]) {
         // Room for a folder per two files (a monorepo of small models) without rehashing as the
@@ -273,7 +256,7 @@ struct FolderTable: Sendable {
 
     /// The id of `folder`, adding it and the folders above it when new.
     private mutating func intern(_ folder: String) -> Int32 {
-        let key = PathKey(folder)
+        let key = Self.key(folder)
         if let id = ids[key] { return id }
         let parentID: Int32
         let slash = folder.lastSlashIndex
@@ -296,7 +279,24 @@ struct FolderTable: Sendable {
     var count: Int { paths.count }
 
     /// The id of the folder at `path`, or nil when no file is in or below it.
-    func id(of path: String) -> Int32? { ids[PathKey(path)] }
+    func id(of path: String) -> Int32? { ids[Self.key(path)] }
+
+    /// A folder's key in ``ids``: its path when ASCII (where `String` equality is byte equality),
+    /// else a NUL (which no git path holds) and its bytes in hexadecimal. Git names folders by
+    /// bytes: two whose names differ only in how an accent is encoded are two folders, and one
+    /// `String` (equal under Unicode canonical equivalence). A key type of its own cost every hook
+    /// 0.2 M instructions of run-time conformance lookup.
+    static func key(_ path: String) -> String {
+        if !path.withContiguousUTF8({ $0.contains { $0 >= 0x80 } }) { return path }
+        var key = "\0"
+        for b in path.utf8 {
+            key.unicodeScalars.append(Unicode.Scalar(hexDigits[Int(b >> 4)]))
+            key.unicodeScalars.append(Unicode.Scalar(hexDigits[Int(b & 0xF)]))
+        }
+        return key
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// How much of a file mlicense wants to read.
