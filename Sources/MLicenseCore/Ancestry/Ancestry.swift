@@ -209,8 +209,9 @@ public struct Ancestry: Sendable {
         return result
     }
 
-    /// The keys a breadth-first walk has met: a list while it is short (most models have a few
-    /// ancestors, and a set cost each model some 2,000 instructions to build), a set beyond.
+    /// The keys met so far (by the walk to a model's ancestors; by a chunk of models, of their
+    /// bases): a list while it is short (most models have a few ancestors, a chunk a few bases,
+    /// and a set cost each model some 2,000 instructions to build), a set beyond.
     struct SeenKeys {
         private var list: [String] = []
         private var set: Set<String>?

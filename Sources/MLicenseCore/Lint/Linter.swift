@@ -198,11 +198,11 @@ public enum Linter {
         // keeps each base its models name once, as first resolved: most models share a few bases,
         // and the ancestry starts from those instead of from every model's list.
         let readChunks = Parallel.map(wantedIDs, parallel: parallel) { ids -> (read: [ReadModel], starts: [ResolvedModel]) in
-            var seen = Set<String>()
+            var seen = Ancestry.SeenKeys()
             var starts: [ResolvedModel] = []
             let read = ids.map { id in
                 let m = readModel(table.paths[Int(id)], request: request, card: cardOf[Int(id)], files: filesOf[Int(id)], resolver: resolver)
-                for d in m.direct where seen.insert(d.key).inserted { starts.append(d) }
+                for d in m.direct where seen.insert(d.key) { starts.append(d) }
                 return m
             }
             return (read, starts)
