@@ -246,16 +246,12 @@ struct FolderTable: Sendable {
             if filesInOrder, let previous, SourceLocation.pathPrecedes(f.path, previous) { filesInOrder = false }
             previous = f.path
             // Sorted paths put a folder's files mostly together: the previous file's folder is
-            // tried before the table (same length and a prefix: the same folder). Bytes are
-            // compared: `hasPrefix` compares characters, some 500 instructions a file.
-            let utf8 = f.path.utf8
-            let slash = f.path.lastSlashIndex
-            let length = slash.map { utf8.distance(from: utf8.startIndex, to: $0) } ?? 0
-            if let last, last.path.utf8.count == length, f.path.hasUTF8Prefix(last.path) {
+            // tried before the table.
+            if let last, Self.isFolder(last.path, of: f.path) {
                 ofFile.append(last.id)
                 continue
             }
-            let folder = slash.map { String(f.path[..<$0]) } ?? ""
+            let folder = SnapshotFile.folder(of: f.path)
             let id = intern(folder)
             last = (folder, id)
             ofFile.append(id)
@@ -266,14 +262,21 @@ struct FolderTable: Sendable {
     /// order, and the parent of a new folder is mostly that one (no path cut out and looked up).
     private var lastParent: (path: String, id: Int32)?
 
+    /// Whether `folder` is the folder holding `path` (``SnapshotFile/folder(of:)``), without
+    /// cutting that out: as long as the bytes before the path's last slash, and their prefix
+    /// (bytes are compared: `hasPrefix` compares characters, some 500 instructions a path).
+    private static func isFolder(_ folder: String, of path: String) -> Bool {
+        let u = path.utf8
+        let length = path.lastSlashIndex.map { u.distance(from: u.startIndex, to: $0) } ?? 0
+        return folder.utf8.count == length && path.hasUTF8Prefix(folder)
+    }
+
     /// The id of `folder`, adding it and the folders above it when new.
     private mutating func intern(_ folder: String) -> Int32 {
         let key = Self.key(folder)
         if let id = ids[key] { return id }
         let parentID: Int32
-        let slash = folder.lastSlashIndex
-        let parentLength = slash.map { folder.utf8.distance(from: folder.utf8.startIndex, to: $0) } ?? 0
-        if let lastParent, lastParent.path.utf8.count == parentLength, folder.hasUTF8Prefix(lastParent.path) {
+        if let lastParent, Self.isFolder(lastParent.path, of: folder) {
             parentID = lastParent.id
         } else {
             let parent = SnapshotFile.folder(of: folder)
@@ -302,13 +305,11 @@ struct FolderTable: Sendable {
         if !path.withContiguousUTF8({ $0.contains { $0 >= 0x80 } }) { return path }
         var key = "\0"
         for b in path.utf8 {
-            key.unicodeScalars.append(Unicode.Scalar(hexDigits[Int(b >> 4)]))
-            key.unicodeScalars.append(Unicode.Scalar(hexDigits[Int(b & 0xF)]))
+            key.unicodeScalars.append(Unicode.Scalar(ByteBuffer.hexDigits[Int(b >> 4)]))
+            key.unicodeScalars.append(Unicode.Scalar(ByteBuffer.hexDigits[Int(b & 0xF)]))
         }
         return key
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
 
 /// How much of a file mlicense wants to read.

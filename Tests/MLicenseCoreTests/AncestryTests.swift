@@ -295,8 +295,8 @@ struct LockFileTests {
 @Suite struct SeenKeysTests {
     @Test("the keys met: each key new once, before and after the list becomes a set")
     func insertsEachKeyOnce() {
-        var seen = Ancestry.SeenKeys()
-        let count = Ancestry.SeenKeys.listLimit * 3
+        var seen = SeenKeys()
+        let count = SeenKeys.listLimit * 3
         let keys = (0..<count).map { "hub:org/model-\($0)" }
         for (i, k) in keys.enumerated() {
             let new = seen.insert(k)

@@ -68,108 +68,38 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 }
 
 /// The effective configuration (`.mlicense.yml`, INTERFACE.md), typed and versioned.
-///
-/// The fields are kept in one box (``CopyOnWriteBox``): every model's rules see the run's
-/// configuration, and a copy then costs one reference count instead of one per table.
 public struct Configuration: Sendable {
-    private struct Fields: Sendable {
-        var path: String?
-        var version: Int = 1
-        var failOn: Severity = .error
-        var adapters: AdapterMode = .byLicense
-        var ruleSeverities: [String: SeveritySetting] = [:]
-        var baseLicenses: [String: DeclaredBaseLicense] = [:]
-        var models: [String] = []
-        var exclude: [String] = []
-        var ignore: [IgnoreEntry] = []
-        var hfCache: Bool = true
-        var customLicenses: [LicenseRecord] = []
-        var overrides: [String: ModelOverride] = [:]
-        var pushHistory: PushHistoryPolicy = .everyCommit
-        var warnings: [ConfigurationWarning] = []
-        var setKeys: Set<String> = []
-    }
-
-    private var storage = CopyOnWriteBox(Fields())
-
-    private mutating func unique() -> CopyOnWriteBox<Fields> { .unique(&storage) }
-
     /// The file it was read from, when any.
-    public var path: String? {
-        get { storage.fields.path }
-        set { unique().fields.path = newValue }
-    }
+    public var path: String?
     /// `version` (only 1 exists).
-    public var version: Int {
-        get { storage.fields.version }
-        set { unique().fields.version = newValue }
-    }
+    public var version: Int = 1
     /// `fail-on`: the lowest severity that makes the run fail.
-    public var failOn: Severity {
-        get { storage.fields.failOn }
-        set { unique().fields.failOn = newValue }
-    }
+    public var failOn: Severity = .error
     /// `adapters`.
-    public var adapters: AdapterMode {
-        get { storage.fields.adapters }
-        set { unique().fields.adapters = newValue }
-    }
+    public var adapters: AdapterMode = .byLicense
     /// `rules`: severity per rule code (slugs are turned into codes).
-    public var ruleSeverities: [String: SeveritySetting] {
-        get { storage.fields.ruleSeverities }
-        set { unique().fields.ruleSeverities = newValue }
-    }
+    public var ruleSeverities: [String: SeveritySetting] = [:]
     /// `base-licenses`: licenses of base models by Hub id (lower-cased key).
-    public var baseLicenses: [String: DeclaredBaseLicense] {
-        get { storage.fields.baseLicenses }
-        set { unique().fields.baseLicenses = newValue }
-    }
+    public var baseLicenses: [String: DeclaredBaseLicense] = [:]
     /// `models`: globs of model folders; empty = discovered.
-    public var models: [String] {
-        get { storage.fields.models }
-        set { unique().fields.models = newValue }
-    }
+    public var models: [String] = []
     /// `exclude`: globs of paths not checked.
-    public var exclude: [String] {
-        get { storage.fields.exclude }
-        set { unique().fields.exclude = newValue }
-    }
+    public var exclude: [String] = []
     /// `ignore`: accepted findings.
-    public var ignore: [IgnoreEntry] {
-        get { storage.fields.ignore }
-        set { unique().fields.ignore = newValue }
-    }
+    public var ignore: [IgnoreEntry] = []
     /// `resolve.hf-cache`: read bases' cards from the local Hugging Face cache.
-    public var hfCache: Bool {
-        get { storage.fields.hfCache }
-        set { unique().fields.hfCache = newValue }
-    }
+    public var hfCache: Bool = true
     /// `licenses`: the terms of licenses mlicense does not know (a company's own license), by the
     /// name a card's `license_name` or a `base-licenses` entry uses; checked like built-in ones.
-    public var customLicenses: [LicenseRecord] {
-        get { storage.fields.customLicenses }
-        set { unique().fields.customLicenses = newValue }
-    }
+    public var customLicenses: [LicenseRecord] = []
     /// `overrides`: per-model lineage and name, by model path ("." for the root).
-    public var overrides: [String: ModelOverride] {
-        get { storage.fields.overrides }
-        set { unique().fields.overrides = newValue }
-    }
+    public var overrides: [String: ModelOverride] = [:]
     /// `push-history`: whether a finding that a later pushed commit fixed still blocks a push.
-    public var pushHistory: PushHistoryPolicy {
-        get { storage.fields.pushHistory }
-        set { unique().fields.pushHistory = newValue }
-    }
+    public var pushHistory: PushHistoryPolicy = .everyCommit
     /// Warnings met while reading.
-    public var warnings: [ConfigurationWarning] {
-        get { storage.fields.warnings }
-        set { unique().fields.warnings = newValue }
-    }
+    public var warnings: [ConfigurationWarning] = []
     /// The top-level keys the file sets (what a nested file overrides: ``inheriting(from:folder:)``).
-    public var setKeys: Set<String> {
-        get { storage.fields.setKeys }
-        set { unique().fields.setKeys = newValue }
-    }
+    public var setKeys: Set<String> = []
 
     /// The defaults.
     public init() {}
@@ -188,14 +118,9 @@ public struct Configuration: Sendable {
     /// path. The names are ASCII letters and dots, which no other text is canonically equivalent
     /// to, so byte equality is what `==` says.
     public static func isConfigurationFile(_ path: String) -> Bool {
-        guard path.utf8.last == UInt8(ascii: "/") else {
-            // The usual path, without a trailing slash: its own bytes (a `Substring`'s cost 600
-            // instructions a path).
-            return fileNameBytes.contains { path.hasLastPathComponent($0) }
-        }
-        var p = Substring(path)
-        while p.utf8.last == UInt8(ascii: "/") { p = p.dropLast() }
-        return fileNameBytes.contains { p.hasLastPathComponent($0) }
+        // A trailing slash (a path the user wrote) is dropped first, one at a time.
+        if path.utf8.last == UInt8(ascii: "/") { return isConfigurationFile(String(path.dropLast())) }
+        return fileNameBytes.contains { path.hasLastPathComponent($0) }
     }
 
     private static let fileNameBytes = fileNames.map { Array($0.utf8) }

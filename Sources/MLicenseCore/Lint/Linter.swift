@@ -198,7 +198,7 @@ public enum Linter {
         // keeps each base its models name once, as first resolved: most models share a few bases,
         // and the ancestry starts from those instead of from every model's list.
         let readChunks = Parallel.map(wantedIDs, parallel: parallel) { ids -> (read: [ReadModel], starts: [ResolvedModel]) in
-            var seen = Ancestry.SeenKeys()
+            var seen = SeenKeys()
             var starts: [ResolvedModel] = []
             let read = ids.map { id in
                 let m = readModel(table.paths[Int(id)], request: request, card: cardOf[Int(id)], files: filesOf[Int(id)], resolver: resolver)

@@ -99,7 +99,7 @@ extension StringProtocol {
     }
 }
 
-extension StringProtocol where UTF8View: BidirectionalCollection {
+extension String {
     /// Whether the last component of this path (after its last `/`, or all of it) is `name`, byte
     /// for byte: read from the path's last bytes, without cutting the component out as a string
     /// (about 1,000 instructions for a comparison of a substring with a string).
